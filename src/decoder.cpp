@@ -1,0 +1,296 @@
+#include <algorithm>
+#include <cstring>
+#include <new>
+
+#include "coder.h"
+#include "format.h"
+#include "lmzip.h"
+#include "predictor.h"
+#include "tables.h"
+
+namespace lmzip {
+
+namespace {
+enum class Stage {
+  header,
+  model_id,
+  block_header,
+  coded_length,
+  coded_start,
+  stored_body,
+  coded_body,
+  trailer_length,
+  trailer_checksum,
+  done,
+};
+}  // namespace
+
+struct Decoder::Impl {
+  // Feeds the arithmetic decoder from the staged payload bytes; reading past
+  // them means the payload is corrupt (a valid one is consumed exactly).
+  struct StagedSource {
+    Impl* impl;
+    uint8_t operator()() const {
+      Impl& s = *impl;
+      if (s.staged_pos < s.staged_end) return s.staged[s.staged_pos++];
+      s.overrun = true;
+      return 0;
+    }
+  };
+
+  explicit Impl(DecoderOptions opts) : options(opts), coder(StagedSource{this}) {}
+
+  DecoderOptions options;
+  Error error = Error::ok;
+  Stage stage = Stage::header;
+  int level = 0;
+  LevelConfig config{};
+  std::unique_ptr<Predictor> predictor;
+
+  // Fixed-size fields (headers, checksum) are gathered here first.
+  uint8_t field[16] = {};
+  size_t field_len = 0;
+
+  bool last_block = false;
+  bool block_coded = false;
+  uint32_t block_left = 0;     // raw bytes of the block still to output
+  uint32_t payload_left = 0;   // coded bytes of the block not yet staged
+  uint8_t staged[2 * format::kMaxCodedBytesPerByte] = {};
+  size_t staged_pos = 0, staged_end = 0;
+  bool overrun = false;
+  ArithmeticDecoder<StagedSource> coder;
+
+  uint64_t trailer_length = 0;
+  int trailer_shift = 0;
+  uint32_t crc = 0;
+  uint64_t total_in = 0, total_out = 0;
+
+  Status fail(Error e) {
+    error = e;
+    return Status::error;
+  }
+
+  // Gathers `need` bytes of a field; false while more input is needed.
+  bool gather(InBuffer& in, size_t need) {
+    size_t n = std::min(need - field_len, in.size - in.pos);
+    std::memcpy(field + field_len, in.src + in.pos, n);
+    field_len += n;
+    in.pos += n;
+    total_in += n;
+    return field_len == need;
+  }
+
+  bool ensure_predictor() {
+    if (predictor) return true;
+    try {
+      predictor = std::make_unique<Predictor>(config);
+    } catch (const std::bad_alloc&) {
+      return false;
+    }
+    return true;
+  }
+
+  void learn_byte(int c) {
+    Predictor& model = *predictor;
+    for (int k = 7; k >= 0; --k) model.update((c >> k) & 1);
+  }
+
+  // Moves payload bytes into the staging buffer so that the next decoded
+  // byte cannot run out of input mid-way; false if input is missing.
+  bool stage_payload(InBuffer& in, size_t want) {
+    if (staged_pos > 0) {
+      std::memmove(staged, staged + staged_pos, staged_end - staged_pos);
+      staged_end -= staged_pos;
+      staged_pos = 0;
+    }
+    size_t n = std::min({sizeof staged - staged_end, size_t{payload_left}, in.size - in.pos});
+    std::memcpy(staged + staged_end, in.src + in.pos, n);
+    staged_end += n;
+    in.pos += n;
+    total_in += n;
+    payload_left -= static_cast<uint32_t>(n);
+    return staged_end >= std::min(want, staged_end + payload_left);
+  }
+
+  bool emit_room(OutBuffer& out) const { return out.pos < out.size; }
+
+  Status start_block() {
+    uint32_t v = static_cast<uint32_t>(format::get_le(field, format::kBlockHeaderSize));
+    last_block = v & 1;
+    uint32_t type = (v >> 1) & 3;
+    block_left = v >> 3;
+    if (type > format::kCoded || block_left > format::kMaxBlockSize) return fail(Error::corrupt_data);
+    block_coded = type == format::kCoded;
+    // The model must learn this block unless it is the stream's last one
+    // and stored: then nothing is ever predicted from it.
+    if ((block_coded || !last_block) && !ensure_predictor()) return fail(Error::out_of_memory);
+    stage = block_coded ? Stage::coded_length : Stage::stored_body;
+    return Status::needs_input;
+  }
+
+  Status run(InBuffer& in, OutBuffer& out, bool end_of_input);
+};
+
+Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
+  for (;;) {
+    switch (stage) {
+      case Stage::header: {
+        if (!gather(in, format::kHeaderSize)) break;
+        field_len = 0;
+        if (std::memcmp(field, format::kMagic, sizeof format::kMagic) != 0)
+          return fail(Error::not_lmzip);
+        if (field[3] != kFormatVersion)
+          return fail(field[3] > kFormatVersion ? Error::unsupported_version : Error::corrupt_header);
+        level = field[4];
+        if (!level_config(level, config)) return fail(Error::corrupt_header);
+        uint8_t flags = field[5];
+        if (flags & ~format::kKnownFlags) return fail(Error::corrupt_header);
+        stage = (flags & format::kFlagModelId) ? Stage::model_id : Stage::block_header;
+        continue;
+      }
+      case Stage::model_id:
+        // No level of format v1 uses a neural model yet: any model id names
+        // a model this library cannot have.
+        if (!gather(in, format::kModelIdSize)) break;
+        return fail(Error::model_mismatch);
+      case Stage::block_header: {
+        if (!gather(in, format::kBlockHeaderSize)) break;
+        field_len = 0;
+        if (start_block() == Status::error) return Status::error;
+        continue;
+      }
+      case Stage::coded_length: {
+        if (!gather(in, format::kCodedLengthSize)) break;
+        field_len = 0;
+        payload_left = static_cast<uint32_t>(format::get_le(field, format::kCodedLengthSize));
+        if (payload_left < 4 || payload_left + format::kCodedLengthSize >= block_left)
+          return fail(Error::corrupt_data);
+        staged_pos = staged_end = 0;
+        overrun = false;
+        stage = Stage::coded_start;
+        continue;
+      }
+      case Stage::coded_start: {
+        if (!stage_payload(in, 4)) break;
+        coder.start();
+        stage = Stage::coded_body;
+        continue;
+      }
+      case Stage::stored_body: {
+        if (block_left > 0) {
+          size_t n = std::min({size_t{block_left}, in.size - in.pos, out.size - out.pos});
+          if (total_out + n > options.max_output) return fail(Error::output_limit);
+          if (n == 0) {
+            if (in.pos == in.size) break;
+            return Status::needs_output;
+          }
+          const uint8_t* src = in.src + in.pos;
+          std::memcpy(out.dst + out.pos, src, n);
+          crc = crc32_update(crc, src, n);
+          if (predictor && !last_block)
+            for (size_t i = 0; i < n; ++i) learn_byte(src[i]);
+          in.pos += n;
+          out.pos += n;
+          total_in += n;
+          total_out += n;
+          block_left -= static_cast<uint32_t>(n);
+          continue;
+        }
+        stage = last_block ? Stage::trailer_length : Stage::block_header;
+        continue;
+      }
+      case Stage::coded_body: {
+        Predictor& model = *predictor;
+        while (block_left > 0) {
+          if (!emit_room(out)) return Status::needs_output;
+          if (total_out >= options.max_output) return fail(Error::output_limit);
+          if (staged_end - staged_pos < format::kMaxCodedBytesPerByte &&
+              !stage_payload(in, format::kMaxCodedBytesPerByte))
+            goto need_input;
+          int c = 1;
+          for (int k = 0; k < 8; ++k) {
+            int bit = coder.decode(model.p());
+            model.update(bit);
+            c = (c << 1) | bit;
+          }
+          if (overrun) return fail(Error::corrupt_data);
+          uint8_t byte = static_cast<uint8_t>(c);
+          out.dst[out.pos++] = byte;
+          crc = crc32_update(crc, &byte, 1);
+          ++total_out;
+          --block_left;
+        }
+        // A valid payload is consumed exactly.
+        if (staged_pos != staged_end || payload_left != 0) return fail(Error::corrupt_data);
+        stage = last_block ? Stage::trailer_length : Stage::block_header;
+        continue;
+      }
+      case Stage::trailer_length: {
+        if (in.pos == in.size) break;
+        uint8_t b = in.src[in.pos++];
+        ++total_in;
+        if (trailer_shift == 63 && b > 1) return fail(Error::corrupt_data);
+        trailer_length |= uint64_t{b & 0x7Fu} << trailer_shift;
+        if (b & 0x80) {
+          trailer_shift += 7;
+          if (trailer_shift > 63) return fail(Error::corrupt_data);
+          continue;
+        }
+        if (trailer_length != total_out) return fail(Error::length_mismatch);
+        stage = Stage::trailer_checksum;
+        continue;
+      }
+      case Stage::trailer_checksum: {
+        if (!gather(in, format::kChecksumSize)) break;
+        field_len = 0;
+        if (format::get_le(field, format::kChecksumSize) != crc) return fail(Error::checksum_mismatch);
+        stage = Stage::done;
+        continue;
+      }
+      case Stage::done:
+        return Status::done;
+    }
+  need_input:
+    if (end_of_input) return fail(Error::truncated);
+    return Status::needs_input;
+  }
+}
+
+Decoder::Decoder(DecoderOptions options) : impl_(std::make_unique<Impl>(options)) {}
+Decoder::~Decoder() = default;
+
+Status Decoder::decompress(InBuffer& in, OutBuffer& out, bool end_of_input) {
+  Impl& s = *impl_;
+  if (s.error != Error::ok) return Status::error;
+  if (in.pos > in.size || out.pos > out.size || (in.pos < in.size && !in.src) ||
+      (out.pos < out.size && !out.dst))
+    return s.fail(Error::invalid_argument);
+  return s.run(in, out, end_of_input);
+}
+
+Error Decoder::error() const { return impl_->error; }
+uint64_t Decoder::bytes_in() const { return impl_->total_in; }
+uint64_t Decoder::bytes_out() const { return impl_->total_out; }
+int Decoder::level() const { return impl_->level; }
+
+Error decompress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, DecoderOptions options) {
+  Decoder decoder(options);
+  InBuffer in{data, size, 0};
+  out.clear();
+  out.resize(std::max<size_t>(size * 4, 256));
+  OutBuffer ob{out.data(), out.size(), 0};
+  for (;;) {
+    Status st = decoder.decompress(in, ob, true);
+    if (st == Status::done) break;
+    if (st == Status::error) return decoder.error();
+    out.resize(out.size() * 2);
+    ob.dst = out.data();
+    ob.size = out.size();
+  }
+  out.resize(ob.pos);
+  // Trailing bytes after a complete stream are not part of it.
+  if (in.pos != in.size) return Error::corrupt_data;
+  return Error::ok;
+}
+
+}  // namespace lmzip

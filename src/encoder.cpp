@@ -1,0 +1,172 @@
+#include <algorithm>
+#include <new>
+
+#include "coder.h"
+#include "format.h"
+#include "lmzip.h"
+#include "predictor.h"
+#include "tables.h"
+
+namespace lmzip {
+
+struct Encoder::Impl {
+  struct CodedSink {
+    Impl* impl;
+    void operator()(uint8_t byte) const {
+      // Past the raw size the block is stored anyway: stop keeping bytes.
+      if (impl->coded.size() < format::kMaxBlockSize)
+        impl->coded.push_back(byte);
+      else
+        impl->coded_overflow = true;
+    }
+  };
+
+  explicit Impl(int lvl) : level(lvl), coder(CodedSink{this}) {}
+
+  int level;
+  Error error = Error::ok;
+  std::unique_ptr<Predictor> predictor;
+  std::vector<uint8_t> raw;    // input of the open block
+  std::vector<uint8_t> coded;  // its coded form so far
+  bool coded_overflow = false;
+  ArithmeticEncoder<CodedSink> coder;
+  std::vector<uint8_t> pending;  // finished output not yet handed out
+  size_t pending_pos = 0;
+  uint32_t crc = 0;
+  uint64_t total_in = 0, total_out = 0;
+  bool finished = false;
+
+  void write_header() {
+    uint8_t h[format::kHeaderSize] = {format::kMagic[0], format::kMagic[1], format::kMagic[2],
+                                      static_cast<uint8_t>(kFormatVersion),
+                                      static_cast<uint8_t>(level), 0};
+    pending.insert(pending.end(), h, h + sizeof h);
+  }
+
+  void encode(const uint8_t* data, size_t n) {
+    raw.insert(raw.end(), data, data + n);
+    crc = crc32_update(crc, data, n);
+    Predictor& model = *predictor;
+    for (size_t i = 0; i < n; ++i) {
+      int c = data[i];
+      for (int k = 7; k >= 0; --k) {
+        int bit = (c >> k) & 1;
+        coder.encode(bit, model.p());
+        model.update(bit);
+      }
+    }
+    total_in += n;
+  }
+
+  void close_block(bool last) {
+    coder.flush();
+    uint32_t raw_size = static_cast<uint32_t>(raw.size());
+    bool use_coded = !coded_overflow && coded.size() + format::kCodedLengthSize < raw.size();
+    uint32_t type = use_coded ? format::kCoded : format::kStored;
+    uint8_t h[format::kBlockHeaderSize + format::kCodedLengthSize];
+    format::put_le(h, (raw_size << 3) | (type << 1) | (last ? 1u : 0u), format::kBlockHeaderSize);
+    size_t header_size = format::kBlockHeaderSize;
+    if (use_coded) {
+      format::put_le(h + header_size, coded.size(), format::kCodedLengthSize);
+      header_size += format::kCodedLengthSize;
+    }
+    pending.insert(pending.end(), h, h + header_size);
+    const std::vector<uint8_t>& body = use_coded ? coded : raw;
+    pending.insert(pending.end(), body.begin(), body.end());
+    raw.clear();
+    coded.clear();
+    coded_overflow = false;
+  }
+
+  void write_trailer() {
+    uint8_t t[format::kMaxVarintSize + format::kChecksumSize];
+    size_t n = format::put_varint(t, total_in);
+    format::put_le(t + n, crc, format::kChecksumSize);
+    pending.insert(pending.end(), t, t + n + format::kChecksumSize);
+  }
+
+  // Copies pending output; true when all of it is out.
+  bool drain(OutBuffer& out) {
+    size_t n = std::min(pending.size() - pending_pos, out.size - out.pos);
+    std::copy_n(pending.data() + pending_pos, n, out.dst + out.pos);
+    out.pos += n;
+    pending_pos += n;
+    total_out += n;
+    if (pending_pos < pending.size()) return false;
+    pending.clear();
+    pending_pos = 0;
+    return true;
+  }
+};
+
+Encoder::Encoder(int level) : impl_(std::make_unique<Impl>(level)) {
+  LevelConfig config;
+  if (!level_config(level, config)) {
+    impl_->error = Error::invalid_argument;
+    return;
+  }
+  try {
+    impl_->predictor = std::make_unique<Predictor>(config);
+    impl_->raw.reserve(format::kMaxBlockSize);
+    impl_->coded.reserve(format::kMaxBlockSize);
+  } catch (const std::bad_alloc&) {
+    impl_->error = Error::out_of_memory;
+    return;
+  }
+  impl_->write_header();
+}
+
+Encoder::~Encoder() = default;
+
+Status Encoder::compress(InBuffer& in, OutBuffer& out, bool finish) {
+  Impl& s = *impl_;
+  if (s.error != Error::ok) return Status::error;
+  if (in.pos > in.size || out.pos > out.size || (in.pos < in.size && !in.src) ||
+      (out.pos < out.size && !out.dst)) {
+    s.error = Error::invalid_argument;
+    return Status::error;
+  }
+  for (;;) {
+    if (!s.drain(out)) return Status::needs_output;
+    if (s.finished) return Status::done;
+    if (in.pos < in.size) {
+      // A full block is closed only once more input proves it is not last.
+      if (s.raw.size() == format::kMaxBlockSize) {
+        s.close_block(false);
+        continue;
+      }
+      size_t n = std::min(in.size - in.pos, format::kMaxBlockSize - s.raw.size());
+      s.encode(in.src + in.pos, n);
+      in.pos += n;
+      continue;
+    }
+    if (!finish) return Status::needs_input;
+    s.close_block(true);
+    s.write_trailer();
+    s.finished = true;
+  }
+}
+
+Error Encoder::error() const { return impl_->error; }
+uint64_t Encoder::bytes_in() const { return impl_->total_in; }
+uint64_t Encoder::bytes_out() const { return impl_->total_out; }
+
+Error compress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, int level) {
+  Encoder encoder(level);
+  InBuffer in{data, size, 0};
+  out.clear();
+  out.resize(size + size / 8 + 64);
+  OutBuffer ob{out.data(), out.size(), 0};
+  for (;;) {
+    Status st = encoder.compress(in, ob, true);
+    if (st == Status::done) break;
+    if (st == Status::error) return encoder.error();
+    out.resize(out.size() * 2);
+    ob.dst = out.data();
+    ob.size = out.size();
+  }
+  out.resize(ob.pos);
+  return Error::ok;
+}
+
+}  // namespace lmzip

@@ -1,0 +1,48 @@
+// The predictor: P(next bit = 1) from a mix of models, learned online.
+//
+// Inputs to the mixer, all in the stretch (logit) domain:
+//   - order-0 and order-1 direct contexts,
+//   - hashed order-2,3,4,6 contexts, a word context and a word-bigram
+//     context, each a bit history mapped to a probability,
+//   - a match model that follows the longest recent repeat.
+// Three mixers, their weights selected by small contexts, are combined by a
+// final mixer; two APM/SSE stages refine the result. A future neural model
+// becomes one more input (see Predictor::Input).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace lmzip {
+
+struct LevelConfig {
+  int hash_bits;          // log2 of 16-byte buckets in the context hash table
+  int match_window_bits;  // log2 of the match model's history window
+  int match_table_bits;   // log2 of the match model's position table
+};
+
+// Returns false for a level outside kMinLevel..kMaxLevel.
+bool level_config(int level, LevelConfig& config);
+size_t predictor_memory(const LevelConfig& config);
+
+class Predictor {
+ public:
+  // Throws std::bad_alloc when the tables cannot be allocated.
+  explicit Predictor(const LevelConfig& config);
+  ~Predictor();
+  Predictor(const Predictor&) = delete;
+  Predictor& operator=(const Predictor&) = delete;
+
+  // 12-bit probability that the next bit is 1, in 1..4095.
+  int p() const { return pr_; }
+  // Learn the actual bit and prepare the next prediction.
+  void update(int bit);
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+  int pr_ = 2048;
+};
+
+}  // namespace lmzip
