@@ -3,15 +3,18 @@
 #include <cstring>
 #include <vector>
 
+#include "memory.h"
+#include "mixer_kernels.h"
 #include "tables.h"
 
 namespace lmzip {
 
 bool level_config(int level, LevelConfig& config) {
-  // Memory grows with the level; all levels share the same models so far.
+  // Level 1 trades ~2% of size for ~30% of speed; above it memory grows.
   static constexpr LevelConfig kLevels[9] = {
-      {21, 22, 20}, {21, 22, 20}, {22, 23, 21}, {22, 23, 21}, {22, 24, 22},
-      {22, 24, 22}, {23, 24, 22}, {23, 24, 22}, {23, 24, 22},
+      {21, 22, 20, false}, {21, 22, 20, true}, {22, 23, 21, true},
+      {22, 23, 21, true},  {22, 24, 22, true}, {22, 24, 22, true},
+      {23, 24, 22, true},  {23, 24, 22, true}, {23, 24, 22, true},
   };
   if (level < 1 || level > 9) return false;
   config = kLevels[level - 1];
@@ -72,9 +75,11 @@ class StateMap {
 // interpolating between 33 buckets along the stretch axis.
 class APM {
  public:
-  explicit APM(int contexts) : t_(static_cast<size_t>(contexts) * 33) {
-    for (size_t i = 0; i < t_.size(); ++i)
-      t_[i] = static_cast<uint16_t>(squash((static_cast<int>(i % 33) - 16) * 128) * 16);
+  explicit APM(int contexts) {
+    uint16_t row[33];
+    for (int j = 0; j < 33; ++j) row[j] = static_cast<uint16_t>(squash((j - 16) * 128) * 16);
+    t_.reserve(static_cast<size_t>(contexts) * 33);
+    for (int i = 0; i < contexts; ++i) t_.insert(t_.end(), row, row + 33);
   }
   int refine(int pr, size_t cx) {
     int s = stretch(pr) + 2048;  // 1..4095
@@ -95,34 +100,26 @@ class APM {
 
 // Gated linear mixing in the logistic domain: p = squash(sum w_i x_i), one
 // weight vector per selector context, trained online to minimise coding cost.
-// Weights are 2.14 fixed point. No overflow in int32: |x| <= 2047 and
-// |w| <= 65535, so N <= 16 products sum below 2^31.
+// Weights are 2.14 fixed point; see mixer_kernels.h for the bounds.
 template <int N>
 class Mixer {
  public:
-  static_assert(N <= 16, "int32 dot product bound");
+  static_assert(N <= 16 && N % 4 == 0, "kernel bounds and lane width");
   Mixer(int contexts, int learning_rate, int initial_weight)
       : w_(static_cast<size_t>(N) * contexts, initial_weight), lr_(learning_rate) {}
   void set_context(int cx) { w_cur_ = &w_[static_cast<size_t>(cx) * N]; }
   int mix(const int32_t* x) {
-    int32_t dot = 0;
-    for (int i = 0; i < N; ++i) dot += x[i] * w_cur_[i];
-    dot >>= 14;
+    int32_t dot = kernels::dot_simd(x, w_cur_, N) >> 14;
     if (dot > kStretchMax) dot = kStretchMax;
     if (dot < -kStretchMax) dot = -kStretchMax;
     pr_ = squash(dot);
     return pr_;
   }
   void update(const int32_t* x, int bit) {
-    int32_t err = ((bit << 12) - pr_) * lr_;
-    for (int i = 0; i < N; ++i) {
-      int32_t w = w_cur_[i] + ((x[i] * err) >> 16);
-      w_cur_[i] = w < -kWeightLimit ? -kWeightLimit : (w > kWeightLimit ? kWeightLimit : w);
-    }
+    kernels::train_simd(x, w_cur_, N, ((bit << 12) - pr_) * lr_);
   }
 
  private:
-  static constexpr int32_t kWeightLimit = 65535;
   std::vector<int32_t> w_;
   int32_t* w_cur_ = nullptr;
   int32_t lr_;
@@ -150,7 +147,8 @@ struct Predictor::State {
         mixer_c1(256, 4, 1 << 12),
         final_mixer(256, 8, 1 << 12),
         apm_order0(256),
-        apm_order1(256 * 256) {
+        apm_order1(c.refine ? 256 * 256 : 0),
+        refine(c.refine) {
     for (auto& m : context_maps) {
       m = StateMap(256, 1023);
       m.init_from_states();
@@ -174,7 +172,7 @@ struct Predictor::State {
   // --- hashed context table: 16-byte buckets, a check byte + 15 bit
   // histories for the nodes of one nibble's binary tree.
   uint32_t hash_mask;
-  std::vector<uint8_t> table;
+  ZeroedArray<uint8_t> table;
   std::vector<uint8_t> order1;  // direct: 256 contexts x 17 nibble buckets
   uint8_t* bucket[kHashedContexts] = {};
   uint8_t* order1_bucket = nullptr;
@@ -186,10 +184,10 @@ struct Predictor::State {
   StateMap order1_map{1};
 
   // --- match model
-  std::vector<uint8_t> window;
+  ZeroedArray<uint8_t> window;
   uint32_t window_mask;
   uint32_t pos = 0;  // bytes seen
-  std::vector<uint32_t> match_table;
+  ZeroedArray<uint32_t> match_table;
   int match_table_bits;
   uint32_t match_ptr = 0;
   uint32_t pending_match_hash = 0;
@@ -205,7 +203,7 @@ struct Predictor::State {
   APM apm_order0, apm_order1;
   alignas(64) int32_t inputs[kInputs] = {};
   alignas(16) int32_t mixed[4] = {};
-  int pr_mix = 2048, pr_a1 = 2048, pr_a2 = 2048;
+  const bool refine;
 
   uint8_t* find_bucket(uint32_t h) {
     uint32_t check = h >> 24;
@@ -227,6 +225,16 @@ struct Predictor::State {
     std::memset(victim, 0, 16);
     victim[0] = static_cast<uint8_t>(check);
     return victim;
+  }
+
+  // Cache misses on the context table dominate the run time: the bucket of
+  // the low nibble is prefetched for each possible high nibble two bits ahead.
+  void prefetch_low_nibbles() {
+    for (uint32_t k = 0; k < 4; ++k) {
+      uint32_t nibble_ctx = (((c0 << 2) | k) & 15) + 1;
+      for (int i = 0; i < kHashedContexts; ++i)
+        __builtin_prefetch(&table[size_t{hash2(context_hash[i], nibble_ctx) & hash_mask & ~3u} * 16]);
+    }
   }
 
   void start_nibble() {
@@ -334,15 +342,16 @@ struct Predictor::State {
     mixer_match.set_context((match_bucket < 31 ? match_bucket : 31) * 8 + bit_pos);
     mixer_c1.set_context(static_cast<int>(c4 & 255));
     mixed[0] = stretch(mixer_c0.mix(inputs));
-    mixed[1] = stretch(mixer_match.mix(inputs));
+    mixed[1] = refine ? stretch(mixer_match.mix(inputs)) : 0;
     mixed[2] = stretch(mixer_c1.mix(inputs));
     mixed[3] = 256;
     final_mixer.set_context(static_cast<int>(c0));
-    pr_mix = final_mixer.mix(mixed);
-
-    pr_a1 = apm_order0.refine(pr_mix, c0);
-    pr_a2 = apm_order1.refine(pr_mix, c0 | ((c4 & 255) << 8));
-    int pr = (2 * pr_mix + pr_a1 + 5 * pr_a2 + 4) >> 3;
+    int pr = final_mixer.mix(mixed);
+    if (refine) {
+      int pr_order0 = apm_order0.refine(pr, c0);
+      int pr_order1 = apm_order1.refine(pr, c0 | ((c4 & 255) << 8));
+      pr = (2 * pr + pr_order0 + 5 * pr_order1 + 4) >> 3;
+    }
     if (pr < 1) pr = 1;
     if (pr > 4095) pr = 4095;
     return pr;
@@ -359,11 +368,13 @@ struct Predictor::State {
     order0_map.update(bit);
     match_map.update(bit);
     mixer_c0.update(inputs, bit);
-    mixer_match.update(inputs, bit);
     mixer_c1.update(inputs, bit);
     final_mixer.update(mixed, bit);
-    apm_order0.update(bit, 7);
-    apm_order1.update(bit, 7);
+    if (refine) {
+      mixer_match.update(inputs, bit);
+      apm_order0.update(bit, 7);
+      apm_order1.update(bit, 7);
+    }
 
 
     if (match_len > 0 && expected_bit != bit && match_bucket > 0) match_len = 0;
@@ -377,6 +388,8 @@ struct Predictor::State {
       update_byte(byte);
     } else if (bit_pos == 4) {
       start_nibble();
+    } else if (bit_pos == 2) {
+      prefetch_low_nibbles();
     }
   }
 };

@@ -5,8 +5,8 @@
 //   - hashed order-2,3,4,6 contexts, a word context and a word-bigram
 //     context, each a bit history mapped to a probability,
 //   - a match model that follows the longest recent repeat.
-// Three mixers, their weights selected by small contexts, are combined by a
-// final mixer; two APM/SSE stages refine the result. A future neural model
+// Two or three mixers, their weights selected by small contexts, are combined
+// by a final mixer; two APM/SSE stages refine the result at levels >= 2. A future neural model
 // becomes one more input (see Predictor::Input).
 #pragma once
 
@@ -20,6 +20,7 @@ struct LevelConfig {
   int hash_bits;          // log2 of 16-byte buckets in the context hash table
   int match_window_bits;  // log2 of the match model's history window
   int match_table_bits;   // log2 of the match model's position table
+  bool refine;            // third mixer (by match length) and APM/SSE stages
 };
 
 // Returns false for a level outside kMinLevel..kMaxLevel.

@@ -1,0 +1,398 @@
+#!/usr/bin/env bash
+# Tests of the lmzip command-line tool.
+#   bash tests/cli_test.sh path/to/lmzip
+# Exit 0 when every check passes; otherwise prints each failure and exits 1.
+set -u
+
+if [ $# -ne 1 ] || [ ! -x "$1" ]; then
+  echo "usage: bash $0 path/to/lmzip   (got: ${1:-nothing})" >&2
+  exit 2
+fi
+LMZIP="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
+CORPUS="$SCRIPT_DIR/../../shared/corpus"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/lmzip-cli-test.XXXXXX")" || exit 1
+trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+cd "$WORK" || exit 1
+mkdir orig
+
+failures=0
+checks=0
+current=""
+
+section() { current="$1"; }
+fail() {
+  echo "FAIL [$current]: $*" >&2
+  if [ -s err ]; then sed 's/^/    stderr: /' err | head -n 5 >&2; fi
+  failures=$((failures + 1))
+}
+ok() { checks=$((checks + 1)); }
+
+# run CMD...: runs it with stdout in ./out and stderr in ./err; sets $rc.
+run() {
+  "$@" >out 2>err
+  rc=$?
+}
+expect_rc() {  # expect_rc N what
+  if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit status $rc, expected $1"; fi
+}
+expect_err() {  # expect_err PATTERN what (grep -E on stderr)
+  if grep -Eq -- "$1" err; then ok; else fail "$2: stderr lacks /$1/"; fi
+}
+expect_file() { if [ -e "$1" ]; then ok; else fail "$1 should exist"; fi; }
+expect_no_file() { if [ ! -e "$1" ] && [ ! -L "$1" ]; then ok; else fail "$1 should not exist"; fi; }
+expect_same() {  # expect_same A B
+  if cmp -s "$1" "$2"; then ok; else fail "$1 and $2 differ"; fi
+}
+expect_no_temp() {
+  local left
+  left=$(find . -name '*.tmp.*' | head -n 3)
+  if [ -z "$left" ]; then ok; else fail "temporary files left behind: $left"; fi
+}
+
+# ----------------------------------------------------------------- inputs
+: > orig/empty
+printf 'x' > orig/one
+for i in $(seq 1 200); do
+  echo "line $i: the quick brown fox jumps over the lazy dog; lmzip test text $((i * i))"
+done > orig/text
+head -c 65536 /dev/urandom > orig/random
+head -c 3000 /dev/zero > orig/zeros
+INPUTS="empty one text random zeros"
+
+# ----------------------------------------------------------------- round trips
+section "round trip"
+for f in $INPUTS; do
+  cp "orig/$f" "$f"
+  run "$LMZIP" "$f"
+  expect_rc 0 "compress $f"
+  expect_file "$f.lmz"
+  expect_no_file "$f"            # input removed by default
+  if [ -s out ]; then fail "compress $f wrote to stdout"; else ok; fi
+  run "$LMZIP" -d "$f.lmz"
+  expect_rc 0 "decompress $f.lmz"
+  expect_file "$f"
+  expect_no_file "$f.lmz"        # input removed by default
+  expect_same "$f" "orig/$f"
+  rm -f "$f" "$f.lmz"
+done
+expect_no_temp
+
+# Bounded expansion of incompressible data (the library's promise; cheap to check).
+"$LMZIP" -c orig/random > random.lmz
+size=$(wc -c < random.lmz)
+if [ "$size" -le $((65536 + 1024)) ]; then ok; else fail "random data expanded to $size bytes"; fi
+rm -f random.lmz
+
+# ----------------------------------------------------------------- -k, --keep
+section "keep"
+cp orig/text t1
+run "$LMZIP" -k t1
+expect_rc 0 "compress -k"
+expect_file t1
+expect_file t1.lmz
+rm t1
+run "$LMZIP" --decompress --keep t1.lmz
+expect_rc 0 "decompress --keep"
+expect_file t1.lmz
+expect_same t1 orig/text
+rm -f t1 t1.lmz
+
+# ----------------------------------------------------------------- overwrite
+section "overwrite"
+cp orig/text t2
+echo "precious" > t2.lmz
+cp t2.lmz t2.lmz.before
+run "$LMZIP" t2
+expect_rc 1 "compress onto existing output without -f"
+expect_err "t2\.lmz.*exists" "refusal names the output"
+expect_same t2.lmz t2.lmz.before
+expect_file t2                  # input untouched
+run "$LMZIP" -f t2
+expect_rc 0 "compress with -f"
+expect_no_file t2
+cp orig/text t2                 # decompression target exists
+run "$LMZIP" -d t2.lmz
+expect_rc 1 "decompress onto existing output without -f"
+expect_err "exists" "refusal message"
+expect_file t2.lmz
+run "$LMZIP" -d --force t2.lmz
+expect_rc 0 "decompress with --force"
+expect_same t2 orig/text
+expect_no_file t2.lmz
+rm -f t2 t2.lmz t2.lmz.before
+expect_no_temp
+
+# ----------------------------------------------------------------- -c, pipes
+section "stdout"
+cp orig/text t3
+run "$LMZIP" -c t3
+expect_rc 0 "compress -c"
+expect_file t3                  # -c keeps the input
+expect_no_file t3.lmz
+mv out t3.c.lmz
+run "$LMZIP" -dc t3.c.lmz
+expect_rc 0 "decompress -dc"
+expect_same out orig/text
+expect_file t3.c.lmz
+run "$LMZIP" -dkc t3.c.lmz       # combined short flags
+expect_rc 0 "decompress -dkc"
+expect_same out orig/text
+run "$LMZIP" --stdout --decompress t3.c.lmz
+expect_rc 0 "long options"
+expect_same out orig/text
+# -d -c accepts any name.
+cp t3.c.lmz noext
+run "$LMZIP" -dc noext
+expect_rc 0 "-dc on a name without .lmz"
+expect_same out orig/text
+rm -f t3 t3.c.lmz noext
+
+section "stdin/stdout"
+"$LMZIP" < orig/text | "$LMZIP" -d > piped 2>err
+rc=$?
+expect_rc 0 "stdin -> stdout pipe"
+expect_same piped orig/text
+cat orig/random | "$LMZIP" -9 | cat | "$LMZIP" -d | cat > piped 2>err
+expect_same piped orig/random
+run "$LMZIP" -c - < orig/one
+expect_rc 0 "'-' as a file name"
+mv out one.lmz
+run "$LMZIP" -d < one.lmz
+expect_rc 0 "decompress stdin"
+expect_same out orig/one
+rm -f piped one.lmz
+
+# ----------------------------------------------------------------- -t
+section "test"
+"$LMZIP" -c orig/text > good.lmz
+run "$LMZIP" -t good.lmz
+expect_rc 0 "-t on a good file"
+expect_file good.lmz
+expect_no_file good
+if [ -s out ]; then fail "-t wrote to stdout"; else ok; fi
+run "$LMZIP" -tv good.lmz
+expect_rc 0 "-tv on a good file"
+expect_err "OK" "-tv reports OK"
+
+# Corrupt one byte in the middle of the coded data.
+size=$(wc -c < good.lmz)
+cp good.lmz bad.lmz
+printf '\x5a' | dd of=bad.lmz bs=1 seek=$((size / 2)) conv=notrunc status=none
+if cmp -s bad.lmz good.lmz; then
+  printf '\xa5' | dd of=bad.lmz bs=1 seek=$((size / 2)) conv=notrunc status=none
+fi
+run "$LMZIP" -t bad.lmz
+expect_rc 1 "-t on a corrupted file"
+expect_err "bad\.lmz: .*\(LMZ_ERR_[A-Z_]+\)" "-t names the file and the error code"
+run "$LMZIP" -d bad.lmz
+expect_rc 1 "decompress a corrupted file"
+expect_no_file bad              # no partial output
+expect_file bad.lmz             # input kept
+expect_no_temp
+
+# Not lmzip at all.
+cp orig/text notlmz.lmz
+run "$LMZIP" -t notlmz.lmz
+expect_rc 1 "-t on a non-lmzip file"
+expect_err "LMZ_ERR_NOT_LMZIP" "not-lmzip error code"
+
+# ----------------------------------------------------------------- truncation, trailing data
+section "truncated"
+head -c $((size - 3)) good.lmz > trunc.lmz
+run "$LMZIP" -d trunc.lmz
+expect_rc 1 "decompress a truncated file"
+expect_err "trunc\.lmz: .*LMZ_ERR_TRUNCATED" "truncation error code"
+expect_no_file trunc
+expect_file trunc.lmz
+head -c $((size / 2)) good.lmz > trunc2.lmz
+run "$LMZIP" -t trunc2.lmz
+expect_rc 1 "-t on a file cut in half"
+expect_err "LMZ_ERR_TRUNCATED" "truncation error code (half)"
+: > zero.lmz
+run "$LMZIP" -t zero.lmz
+expect_rc 1 "-t on an empty file"
+expect_err "LMZ_ERR_TRUNCATED" "empty .lmz is truncated"
+head -c $((size - 3)) good.lmz | "$LMZIP" -d > /dev/null 2>err
+rc=$?
+expect_rc 1 "truncated stream on stdin"
+expect_err "LMZ_ERR_TRUNCATED" "truncation error code (stdin)"
+expect_no_temp
+
+section "trailing data"
+{ cat good.lmz; printf 'junk'; } > trail.lmz
+run "$LMZIP" -d trail.lmz
+expect_rc 1 "trailing garbage"
+expect_err "trailing data" "trailing data message"
+expect_no_file trail
+cat good.lmz good.lmz | "$LMZIP" -t > /dev/null 2>err
+rc=$?
+expect_rc 1 "trailing data on stdin"
+rm -f good.lmz bad.lmz notlmz.lmz trunc.lmz trunc2.lmz zero.lmz trail.lmz
+
+# ----------------------------------------------------------------- suffix
+section "suffix"
+cp orig/text plain
+run "$LMZIP" -d plain
+expect_rc 1 "-d on a name without .lmz"
+expect_err "plain" "error names the file"
+expect_file plain
+cp orig/text .lmz
+run "$LMZIP" -d .lmz
+expect_rc 1 "-d on the bare name .lmz"
+rm -f .lmz
+"$LMZIP" -c plain > plain.lmz
+cp plain.lmz plain.lmz.keep
+run "$LMZIP" -k plain.lmz
+expect_rc 2 "compressing a .lmz file warns"
+expect_no_file plain.lmz.lmz
+rm -f plain plain.lmz plain.lmz.keep
+
+# ----------------------------------------------------------------- levels
+section "levels"
+for opt in -1 -9 --level=3 "--level 5" --fast --best -k2; do
+  cp orig/text lv
+  # shellcheck disable=SC2086
+  run "$LMZIP" $opt -c lv
+  expect_rc 0 "compress $opt"
+  mv out lv.lmz
+  run "$LMZIP" -dc lv.lmz
+  expect_rc 0 "decompress after $opt"
+  expect_same out orig/text
+  rm -f lv lv.lmz
+done
+for bad in --level=0 --level=10 --level=x -0; do
+  run "$LMZIP" "$bad" -c orig/one
+  expect_rc 1 "invalid level $bad"
+done
+
+# ----------------------------------------------------------------- --max-output
+section "max-output"
+tsize=$(wc -c < orig/text)
+"$LMZIP" -c orig/text > mo.lmz
+run "$LMZIP" -d --max-output 100 mo.lmz
+expect_rc 1 "--max-output too small"
+expect_err "mo\.lmz: .*LMZ_ERR_OUTPUT_LIMIT" "output limit error code"
+expect_no_file mo
+expect_file mo.lmz
+expect_no_temp
+run "$LMZIP" -t --max-output=1K mo.lmz
+expect_rc 1 "--max-output=1K"
+expect_err "LMZ_ERR_OUTPUT_LIMIT" "output limit error code (1K)"
+run "$LMZIP" -dc --max-output="$tsize" mo.lmz
+expect_rc 0 "--max-output exactly the size"
+expect_same out orig/text
+run "$LMZIP" -dc --max-output=$((tsize - 1)) mo.lmz
+expect_rc 1 "--max-output one byte short"
+run "$LMZIP" -dc --max-output=1M mo.lmz
+expect_rc 0 "--max-output=1M"
+run "$LMZIP" -dc --max-output=12Q mo.lmz
+expect_rc 1 "--max-output with a bad suffix"
+"$LMZIP" -c orig/random > mo2.lmz
+run "$LMZIP" -t --max-output 1000 mo2.lmz
+expect_rc 1 "--max-output on stored data"
+expect_err "LMZ_ERR_OUTPUT_LIMIT" "output limit error code (stored)"
+rm -f mo.lmz mo2.lmz
+
+# ----------------------------------------------------------------- -v, -q
+section "verbose"
+cp orig/text vb
+run "$LMZIP" -v -k vb
+expect_rc 0 "compress -v"
+expect_err "^vb: $tsize -> [0-9]+ bytes, [0-9.]+:1, [0-9.]+ bits/byte, [0-9.]+ MB/s, [0-9.]+ s$" "-v summary line"
+run "$LMZIP" -dvc vb.lmz
+expect_rc 0 "decompress -v"
+expect_err "bits/byte" "-v on decompression"
+rm -f vb vb.lmz
+mkdir adir
+run "$LMZIP" -q adir
+expect_rc 2 "-q on a directory (warning status)"
+if [ -s err ]; then fail "-q printed a warning"; else ok; fi
+run "$LMZIP" adir
+expect_rc 2 "directory is skipped with a warning"
+expect_err "adir" "warning names the directory"
+rmdir adir
+
+# ----------------------------------------------------------------- errors in a list of files
+section "missing file"
+cp orig/text m1
+cp orig/one m2
+run "$LMZIP" m1 does-not-exist m2
+expect_rc 1 "a missing file among others"
+expect_err "does-not-exist: .*No such file" "error names the missing file"
+expect_file m1.lmz
+expect_file m2.lmz
+expect_no_file m1
+expect_no_file m2
+run "$LMZIP" -d m1.lmz missing.lmz m2.lmz
+expect_rc 1 "a missing file among others (-d)"
+expect_err "missing\.lmz" "error names the missing file (-d)"
+expect_same m1 orig/text
+expect_same m2 orig/one
+rm -f m1 m2
+
+# ----------------------------------------------------------------- metadata, options
+section "metadata"
+cp orig/text md
+chmod 640 md
+touch -d '2001-02-03 04:05:06' md
+before=$(stat -c '%a %Y' md)
+run "$LMZIP" md
+expect_rc 0 "compress md"
+after=$(stat -c '%a %Y' md.lmz)
+if [ "$before" = "$after" ]; then ok; else fail "mode/mtime not kept on .lmz: $before vs $after"; fi
+run "$LMZIP" -d md.lmz
+after=$(stat -c '%a %Y' md)
+if [ "$before" = "$after" ]; then ok; else fail "mode/mtime not kept on decompression: $before vs $after"; fi
+rm -f md
+
+section "options"
+cp orig/text ./-dash
+run "$LMZIP" -k -- -dash
+expect_rc 0 "'--' ends options"
+expect_file ./-dash.lmz
+run "$LMZIP" -d -c -- -dash.lmz
+expect_same out orig/text
+rm -f ./-dash ./-dash.lmz
+run "$LMZIP" --bogus
+expect_rc 1 "unknown long option"
+run "$LMZIP" -Z
+expect_rc 1 "unknown short option"
+run "$LMZIP" --help
+expect_rc 0 "--help"
+if grep -q -- "--decompress" out; then ok; else fail "--help does not list --decompress"; fi
+run "$LMZIP" -V
+expect_rc 0 "-V"
+if grep -q "lmzip" out; then ok; else fail "-V prints no version"; fi
+ln -s orig/text link
+run "$LMZIP" link
+expect_rc 2 "symbolic link skipped without -f"
+expect_file orig/text
+rm -f link link.lmz
+
+# ----------------------------------------------------------------- a real text
+section "corpus"
+ALICE="$CORPUS/bench/canterbury/alice29.txt"
+if [ -f "$ALICE" ]; then
+  cp "$ALICE" alice29.txt
+  run "$LMZIP" -v alice29.txt
+  expect_rc 0 "compress alice29.txt"
+  expect_err "bits/byte" "-v on alice29.txt"
+  grep -Eo '[0-9.]+ bits/byte' err | sed 's/^/    alice29.txt: /'
+  run "$LMZIP" -d alice29.txt.lmz
+  expect_rc 0 "decompress alice29.txt"
+  if cmp alice29.txt "$ALICE"; then ok; else fail "alice29.txt round trip differs"; fi
+  rm -f alice29.txt alice29.txt.lmz
+else
+  echo "note: $ALICE not found; corpus round trip skipped"
+fi
+
+expect_no_temp
+if [ "$failures" -ne 0 ]; then
+  echo "cli_test: $failures check(s) FAILED ($checks passed)" >&2
+  exit 1
+fi
+echo "cli_test: all $checks checks passed"
+exit 0
