@@ -14,7 +14,8 @@ deps:
 	@bash scripts/install-deps.sh
 
 $(BUILD)/Makefile: CMakeLists.txt
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	@bash scripts/install-deps.sh
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DLMZIP_TESTS=ON
 
 $(BUILD)/lmzip: $(BUILD)/Makefile FORCE
 	cmake --build $(BUILD) -j $(JOBS)
@@ -25,6 +26,7 @@ test-native: $(BUILD)/lmzip
 	cd $(BUILD) && ctest --output-on-failure
 
 test-asan:
+	@bash scripts/install-deps.sh
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLMZIP_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && LMZIP_QUICK=1 ctest --output-on-failure

@@ -22,8 +22,11 @@ bool level_config(int level, LevelConfig& config) {
 }
 
 size_t predictor_memory(const LevelConfig& c) {
+  // The large tables; the mixers and state maps add under 64 KiB.
+  size_t order1 = 256 * 17 * 16;
+  size_t apm = (c.refine ? 256 * 256 + 256 : 256) * 33 * sizeof(uint16_t);
   return (size_t{16} << c.hash_bits) + (size_t{1} << c.match_window_bits) +
-         (size_t{4} << c.match_table_bits);
+         (size_t{4} << c.match_table_bits) + order1 + apm;
 }
 
 namespace {
@@ -127,6 +130,36 @@ class Mixer {
 };
 
 constexpr int kHashedContexts = 6;  // orders 2,3,4,6, word, word bigram
+
+// What the byte-level contexts are made of.
+struct History {
+  uint32_t c4 = 0;  // last 4 bytes
+  uint32_t c8 = 0;  // the 4 bytes before those
+  uint32_t word = 0, prev_word = 0;  // hashes of case-folded letter runs
+
+  History after(int byte) const {
+    History h = *this;
+    h.c8 = (c8 << 8) | (c4 >> 24);
+    h.c4 = (c4 << 8) | static_cast<uint32_t>(byte);
+    int folded = (byte >= 'A' && byte <= 'Z') ? byte + 32 : byte;
+    if ((folded >= 'a' && folded <= 'z') || byte >= 128) {
+      h.word = (word + static_cast<uint32_t>(folded) + 1) * 0x2F0B3A47u;
+    } else if (word != 0) {
+      h.prev_word = word;
+      h.word = 0;
+    }
+    return h;
+  }
+
+  void context_hashes(uint32_t* out) const {
+    out[0] = hash2(c4 & 0xFFFF, 2);
+    out[1] = hash2(c4 & 0xFFFFFF, 3);
+    out[2] = hash2(c4, 4);
+    out[3] = hash2(c4 ^ hash2(c8 & 0xFFFF, 6), 6);
+    out[4] = hash2(word, 7);
+    out[5] = hash2(word ^ hash2(prev_word, 8), 8);
+  }
+};
 constexpr int kInputs = 12;  // hashed + o0, o1, match x2, bias, padding
 
 }  // namespace
@@ -164,9 +197,8 @@ struct Predictor::State {
   uint32_t c0 = 1;   // bits of the current byte so far, with a leading 1
   int bit_pos = 0;   // 0..7
   uint32_t nibble_node = 1;
-  uint32_t c4 = 0;   // last 4 bytes
-  uint32_t c8 = 0;   // the 4 bytes before those
-  uint32_t word_hash = 0, prev_word_hash = 0;
+  History history;
+  uint32_t c4 = 0;  // = history.c4
   uint32_t context_hash[kHashedContexts] = {};
 
   // --- hashed context table: 16-byte buckets, a check byte + 15 bit
@@ -227,16 +259,6 @@ struct Predictor::State {
     return victim;
   }
 
-  // Cache misses on the context table dominate the run time: the bucket of
-  // the low nibble is prefetched for each possible high nibble two bits ahead.
-  void prefetch_low_nibbles() {
-    for (uint32_t k = 0; k < 4; ++k) {
-      uint32_t nibble_ctx = (((c0 << 2) | k) & 15) + 1;
-      for (int i = 0; i < kHashedContexts; ++i)
-        __builtin_prefetch(&table[size_t{hash2(context_hash[i], nibble_ctx) & hash_mask & ~3u} * 16]);
-    }
-  }
-
   void start_nibble() {
     nibble_node = 1;
     uint32_t nibble_ctx = bit_pos == 0 ? 0 : (c0 & 15) + 1;
@@ -250,14 +272,7 @@ struct Predictor::State {
   }
 
   void start_byte() {
-    uint32_t h = 0;
-    (void)h;
-    context_hash[0] = hash2(c4 & 0xFFFF, 2);
-    context_hash[1] = hash2(c4 & 0xFFFFFF, 3);
-    context_hash[2] = hash2(c4, 4);
-    context_hash[3] = hash2(c4 ^ hash2(c8 & 0xFFFF, 6), 6);
-    context_hash[4] = hash2(word_hash, 7);
-    context_hash[5] = hash2(word_hash ^ hash2(prev_word_hash, 8), 8);
+    history.context_hashes(context_hash);
     start_nibble();
   }
 
@@ -288,21 +303,14 @@ struct Predictor::State {
       }
       entry = here;
     }
-    pending_match_hash = hash2(c4, c8 & 0xFFFF) >> (32 - match_table_bits);  // last 6 bytes
+    pending_match_hash = hash2(c4, history.c8 & 0xFFFF) >> (32 - match_table_bits);  // last 6 bytes
     __builtin_prefetch(&match_table[pending_match_hash]);
     if (match_len > 0) expected_byte = window[match_ptr & window_mask];
   }
 
   void update_byte(int byte) {
-    c8 = (c8 << 8) | (c4 >> 24);
-    c4 = (c4 << 8) | static_cast<uint32_t>(byte);
-    int folded = (byte >= 'A' && byte <= 'Z') ? byte + 32 : byte;
-    if ((folded >= 'a' && folded <= 'z') || byte >= 128) {
-      word_hash = (word_hash + static_cast<uint32_t>(folded) + 1) * 0x2F0B3A47u;
-    } else if (word_hash != 0) {
-      prev_word_hash = word_hash;
-      word_hash = 0;
-    }
+    history = history.after(byte);
+    c4 = history.c4;
     update_match_byte(byte);
     start_byte();
   }
@@ -388,8 +396,6 @@ struct Predictor::State {
       update_byte(byte);
     } else if (bit_pos == 4) {
       start_nibble();
-    } else if (bit_pos == 2) {
-      prefetch_low_nibbles();
     }
   }
 };

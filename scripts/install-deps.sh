@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build, the tests and the benchmark need,
+# but only those that are missing. Safe to run repeatedly.
+set -euo pipefail
+
+need=()
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+command -v make >/dev/null 2>&1 || need+=(make)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+[ -f /usr/include/doctest/doctest.h ] || need+=(doctest-dev)
+# Baselines for `make bench` (gzip and xz are part of every Debian system).
+for tool in bzip2 zstd brotli xz; do
+  command -v "$tool" >/dev/null 2>&1 || need+=("$(case $tool in xz) echo xz-utils;; *) echo "$tool";; esac)")
+done
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "install-deps: installing ${need[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+if ! $SUDO apt-get install -y --no-install-recommends "${need[@]}"; then
+  $SUDO apt-get update
+  $SUDO apt-get install -y --no-install-recommends "${need[@]}"
+fi
