@@ -10,9 +10,10 @@
 namespace lmzip {
 
 bool level_config(int level, LevelConfig& config) {
-  // Level 1 trades ~2% of size for ~30% of speed; above it memory grows.
+  // Level 1 trades ~2% of size for speed (fewer models, smaller tables);
+  // above it memory grows.
   static constexpr LevelConfig kLevels[9] = {
-      {21, 22, 20, false}, {21, 22, 20, true}, {22, 23, 21, true},
+      {20, 22, 18, false}, {21, 22, 20, true}, {22, 23, 21, true},
       {22, 23, 21, true},  {22, 24, 22, true}, {22, 24, 22, true},
       {23, 24, 22, true},  {23, 24, 22, true}, {23, 24, 22, true},
   };
@@ -42,7 +43,7 @@ inline uint32_t hash2(uint32_t a, uint32_t b) {
 // Each entry holds a 22-bit probability and a 10-bit count.
 class StateMap {
  public:
-  explicit StateMap(int contexts, int limit = 1023) : t_(contexts, 1u << 31), limit_(limit) {}
+  explicit StateMap(int contexts = 256, int limit = 1023) : t_(contexts, 1u << 31), limit_(limit) {}
   // Initialise entries of a bit-history map from the counts of each state.
   void init_from_states() {
     const Tables& tb = tables();
@@ -182,11 +183,7 @@ struct Predictor::State {
         apm_order0(256),
         apm_order1(c.refine ? 256 * 256 : 0),
         refine(c.refine) {
-    for (auto& m : context_maps) {
-      m = StateMap(256, 1023);
-      m.init_from_states();
-    }
-    order1_map = StateMap(256, 1023);
+    for (auto& m : context_maps) m.init_from_states();
     order1_map.init_from_states();
     for (auto& s : slot) s = &dummy_bucket[1];
     order1_slot = &dummy_bucket[1];
@@ -211,9 +208,8 @@ struct Predictor::State {
   uint8_t* slot[kHashedContexts] = {};
   uint8_t* order1_slot = nullptr;
   uint8_t dummy_bucket[16] = {};
-  StateMap context_maps[kHashedContexts] = {StateMap(1), StateMap(1), StateMap(1),
-                                            StateMap(1), StateMap(1), StateMap(1)};
-  StateMap order1_map{1};
+  StateMap context_maps[kHashedContexts];  // bit history -> probability
+  StateMap order1_map;
 
   // --- match model
   ZeroedArray<uint8_t> window;
