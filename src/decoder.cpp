@@ -73,6 +73,7 @@ struct Decoder::Impl {
   // Gathers `need` bytes of a field; false while more input is needed.
   bool gather(InBuffer& in, size_t need) {
     size_t n = std::min(need - field_len, in.size - in.pos);
+    if (n == 0) return field_len == need;  // in.src may be null when empty
     std::memcpy(field + field_len, in.src + in.pos, n);
     field_len += n;
     in.pos += n;
@@ -104,7 +105,7 @@ struct Decoder::Impl {
       staged_pos = 0;
     }
     size_t n = std::min({sizeof staged - staged_end, size_t{payload_left}, in.size - in.pos});
-    std::memcpy(staged + staged_end, in.src + in.pos, n);
+    if (n > 0) std::memcpy(staged + staged_end, in.src + in.pos, n);
     staged_end += n;
     in.pos += n;
     total_in += n;
