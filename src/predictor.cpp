@@ -312,7 +312,6 @@ struct Predictor::State {
   }
 
   int predict() {
-    const Tables& tb = tables();
     int n = 0;
     for (int i = 0; i < kHashedContexts; ++i) {
       slot[i] = &bucket[i][nibble_node];
@@ -340,7 +339,6 @@ struct Predictor::State {
     }
     inputs[n++] = 256;  // bias
     inputs[n++] = 0;
-    (void)tb;
 
     mixer_c0.set_context(static_cast<int>(c0));
     mixer_match.set_context((match_bucket < 31 ? match_bucket : 31) * 8 + bit_pos);
