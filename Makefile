@@ -32,7 +32,7 @@ test-asan:
 	cd $(ASAN_BUILD) && LMZIP_QUICK=1 ctest --output-on-failure
 
 bench: $(BUILD)/lmzip
-	python3 bench/bench.py --lmzip $(BUILD)/lmzip --corpus $(CORPUS) --out bench/RESULTS.md
+	python3 bench/bench.py --lmzip $(BUILD)/lmzip --corpus $(CORPUS) --out bench/RESULTS.md --repeat 3
 
 # The main job: compress and decompress a real file, verify, show the figures.
 demo: $(BUILD)/lmzip

@@ -5,9 +5,10 @@
 //   - hashed order-2,3,4,6 contexts, a word context and a word-bigram
 //     context, each a bit history mapped to a probability,
 //   - a match model that follows the longest recent repeat.
-// Two or three mixers, their weights selected by small contexts, are combined
-// by a final mixer; two APM/SSE stages refine the result at levels >= 2. A future neural model
-// becomes one more input (see Predictor::Input).
+// At levels >= 2 three mixers, their weights selected by small contexts, are
+// combined by a final mixer and refined by two APM/SSE stages. Level 1 uses
+// one mixer over fewer inputs (see LevelConfig::refine). A neural model
+// becomes one more mixer input.
 #pragma once
 
 #include <cstddef>
@@ -20,7 +21,9 @@ struct LevelConfig {
   int hash_bits;          // log2 of 16-byte buckets in the context hash table
   int match_window_bits;  // log2 of the match model's history window
   int match_table_bits;   // log2 of the match model's position table
-  bool refine;            // third mixer (by match length) and APM/SSE stages
+  bool refine;            // false: level 1's fast profile, one mixer over
+                          // orders 0-4, word and match; true: all models,
+                          // three mixers + final mixer, APM/SSE stages
 };
 
 // Returns false for a level outside kMinLevel..kMaxLevel.
