@@ -45,13 +45,19 @@ Bytes log_pattern(size_t n) {
   std::string s;
   uint64_t t = 1700000000;
   while (s.size() < n) {
+    // One draw per statement: the operands of `a + b` are evaluated in an
+    // unspecified order (gcc and clang differ), the statements are not.
     t += rng.below(5);
-    s += decimal(t) + " " + kLevelNames[rng.below(6)] + " worker-" + decimal(rng.below(8)) + " " +
-         kEvents[rng.below(6)] + " id=";
+    s += decimal(t) + " ";
+    s += kLevelNames[rng.below(6)];
+    s += " worker-" + decimal(rng.below(8)) + " ";
+    s += kEvents[rng.below(6)];
+    s += " id=";
     uint64_t id = rng.next() >> 40;
     static constexpr char kHex[] = "0123456789abcdef";
     for (int k = 20; k >= 0; k -= 4) s += kHex[(id >> k) & 15];
-    s += " bytes=" + decimal(rng.below(70000)) + " ms=" + decimal(rng.below(300)) + "\n";
+    s += " bytes=" + decimal(rng.below(70000));
+    s += " ms=" + decimal(rng.below(300)) + "\n";
   }
   s.resize(n);
   return to_bytes(s);
@@ -171,7 +177,11 @@ TEST_CASE("golden: compressed bytes match tests/golden/golden.txt") {
     CHECK_MESSAGE(it->second.second == hex64(fnv1a64(v.data)), "the input generator changed");
   }
   size_t mismatches = 0;
-  for (const auto& [key, got] : actual) {
+  // No structured bindings here: clang 14 (emscripten) cannot capture them
+  // in doctest's INFO lambdas.
+  for (const auto& entry : actual) {
+    const auto& key = entry.first;
+    const auto& got = entry.second;
     auto it = expected.find(key);
     INFO("vector " << key.first << " at level " << key.second);
     if (it == expected.end()) {
@@ -186,8 +196,10 @@ TEST_CASE("golden: compressed bytes match tests/golden/golden.txt") {
                                                            << got.size << " hash " << got.hash);
     }
   }
-  for (const auto& [key, e] : expected)
+  for (const auto& entry : expected) {
+    const auto& key = entry.first;
     CHECK_MESSAGE(actual.count(key) == 1, "stale golden.txt entry " << key.first << " " << key.second);
+  }
   if (mismatches > 0)
     MESSAGE(mismatches << " golden vectors differ. If the format or the model changed on purpose, "
                        << "regenerate with: " << kRegenerate);
