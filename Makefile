@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CORPUS     ?= $(abspath ../shared/corpus)
 
-.PHONY: all deps test test-native test-asan bench demo clean
+.PHONY: all deps test test-native test-asan test-wasm wasm npm-test bench demo clean
 
 all: $(BUILD)/lmzip
 
@@ -20,7 +20,7 @@ $(BUILD)/Makefile: CMakeLists.txt
 $(BUILD)/lmzip: $(BUILD)/Makefile FORCE
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: test-native test-asan
+test: test-native test-asan test-wasm npm-test
 
 test-native: $(BUILD)/lmzip
 	cd $(BUILD) && ctest --output-on-failure
@@ -38,7 +38,30 @@ bench: $(BUILD)/lmzip
 demo: $(BUILD)/lmzip
 	bash scripts/demo.sh $(BUILD)/lmzip
 
+# WebAssembly: the SIMD and the scalar module of the npm package, each with
+# its doctest kernels/golden suite run under Node.
+EMCMAKE := NODE_PATH=/usr/share/nodejs emcmake
+WASM_OUT := npm/dist
+
+wasm:
+	@bash scripts/install-deps.sh wasm
+	$(EMCMAKE) cmake -S . -B build-wasm-simd -DCMAKE_BUILD_TYPE=Release -DLMZIP_WASM_NAME=lmzip-simd
+	NODE_PATH=/usr/share/nodejs cmake --build build-wasm-simd -j $(JOBS)
+	$(EMCMAKE) cmake -S . -B build-wasm-scalar -DCMAKE_BUILD_TYPE=Release -DLMZIP_SIMD=OFF -DLMZIP_WASM_NAME=lmzip-scalar
+	NODE_PATH=/usr/share/nodejs cmake --build build-wasm-scalar -j $(JOBS)
+	mkdir -p $(WASM_OUT)
+	cp build-wasm-simd/lmzip-simd.mjs build-wasm-simd/lmzip-simd.wasm \
+	   build-wasm-scalar/lmzip-scalar.mjs build-wasm-scalar/lmzip-scalar.wasm $(WASM_OUT)/
+	cd npm && npm ci --no-audit --no-fund && npm run build
+
+test-wasm: wasm
+	node build-wasm-simd/lmzip_wasm_tests.js
+	node build-wasm-scalar/lmzip_wasm_tests.js
+
+npm-test: wasm $(BUILD)/lmzip
+	cd npm && LMZIP_NATIVE_CLI=$(abspath $(BUILD)/lmzip) npm test
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-wasm-simd build-wasm-scalar $(WASM_OUT)
 
 FORCE:

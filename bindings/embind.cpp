@@ -1,10 +1,12 @@
 // Embind glue: exposes lmzip::Encoder / lmzip::Decoder to JavaScript. No
 // logic of its own: JS copies a chunk into the wasm heap (malloc), calls
-// push(pointer, length, ...), then reads the produced bytes from
-// outputPointer()/outputSize() and calls clearOutput().
+// push(pointer, length, last), copies out the bytes at
+// outputPointer()/outputSize(), and while push() returned needs_output calls
+// it again on the input after consumed().
 #include <emscripten/bind.h>
 
 #include <cstdint>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -13,62 +15,75 @@
 
 namespace {
 
-// Runs `step(in, out)` until the input is consumed or the stream is done,
-// growing `output` whenever the core asks for more room.
+// One push() call writes at most this much output; JS drains it and pushes
+// the rest of the input again, so the heap holds at most one chunk of output.
+constexpr size_t kOutputChunk = size_t{1} << 20;
+
+// Runs one step of a core stream over [pointer, pointer + length) into a
+// fresh output chunk. Returns a lmzip::Status value (error on bad_alloc,
+// reported as out_of_memory).
 template <class Step>
-int drive(std::vector<uint8_t>& output, uintptr_t pointer, size_t length, Step step) {
-  lmzip::InBuffer in{reinterpret_cast<const uint8_t*>(pointer), length, 0};
-  for (;;) {
-    size_t used = output.size();
-    size_t room = length / 2 + 65536;
-    output.resize(used + room);
-    lmzip::OutBuffer out{output.data() + used, room, 0};
-    lmzip::Status status = step(in, out);
-    output.resize(used + out.pos);
-    if (status != lmzip::Status::needs_output) return static_cast<int>(status);
+int drive(std::vector<uint8_t>& output, size_t& consumed, bool& out_of_memory, uintptr_t pointer,
+          size_t length, Step step) {
+  consumed = 0;
+  try {
+    output.resize(kOutputChunk);
+  } catch (const std::bad_alloc&) {
+    out_of_memory = true;
+    return static_cast<int>(lmzip::Status::error);
   }
+  lmzip::InBuffer in{reinterpret_cast<const uint8_t*>(pointer), length, 0};
+  lmzip::OutBuffer out{output.data(), output.size(), 0};
+  lmzip::Status status = step(in, out);
+  output.resize(out.pos);
+  consumed = in.pos;
+  return static_cast<int>(status);
 }
 
-class StreamEncoder {
+// Shared by both directions: the output chunk and how much input was used.
+class Stream {
  public:
-  explicit StreamEncoder(int level) : encoder_(level) {}
-  // Returns a lmzip::Status value.
-  int push(uintptr_t pointer, size_t length, bool finish) {
-    return drive(output_, pointer, length, [&](lmzip::InBuffer& in, lmzip::OutBuffer& out) {
-      return encoder_.compress(in, out, finish);
-    });
-  }
+  size_t consumed() const { return consumed_; }
   uintptr_t outputPointer() const { return reinterpret_cast<uintptr_t>(output_.data()); }
   size_t outputSize() const { return output_.size(); }
-  void clearOutput() { output_.clear(); }
-  int error() const { return static_cast<int>(encoder_.error()); }
+
+ protected:
+  int error_code(lmzip::Error core) const {
+    return static_cast<int>(out_of_memory_ ? lmzip::Error::out_of_memory : core);
+  }
+  std::vector<uint8_t> output_;
+  size_t consumed_ = 0;
+  bool out_of_memory_ = false;
+};
+
+class StreamEncoder : public Stream {
+ public:
+  explicit StreamEncoder(int level) : encoder_(level) {}
+  int push(uintptr_t pointer, size_t length, bool finish) {
+    return drive(output_, consumed_, out_of_memory_, pointer, length,
+                 [&](lmzip::InBuffer& in, lmzip::OutBuffer& out) {
+                   return encoder_.compress(in, out, finish);
+                 });
+  }
+  int error() const { return error_code(encoder_.error()); }
   double bytesIn() const { return static_cast<double>(encoder_.bytes_in()); }
   double bytesOut() const { return static_cast<double>(encoder_.bytes_out()); }
 
  private:
   lmzip::Encoder encoder_;
-  std::vector<uint8_t> output_;
 };
 
-class StreamDecoder {
+class StreamDecoder : public Stream {
  public:
   // max_output < 0 means no limit (JS numbers hold integers up to 2^53).
   explicit StreamDecoder(double max_output) : decoder_(options(max_output)) {}
-  // Returns a lmzip::Status value; `consumed()` tells how much input the
-  // stream used (bytes after its end stay unconsumed).
   int push(uintptr_t pointer, size_t length, bool end_of_input) {
-    consumed_ = 0;
-    return drive(output_, pointer, length, [&](lmzip::InBuffer& in, lmzip::OutBuffer& out) {
-      lmzip::Status status = decoder_.decompress(in, out, end_of_input);
-      consumed_ = in.pos;
-      return status;
-    });
+    return drive(output_, consumed_, out_of_memory_, pointer, length,
+                 [&](lmzip::InBuffer& in, lmzip::OutBuffer& out) {
+                   return decoder_.decompress(in, out, end_of_input);
+                 });
   }
-  size_t consumed() const { return consumed_; }
-  uintptr_t outputPointer() const { return reinterpret_cast<uintptr_t>(output_.data()); }
-  size_t outputSize() const { return output_.size(); }
-  void clearOutput() { output_.clear(); }
-  int error() const { return static_cast<int>(decoder_.error()); }
+  int error() const { return error_code(decoder_.error()); }
   int level() const { return decoder_.level(); }
   double bytesIn() const { return static_cast<double>(decoder_.bytes_in()); }
   double bytesOut() const { return static_cast<double>(decoder_.bytes_out()); }
@@ -80,8 +95,6 @@ class StreamDecoder {
     return o;
   }
   lmzip::Decoder decoder_;
-  std::vector<uint8_t> output_;
-  size_t consumed_ = 0;
 };
 
 std::string error_name(int code) { return lmzip::error_name(static_cast<lmzip::Error>(code)); }
@@ -95,22 +108,19 @@ std::string kernels() { return LMZIP_KERNELS; }
 
 EMSCRIPTEN_BINDINGS(lmzip) {
   using namespace emscripten;
-  class_<StreamEncoder>("StreamEncoder")
+  class_<Stream>("Stream")
+      .function("consumed", &Stream::consumed)
+      .function("outputPointer", &Stream::outputPointer)
+      .function("outputSize", &Stream::outputSize);
+  class_<StreamEncoder, base<Stream>>("StreamEncoder")
       .constructor<int>()
       .function("push", &StreamEncoder::push)
-      .function("outputPointer", &StreamEncoder::outputPointer)
-      .function("outputSize", &StreamEncoder::outputSize)
-      .function("clearOutput", &StreamEncoder::clearOutput)
       .function("error", &StreamEncoder::error)
       .function("bytesIn", &StreamEncoder::bytesIn)
       .function("bytesOut", &StreamEncoder::bytesOut);
-  class_<StreamDecoder>("StreamDecoder")
+  class_<StreamDecoder, base<Stream>>("StreamDecoder")
       .constructor<double>()
       .function("push", &StreamDecoder::push)
-      .function("consumed", &StreamDecoder::consumed)
-      .function("outputPointer", &StreamDecoder::outputPointer)
-      .function("outputSize", &StreamDecoder::outputSize)
-      .function("clearOutput", &StreamDecoder::clearOutput)
       .function("error", &StreamDecoder::error)
       .function("level", &StreamDecoder::level)
       .function("bytesIn", &StreamDecoder::bytesIn)

@@ -14,6 +14,13 @@ for tool in bzip2 zstd brotli xz; do
   command -v "$tool" >/dev/null 2>&1 || need+=("$(case $tool in xz) echo xz-utils;; *) echo "$tool";; esac)")
 done
 
+# `install-deps.sh wasm`: also the WebAssembly toolchain and Node.js.
+if [ "${1:-}" = wasm ]; then
+  command -v emcc >/dev/null 2>&1 || need+=(emscripten)
+  command -v node >/dev/null 2>&1 || need+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
+fi
+
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

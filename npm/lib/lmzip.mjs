@@ -1,0 +1,462 @@
+// lmzip for JavaScript: a thin shell over the C++ core compiled to
+// WebAssembly. Every byte of the format is produced by the core; this file
+// only moves bytes across the wasm boundary and adapts the streaming state to
+// promises, push-style objects and WHATWG streams.
+import createSimdModule from '../dist/lmzip-simd.mjs';
+import createScalarModule from '../dist/lmzip-scalar.mjs';
+import { loadWasm } from '#wasm-loader';
+
+// lmzip::Status values (src/lmzip.h).
+const NEEDS_INPUT = 0;
+const NEEDS_OUTPUT = 1;
+const DONE = 2;
+const ERROR = 3;
+
+// Input is copied into the wasm heap this many bytes at a time.
+const STAGE_SIZE = 1 << 18;
+// compress()/decompress() yield to the event loop after this much input so
+// that progress, abort and the rest of the page keep running.
+const YIELD_EVERY = 1 << 16;
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * An lmzip failure. `code` is a stable identifier: the core's error names
+ * (`LMZ_ERR_CORRUPT_DATA`, `LMZ_ERR_CHECKSUM_MISMATCH`, `LMZ_ERR_TRUNCATED`,
+ * `LMZ_ERR_OUTPUT_LIMIT`, ...) plus `LMZ_ERR_INVALID_ARGUMENT` for bad
+ * arguments, `LMZ_ERR_ABORTED` when an AbortSignal fired and
+ * `LMZ_ERR_NOT_INITIALIZED` when a synchronous API is used before `init()`.
+ */
+export class LmzipError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   * @param {{cause?: unknown}} [options]
+   */
+  constructor(code, message, options) {
+    super(message, options);
+    this.name = 'LmzipError';
+    /** @type {string} */
+    this.code = code;
+  }
+}
+
+// A WebAssembly module with one function returning a v128 (i8x16.splat):
+// valid only where SIMD128 is supported.
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
+  0x03, 0x02, 0x01, 0x00, // function 0 has type 0
+  0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x0b, // i32.const 0; i8x16.splat; end
+]);
+
+/** True when this JavaScript engine supports WebAssembly SIMD128. */
+export function simdSupported() {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+}
+
+let native = null; // the Embind module once loaded
+let loading = null; // the promise of the first init()
+
+/**
+ * Loads the WebAssembly module. Optional (every async API calls it) and
+ * idempotent: later calls return the first call's result.
+ * @param {{wasm?: BufferSource | WebAssembly.Module | URL | string, simd?: boolean}} [options]
+ *   `simd`: force the SIMD (true) or scalar (false) build; by default SIMD
+ *   when supported. `wasm`: the module's bytes, a compiled module or its URL,
+ *   for hosts where the package's own file cannot be loaded.
+ * @returns {Promise<{simd: boolean, kernels: string}>}
+ */
+export function init(options = {}) {
+  if (!loading) {
+    loading = instantiate(options).catch((error) => {
+      loading = null;
+      throw error;
+    });
+  }
+  return loading;
+}
+
+async function instantiate({ wasm, simd } = {}) {
+  const useSimd = simd ?? simdSupported();
+  if (useSimd && !simdSupported()) {
+    throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: this engine has no WebAssembly SIMD');
+  }
+  let source = wasm ?? (await loadWasm(useSimd));
+  if (typeof source === 'string' || source instanceof URL) {
+    const response = await fetch(source);
+    if (!response.ok) throw new Error(`lmzip: cannot load ${source}: HTTP ${response.status}`);
+    source = new Uint8Array(await response.arrayBuffer());
+  }
+  const compiled =
+    source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
+  const factory = useSimd ? createSimdModule : createScalarModule;
+  native = await factory({
+    locateFile: (path) => path, // the glue must not resolve its own URL
+    instantiateWasm(imports, receive) {
+      WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled));
+      return {};
+    },
+  });
+  return { simd: useSimd, kernels: native.kernels() };
+}
+
+function requireNative() {
+  if (!native) {
+    throw new LmzipError(
+      'LMZ_ERR_NOT_INITIALIZED',
+      'lmzip: call `await init()` before using Compressor/Decompressor synchronously',
+    );
+  }
+  return native;
+}
+
+/** Format constants, available after `init()`. */
+export function constants() {
+  const m = requireNative();
+  return {
+    minLevel: m.minLevel,
+    maxLevel: m.maxLevel,
+    defaultLevel: m.defaultLevel,
+    formatVersion: m.formatVersion,
+  };
+}
+
+/**
+ * Bytes of memory the model of `level` allocates (encoder and decoder alike).
+ * @param {number} level
+ */
+export function memoryForLevel(level) {
+  return requireNative().memoryForLevel(level);
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * @param {unknown} data
+ * @returns {Uint8Array}
+ */
+function toBytes(data) {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === 'string') return encoder.encode(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new LmzipError(
+    'LMZ_ERR_INVALID_ARGUMENT',
+    'lmzip: data must be a Uint8Array, ArrayBuffer, ArrayBufferView or string',
+  );
+}
+
+const disposeSymbol = Symbol.dispose ?? Symbol.for('nodejs.dispose');
+
+// The part of Compressor and Decompressor that moves bytes through the core.
+class Stream {
+  #stream;
+  #stage;
+  #finished = false;
+
+  constructor(stream) {
+    this.#stream = stream;
+    this.#stage = native._malloc(STAGE_SIZE);
+    if (!this.#stage) {
+      stream.delete();
+      throw new LmzipError('LMZ_ERR_OUT_OF_MEMORY', 'lmzip: out of WebAssembly memory');
+    }
+  }
+
+  /** Bytes consumed so far. */
+  get bytesIn() {
+    return this.#stream ? this.#stream.bytesIn() : 0;
+  }
+
+  /** Bytes produced so far. */
+  get bytesOut() {
+    return this.#stream ? this.#stream.bytesOut() : 0;
+  }
+
+  _native() {
+    return this.#stream;
+  }
+
+  /**
+   * @param {unknown} chunk
+   * @param {boolean} final
+   * @param {(status: number, used: number, size: number) => void} [check]
+   *   inspects each step (the decompressor rejects data after the end)
+   * @returns {Uint8Array[]}
+   */
+  _push(chunk, final, check) {
+    const stream = this.#stream;
+    if (!stream) throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: used after free()');
+    if (this.#finished) throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: stream already finished');
+    const bytes = toBytes(chunk ?? new Uint8Array(0));
+    const output = [];
+    let offset = 0;
+    do {
+      const size = Math.min(bytes.length - offset, STAGE_SIZE);
+      native.HEAPU8.set(bytes.subarray(offset, offset + size), this.#stage);
+      const last = final && offset + size === bytes.length;
+      let used = 0;
+      let status;
+      for (;;) {
+        status = stream.push(this.#stage + used, size - used, last);
+        used += stream.consumed();
+        const produced = stream.outputSize();
+        if (produced > 0) {
+          const at = stream.outputPointer();
+          output.push(native.HEAPU8.slice(at, at + produced));
+        }
+        if (status !== NEEDS_OUTPUT) break;
+      }
+      if (status === ERROR) this._fail(stream.error());
+      if (check) check(status, used, size);
+      offset += size;
+    } while (offset < bytes.length);
+    if (final) this.#finished = true;
+    return output;
+  }
+
+  _fail(code) {
+    this.#finished = true;
+    throw new LmzipError(native.errorName(code), `lmzip: ${native.errorMessage(code)}`);
+  }
+
+  /** Releases the WebAssembly memory of this stream; safe to call twice. */
+  free() {
+    if (!this.#stream) return;
+    this.#stream.delete();
+    native._free(this.#stage);
+    this.#stream = null;
+  }
+
+  [disposeSymbol]() {
+    this.free();
+  }
+}
+
+function checkLevel(level) {
+  const m = requireNative();
+  if (level === undefined) return m.defaultLevel;
+  if (!Number.isInteger(level) || level < m.minLevel || level > m.maxLevel) {
+    throw new LmzipError(
+      'LMZ_ERR_INVALID_ARGUMENT',
+      `lmzip: level must be an integer from ${m.minLevel} to ${m.maxLevel}, got ${level}`,
+    );
+  }
+  return level;
+}
+
+function checkLimit(maxOutputLength) {
+  if (maxOutputLength === undefined) return -1;
+  if (!Number.isSafeInteger(maxOutputLength) || maxOutputLength < 0) {
+    throw new LmzipError(
+      'LMZ_ERR_INVALID_ARGUMENT',
+      `lmzip: maxOutputLength must be a non-negative integer, got ${maxOutputLength}`,
+    );
+  }
+  return maxOutputLength;
+}
+
+/**
+ * Push-style compressor. Requires `await init()` first. Free it with
+ * `free()` (or `using`) when done; a finished or failed compressor stays
+ * allocated until then.
+ */
+export class Compressor extends Stream {
+  /** @param {{level?: number}} [options] */
+  constructor({ level } = {}) {
+    const m = requireNative();
+    super(new m.StreamEncoder(checkLevel(level)));
+  }
+
+  /**
+   * Compresses a chunk; `final` = no more input follows.
+   * @param {Uint8Array | ArrayBuffer | ArrayBufferView | string} chunk
+   * @param {boolean} [final]
+   * @returns {Uint8Array[]} compressed output available so far
+   */
+  push(chunk, final = false) {
+    return this._push(chunk, final);
+  }
+}
+
+/**
+ * Push-style decompressor. Requires `await init()` first. Input after the end
+ * of the stream is an error (LMZ_ERR_CORRUPT_DATA).
+ */
+export class Decompressor extends Stream {
+  #done = false;
+
+  /** @param {{maxOutputLength?: number}} [options] */
+  constructor({ maxOutputLength } = {}) {
+    const m = requireNative();
+    super(new m.StreamDecoder(checkLimit(maxOutputLength)));
+  }
+
+  /**
+   * Decompresses a chunk; `final` = no more input follows (a stream that is
+   * not complete then fails with LMZ_ERR_TRUNCATED).
+   * @param {Uint8Array | ArrayBuffer | ArrayBufferView} chunk
+   * @param {boolean} [final]
+   * @returns {Uint8Array[]} decompressed output available so far
+   */
+  push(chunk, final = false) {
+    const bytes = toBytes(chunk ?? new Uint8Array(0));
+    if (this.#done && bytes.length > 0) this.#trailing();
+    return this._push(bytes, final, (status, used, size) => {
+      if (status === DONE) {
+        this.#done = true;
+        if (used < size) this.#trailing();
+      }
+    });
+  }
+
+  /** The level recorded in the stream (0 before the header was read). */
+  get level() {
+    const stream = this._native();
+    return stream ? stream.level() : 0;
+  }
+
+  #trailing() {
+    throw new LmzipError('LMZ_ERR_CORRUPT_DATA', 'lmzip: data after the end of the compressed stream');
+  }
+}
+
+function abortError(signal) {
+  return new LmzipError('LMZ_ERR_ABORTED', 'lmzip: aborted', { cause: signal.reason });
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function progressReporter(onProgress, total) {
+  if (!onProgress) return () => {};
+  let last = 0;
+  return (stream, force) => {
+    const now = Date.now();
+    if (!force && now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    onProgress({ bytesIn: stream.bytesIn, bytesOut: stream.bytesOut, total });
+  };
+}
+
+async function runWhole(stream, data, { onProgress, signal }) {
+  const report = progressReporter(onProgress, data.length);
+  const parts = [];
+  try {
+    let offset = 0;
+    do {
+      if (signal?.aborted) throw abortError(signal);
+      const end = Math.min(offset + YIELD_EVERY, data.length);
+      parts.push(...stream.push(data.subarray(offset, end), end === data.length));
+      offset = end;
+      report(stream, offset === data.length);
+      if (offset < data.length) await tick();
+    } while (offset < data.length);
+  } finally {
+    stream.free();
+  }
+  return concat(parts);
+}
+
+/**
+ * @param {Uint8Array[]} parts
+ * @returns {Uint8Array}
+ */
+function concat(parts) {
+  if (parts.length === 1) return parts[0];
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Compresses `data` (a string is encoded as UTF-8).
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView | string} data
+ * @param {{level?: number, onProgress?: (p: {bytesIn: number, bytesOut: number, total?: number}) => void, signal?: AbortSignal}} [options]
+ * @returns {Promise<Uint8Array>}
+ */
+export async function compress(data, options = {}) {
+  await init();
+  const bytes = toBytes(data);
+  if (options.signal?.aborted) throw abortError(options.signal);
+  return runWhole(new Compressor({ level: options.level }), bytes, options);
+}
+
+/**
+ * Decompresses a complete lmzip stream.
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data
+ * @param {{maxOutputLength?: number, onProgress?: (p: {bytesIn: number, bytesOut: number, total?: number}) => void, signal?: AbortSignal}} [options]
+ * @returns {Promise<Uint8Array>}
+ */
+export async function decompress(data, options = {}) {
+  await init();
+  const bytes = toBytes(data);
+  if (options.signal?.aborted) throw abortError(options.signal);
+  return runWhole(new Decompressor({ maxOutputLength: options.maxOutputLength }), bytes, options);
+}
+
+// The shared body of the two TransformStreams.
+function transformer(makeStream, { onProgress, signal } = {}) {
+  let stream = null;
+  const report = progressReporter(onProgress, undefined);
+  const emit = (controller, parts) => {
+    for (const part of parts) controller.enqueue(part);
+  };
+  const guard = () => {
+    if (signal?.aborted) {
+      stream?.free();
+      throw abortError(signal);
+    }
+  };
+  return {
+    async start() {
+      await init();
+      stream = makeStream();
+    },
+    transform(chunk, controller) {
+      guard();
+      try {
+        emit(controller, stream.push(chunk, false));
+        report(stream, false);
+      } catch (error) {
+        stream.free();
+        throw error;
+      }
+    },
+    flush(controller) {
+      guard();
+      try {
+        emit(controller, stream.push(new Uint8Array(0), true));
+        report(stream, true);
+      } finally {
+        stream.free();
+      }
+    },
+  };
+}
+
+/**
+ * Compressing TransformStream: `readable.pipeThrough(new CompressStream())`.
+ * Named so as not to shadow the platform's CompressionStream.
+ */
+export class CompressStream extends TransformStream {
+  /** @param {{level?: number, onProgress?: Function, signal?: AbortSignal}} [options] */
+  constructor(options = {}) {
+    super(transformer(() => new Compressor({ level: options.level }), options));
+  }
+}
+
+/** Decompressing TransformStream. */
+export class DecompressStream extends TransformStream {
+  /** @param {{maxOutputLength?: number, onProgress?: Function, signal?: AbortSignal}} [options] */
+  constructor(options = {}) {
+    super(
+      transformer(() => new Decompressor({ maxOutputLength: options.maxOutputLength }), options),
+    );
+  }
+}

@@ -1,0 +1,72 @@
+// The Node entry point: everything of the browser entry, plus Node streams.
+import { Transform } from 'node:stream';
+import { init, Compressor, Decompressor, LmzipError } from './lmzip.mjs';
+
+export * from './lmzip.mjs';
+
+// A stream.Transform over a Compressor or Decompressor, created once the
+// module is loaded (the first chunk waits for init()).
+function nodeTransform(makeStream, { onProgress, signal } = {}) {
+  let stream = null;
+  let lastReport = 0;
+  const report = (force) => {
+    if (!onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastReport < 100) return;
+    lastReport = now;
+    onProgress({ bytesIn: stream.bytesIn, bytesOut: stream.bytesOut });
+  };
+  const run = async (chunk, final, transform) => {
+    try {
+      await init();
+      if (signal?.aborted) {
+        throw new LmzipError('LMZ_ERR_ABORTED', 'lmzip: aborted', { cause: signal.reason });
+      }
+      stream ??= makeStream();
+      for (const part of stream.push(chunk, final)) transform.push(part);
+      report(final);
+      if (final) stream.free();
+      return null;
+    } catch (error) {
+      stream?.free();
+      return error;
+    }
+  };
+  const transform = new Transform({
+    transform(chunk, _encoding, callback) {
+      run(chunk, false, this).then((error) => callback(error));
+    },
+    flush(callback) {
+      run(new Uint8Array(0), true, this).then((error) => callback(error));
+    },
+    destroy(error, callback) {
+      stream?.free();
+      callback(error);
+    },
+  });
+  signal?.addEventListener('abort', () =>
+    transform.destroy(new LmzipError('LMZ_ERR_ABORTED', 'lmzip: aborted', { cause: signal.reason })),
+  { once: true });
+  return transform;
+}
+
+/**
+ * A Node `stream.Transform` that compresses, for `stream.pipeline()`.
+ * @param {{level?: number, onProgress?: Function, signal?: AbortSignal}} [options]
+ * @returns {import('node:stream').Transform}
+ */
+export function createCompress(options = {}) {
+  return nodeTransform(() => new Compressor({ level: options.level }), options);
+}
+
+/**
+ * A Node `stream.Transform` that decompresses, for `stream.pipeline()`.
+ * @param {{maxOutputLength?: number, onProgress?: Function, signal?: AbortSignal}} [options]
+ * @returns {import('node:stream').Transform}
+ */
+export function createDecompress(options = {}) {
+  return nodeTransform(
+    () => new Decompressor({ maxOutputLength: options.maxOutputLength }),
+    options,
+  );
+}
