@@ -40,6 +40,7 @@ import concurrent.futures
 import datetime
 import filecmp
 import hashlib
+import json
 import os
 import platform
 import shlex
@@ -100,6 +101,10 @@ TARGET_LEVEL = 1
 BPB_TARGETS = [("alice29.txt", 2.15), ("book1", 2.25), ("enwik8.head4154400", 2.00)]
 SPEED_TARGET_FILE = "book1"
 SPEED_TARGET_RATIO = 1.5
+# WebAssembly (npm package in Node) against native, measured in the same run.
+WASM_FILES = ["book1", "enwik8.head4154400"]
+WASM_TARGET_RATIO = 0.5   # WASM SIMD throughput >= 50 % of native
+REPO = Path(__file__).resolve().parent.parent
 
 
 class BenchError(Exception):
@@ -123,6 +128,7 @@ class FileResult:
     errors: List[str] = field(default_factory=list)   # hard failures (lmzip)
     failed: List[str] = field(default_factory=list)   # lmzip labels that failed
     notes: List[str] = field(default_factory=list)    # baseline tool trouble
+    path: Optional[Path] = None
 
 
 @dataclass
@@ -219,6 +225,8 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--no-binary", action="store_true", help="skip the binary files table")
     p.add_argument("--no-random", action="store_true", help="skip the random-input check")
     p.add_argument("--strict", action="store_true", help="exit 2 when a target fails")
+    p.add_argument("--no-wasm", action="store_true",
+                   help="skip the WebAssembly speed table (needs node and `make wasm`)")
     args = p.parse_args(argv)
     try:
         levels = [int(x) for x in args.levels.split(",") if x.strip()]
@@ -324,7 +332,7 @@ def bench_file(name: str, path: Path, kind: str, cfg: Config,
                emit: Callable[[str], None]) -> FileResult:
     """Measures every codec on one file; emit() gets one progress line per codec."""
     size = path.stat().st_size
-    res = FileResult(name, kind, size)
+    res = FileResult(name, kind, size, path=path)
     stem = str(cfg.tmpdir / f"{name}.{threading.get_ident()}")
     lmz = str(cfg.lmzip)
 
@@ -615,10 +623,91 @@ def targets_text(targets: List[Target]) -> str:
     return "\n".join(f"- **{t.status}** {t.name}: {t.detail}" for t in targets)
 
 
+@dataclass
+class WasmResult:
+    name: str
+    level: int
+    kernels: str
+    size: int
+    compressed: int
+    ctime: float
+    dtime: float
+
+
+def wasm_speed(results: List[FileResult], cfg: Config, notes: List[str]) -> List[WasmResult]:
+    """Times the npm package in Node (bench/wasm_speed.mjs) on WASM_FILES."""
+    if not (REPO / "npm/dist/lmzip-simd.wasm").is_file() or shutil.which("node") is None:
+        notes.append("WebAssembly speed skipped: run `make wasm` first (needs node)")
+        return []
+    paths = {r.name: r.path for r in results if r.name in WASM_FILES}
+    out: List[WasmResult] = []
+    for name in WASM_FILES:
+        if name not in paths:
+            continue
+        for simd in (True, False):
+            argv = ["node", str(REPO / "bench/wasm_speed.mjs"),
+                    "--levels", ",".join(str(lv) for lv in cfg.levels),
+                    "--repeat", str(cfg.repeat), str(paths[name])] + ([] if simd else ["--scalar"])
+            print(f"  wasm {'simd' if simd else 'scalar'}: {name}", flush=True)
+            proc = subprocess.run(argv, capture_output=True, text=True)
+            if proc.returncode != 0:
+                notes.append(f"WebAssembly {name}: {proc.stderr.strip()[-300:]}")
+                continue
+            for line in proc.stdout.splitlines():
+                j = json.loads(line)
+                out.append(WasmResult(name, j["level"], j["kernels"], j["size"], j["compressed"],
+                                      j["ctime"], j["dtime"]))
+    return out
+
+
+def package_size(notes: List[str]) -> Optional[int]:
+    """Bytes of the npm tarball (`npm pack --dry-run`)."""
+    if shutil.which("npm") is None or not (REPO / "npm/dist/node.cjs").is_file():
+        return None
+    proc = subprocess.run(["npm", "pack", "--dry-run", "--json"], cwd=REPO / "npm",
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        notes.append(f"npm pack failed: {proc.stderr.strip()[-300:]}")
+        return None
+    return int(json.loads(proc.stdout)[0]["size"])
+
+
+def wasm_table(results: List[FileResult], wasm: List[WasmResult]) -> str:
+    native = {r.name: r for r in results}
+    rows = []
+    for w in wasm:
+        m = native[w.name].codecs.get(lmzip_label(w.level))
+        same = "yes" if m and m.size == w.compressed else "NO"
+        cn, dn = (mb_per_s(w.size, m.ctime), mb_per_s(w.size, m.dtime)) if m else (None, None)
+        cw, dw = mb_per_s(w.size, w.ctime), mb_per_s(w.size, w.dtime)
+        rows.append([w.name, f"-{w.level}", w.kernels, same,
+                     fmt_num(cn, 3), fmt_num(cw, 3), fmt_num(cw / cn if cn else None, 2),
+                     fmt_num(dn, 3), fmt_num(dw, 3), fmt_num(dw / dn if dn else None, 2)])
+    return md_table(["file", "level", "wasm kernels", "same size as native", "native c MB/s",
+                     "wasm c MB/s", "wasm/native", "native d MB/s", "wasm d MB/s", "wasm/native"],
+                    rows, ["l", "l", "l", "l", "r", "r", "r", "r", "r", "r"])
+
+
+def wasm_targets(results: List[FileResult], wasm: List[WasmResult]) -> List["Target"]:
+    native = {r.name: r for r in results}
+    targets = []
+    for w in wasm:
+        m = native[w.name].codecs.get(lmzip_label(w.level))
+        if w.kernels != "simd128" or not m or not m.ctime:
+            continue
+        for what, t_native, t_wasm in (("compress", m.ctime, w.ctime),
+                                       ("decompress", m.dtime, w.dtime)):
+            ratio = t_native / t_wasm
+            targets.append(Target(f"{w.name}: WASM SIMD {what} at level {w.level} >= "
+                                  f"{WASM_TARGET_RATIO:.0%} of native throughput",
+                                  check(ratio >= WASM_TARGET_RATIO), f"{ratio:.0%}"))
+    return targets
+
+
 def render_report(meta: Dict[str, str], versions: Dict[str, str], results: List[FileResult],
                   randoms: Optional[List[RandomResult]], targets: List[Target],
                   labels: List[str], speed_labels: List[str], notes: List[str],
-                  errors: List[str]) -> str:
+                  errors: List[str], wasm: List[WasmResult], tarball: Optional[int]) -> str:
     parts = ["# lmzip benchmark results", "",
              f"- Date: {meta['date']}",
              f"- Machine: {meta['machine']}",
@@ -645,6 +734,16 @@ def render_report(meta: Dict[str, str], versions: Dict[str, str], results: List[
               "*compress* time on the same file (below 1× is faster than xz -9e compresses). "
               "The total row uses summed times over the text files.", "",
               speed_table(results, speed_labels), ""]
+    if wasm:
+        parts += ["## WebAssembly in Node (npm package) vs native", "",
+                  "Same run, one thread. WASM times are in-process (`compress()` / "
+                  "`decompress()` on a buffer, after `init()`), best of "
+                  f"{meta['repeat']}; native times are whole CLI processes as above "
+                  "(process start and file I/O add a few ms to native). simd128 = the SIMD build, scalar = the "
+                  "fallback for engines without WebAssembly SIMD.", "",
+                  wasm_table(results, wasm), ""]
+    if tarball is not None:
+        parts += [f"npm package tarball (`npm pack`): {tarball:,} bytes.", ""]
     if randoms:
         parts += ["## Random input", "", random_table(randoms), ""]
     parts += [f"## Targets (lmzip -{TARGET_LEVEL})", "", targets_text(targets), ""]
@@ -692,6 +791,7 @@ def main(argv: List[str]) -> int:
             print(f"  note: {note}")
         cfg = Config(binary, args.levels, baselines, args.repeat, Path(tmp))
         results = bench_all(files, cfg, args.jobs)
+        wasm = [] if args.no_wasm else wasm_speed(results, cfg, notes)
         randoms = None
         if not args.no_random:
             print("random-input check", flush=True)
@@ -700,9 +800,12 @@ def main(argv: List[str]) -> int:
     errors = [e for r in results for e in r.errors]
     errors += [f"random {rr.size:,} bytes: {rr.error}" for rr in randoms or [] if rr.error]
     notes += [n for r in results for n in r.notes]
-    targets = evaluate_targets(results, randoms)
+    targets = evaluate_targets(results, randoms) + wasm_targets(results, wasm)
+    tarball = package_size(notes)
+    if tarball is not None:
+        targets.append(Target("npm tarball <= 1 MB", check(tarball <= 1_000_000), f"{tarball:,} bytes"))
     report = render_report(meta, versions, results, randoms, targets, labels,
-                           speed_labels, notes, errors)
+                           speed_labels, notes, errors, wasm, tarball)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report, encoding="utf-8")
