@@ -1,0 +1,266 @@
+// Type declarations for lmzip: every export of lib/lmzip.mjs (browsers,
+// bundlers) and lib/node.mjs (Node: the same plus createCompress and
+// createDecompress).
+/// <reference lib="esnext.disposable" />
+
+import type { Transform } from 'node:stream';
+
+/**
+ * The stable identifiers carried by {@link LmzipError.code}: the core's error
+ * names (`lmzip::error_name`, src/format.cpp) plus three of the JavaScript
+ * wrapper's own (`LMZ_ERR_ABORTED`, `LMZ_ERR_NOT_INITIALIZED`, and
+ * `LMZ_ERR_INVALID_ARGUMENT` also for bad JavaScript arguments).
+ */
+export type LmzipErrorCode =
+  /** Bad level, bad argument type, a stream used after free() or after it finished. */
+  | 'LMZ_ERR_INVALID_ARGUMENT'
+  /** The magic bytes do not match: not an lmzip stream. */
+  | 'LMZ_ERR_NOT_LMZIP'
+  /** Written by a newer lmzip (format version not supported). */
+  | 'LMZ_ERR_UNSUPPORTED_VERSION'
+  /** Header fields out of range or unknown flags. */
+  | 'LMZ_ERR_CORRUPT_HEADER'
+  /** The stream (or the level) needs a neural model other than the loaded one, or none is loaded. */
+  | 'LMZ_ERR_MODEL_MISMATCH'
+  /** Block structure or coded payload invalid; also data after the end of the stream. */
+  | 'LMZ_ERR_CORRUPT_DATA'
+  /** The CRC-32 of the decompressed data differs from the trailer's. */
+  | 'LMZ_ERR_CHECKSUM_MISMATCH'
+  /** The length in the trailer differs from the decompressed length. */
+  | 'LMZ_ERR_LENGTH_MISMATCH'
+  /** The input ended before the stream did. */
+  | 'LMZ_ERR_TRUNCATED'
+  /** The decompressed size exceeds `maxOutputLength`. */
+  | 'LMZ_ERR_OUTPUT_LIMIT'
+  /** The model tables (or a staging buffer) could not be allocated in WebAssembly memory. */
+  | 'LMZ_ERR_OUT_OF_MEMORY'
+  /** An error number the core does not name (should not happen). */
+  | 'LMZ_ERR_UNKNOWN'
+  /** The AbortSignal passed in the options fired; `cause` is its reason. */
+  | 'LMZ_ERR_ABORTED'
+  /** A synchronous API (Compressor, Decompressor, constants, memoryForLevel) was used before `await init()`. */
+  | 'LMZ_ERR_NOT_INITIALIZED';
+
+/**
+ * An lmzip failure. `code` is a stable identifier (see {@link LmzipErrorCode});
+ * `message` is a sentence for humans and may change between versions.
+ */
+export class LmzipError extends Error {
+  /**
+   * @param code the stable identifier
+   * @param message a sentence for humans
+   * @param options `cause`: the underlying reason (an abort reason, for example)
+   */
+  constructor(code: LmzipErrorCode, message: string, options?: { cause?: unknown });
+  /** Always `'LmzipError'`. */
+  name: string;
+  /** The stable identifier of the failure. */
+  code: LmzipErrorCode;
+}
+
+/** Input accepted by the compressor: bytes, or a string (encoded as UTF-8). */
+export type CompressInput = Uint8Array | ArrayBuffer | ArrayBufferView | string;
+
+/** Input accepted by the decompressor: the bytes of an lmzip stream. */
+export type DecompressInput = Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** Options of {@link init}. */
+export interface InitOptions {
+  /**
+   * The WebAssembly module to use instead of the package's own file: its
+   * bytes, a compiled `WebAssembly.Module`, or its URL (fetched with
+   * `fetch()`). It must be the build that `simd` selects
+   * (`dist/lmzip-simd.wasm` or `dist/lmzip-scalar.wasm`).
+   */
+  wasm?: BufferSource | WebAssembly.Module | URL | string;
+  /**
+   * `true`: the SIMD128 build (fails with LMZ_ERR_INVALID_ARGUMENT where the
+   * engine lacks SIMD); `false`: the scalar build. Default: SIMD when
+   * {@link simdSupported}. Both produce the same bytes.
+   */
+  simd?: boolean;
+  /**
+   * The neural model file (`.lmzm`): its bytes or its URL (fetched with
+   * `fetch()`). Default: the model shipped in the package
+   * (`dist/default.lmzm`). `null` loads no model: only the levels that need
+   * none then work (the others fail with LMZ_ERR_MODEL_MISMATCH), and so
+   * does decompressing streams written without a model. An invalid file
+   * fails with LMZ_ERR_INVALID_ARGUMENT.
+   */
+  model?: BufferSource | URL | string | null;
+}
+
+/** What {@link init} loaded. */
+export interface InitResult {
+  /** Whether the SIMD128 build was loaded. */
+  simd: boolean;
+  /** The mixer kernels compiled into the loaded build: `'simd128'` or `'scalar'`. */
+  kernels: string;
+  /** The id of the loaded neural model (the CRC-32 of its file), 0 when none is loaded. */
+  modelId: number;
+  /** The size of the loaded model file in bytes, 0 when none is loaded. */
+  modelBytes: number;
+}
+
+/** The format constants of the loaded core (see {@link constants}). */
+export interface LmzipConstants {
+  /** Fastest level (1). */
+  minLevel: number;
+  /** Best level (9). */
+  maxLevel: number;
+  /** The level used when none is given (6). */
+  defaultLevel: number;
+  /** The format version this build writes and the newest it reads. */
+  formatVersion: number;
+}
+
+/** A progress report: bytes consumed and produced so far. */
+export interface ProgressInfo {
+  /** Input bytes consumed so far. */
+  bytesIn: number;
+  /** Output bytes produced so far. */
+  bytesOut: number;
+  /** Total input length, where known ({@link compress} and {@link decompress} only). */
+  total?: number;
+}
+
+/** Called at most every 100 ms while data flows, and once at the end. */
+export type ProgressCallback = (progress: ProgressInfo) => void;
+
+/** Options of {@link compress}, {@link CompressStream} and {@link createCompress}. */
+export interface CompressOptions {
+  /** An integer from `minLevel` (1, fastest) to `maxLevel` (9, best); default 6. */
+  level?: number;
+  /** Progress reports (see {@link ProgressCallback}). */
+  onProgress?: ProgressCallback;
+  /** Aborting it fails the operation with LMZ_ERR_ABORTED. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link decompress}, {@link DecompressStream} and {@link createDecompress}. */
+export interface DecompressOptions {
+  /**
+   * Fail with LMZ_ERR_OUTPUT_LIMIT once the decompressed data would exceed
+   * this many bytes (a non-negative safe integer). Default: no limit.
+   */
+  maxOutputLength?: number;
+  /** Progress reports (see {@link ProgressCallback}). */
+  onProgress?: ProgressCallback;
+  /** Aborting it fails the operation with LMZ_ERR_ABORTED. */
+  signal?: AbortSignal;
+}
+
+/** True when this JavaScript engine supports WebAssembly SIMD128. */
+export function simdSupported(): boolean;
+
+/**
+ * Loads the WebAssembly module and the neural model. Optional (every
+ * asynchronous API calls it) and idempotent: later calls return the first
+ * call's promise, whatever their options. A failed load may be retried.
+ */
+export function init(options?: InitOptions): Promise<InitResult>;
+
+/**
+ * The format constants. Synchronous: throws LMZ_ERR_NOT_INITIALIZED before
+ * `await init()`.
+ */
+export function constants(): LmzipConstants;
+
+/**
+ * Bytes of memory the model of `level` allocates (the same for compressor and
+ * decompressor); 0 for an invalid level. Synchronous: throws
+ * LMZ_ERR_NOT_INITIALIZED before `await init()`.
+ */
+export function memoryForLevel(level: number): number;
+
+/**
+ * Compresses `data` (a string is encoded as UTF-8) into one lmzip stream.
+ * Yields to the event loop while it runs, so `onProgress` and `signal` work.
+ */
+export function compress(data: CompressInput, options?: CompressOptions): Promise<Uint8Array>;
+
+/**
+ * Decompresses one complete lmzip stream. Rejects with an {@link LmzipError}
+ * when the data is not a valid, complete stream, or has bytes after its end.
+ */
+export function decompress(data: DecompressInput, options?: DecompressOptions): Promise<Uint8Array>;
+
+/**
+ * Push-style compressor over the streaming core. Requires `await init()`
+ * first. Its model stays allocated in WebAssembly memory until {@link free}
+ * (or the end of a `using` block), even after it finished or failed.
+ */
+export class Compressor implements Disposable {
+  /** @throws {LmzipError} LMZ_ERR_NOT_INITIALIZED, LMZ_ERR_INVALID_ARGUMENT (bad level), LMZ_ERR_OUT_OF_MEMORY */
+  constructor(options?: { level?: number });
+  /**
+   * Compresses a chunk; `final` = no more input follows (the stream is then
+   * completed and the compressor cannot be pushed again). Output may lag the
+   * input by up to one 1 MiB block.
+   * @returns the compressed bytes available so far (possibly none)
+   */
+  push(chunk: CompressInput | null | undefined, final?: boolean): Uint8Array[];
+  /** Input bytes consumed so far (0 after free()). */
+  readonly bytesIn: number;
+  /** Output bytes produced so far (0 after free()). */
+  readonly bytesOut: number;
+  /** Releases the WebAssembly memory of this compressor; safe to call twice. */
+  free(): void;
+  /** The same as {@link free}, for `using`. */
+  [Symbol.dispose](): void;
+}
+
+/**
+ * Push-style decompressor over the streaming core. Requires `await init()`
+ * first. Input after the end of the stream fails with LMZ_ERR_CORRUPT_DATA.
+ * Free it with {@link free} (or `using`) when done.
+ */
+export class Decompressor implements Disposable {
+  /** @throws {LmzipError} LMZ_ERR_NOT_INITIALIZED, LMZ_ERR_INVALID_ARGUMENT (bad limit), LMZ_ERR_OUT_OF_MEMORY */
+  constructor(options?: { maxOutputLength?: number });
+  /**
+   * Decompresses a chunk; `final` = no more input follows (a stream that is
+   * not complete then fails with LMZ_ERR_TRUNCATED). All the output of the
+   * chunk is returned at once.
+   * @returns the decompressed bytes available so far (possibly none)
+   */
+  push(chunk: DecompressInput | null | undefined, final?: boolean): Uint8Array[];
+  /** The level recorded in the stream header (0 before the header was read). */
+  readonly level: number;
+  /** Input bytes consumed so far (0 after free()). */
+  readonly bytesIn: number;
+  /** Output bytes produced so far (0 after free()). */
+  readonly bytesOut: number;
+  /** Releases the WebAssembly memory of this decompressor; safe to call twice. */
+  free(): void;
+  /** The same as {@link free}, for `using`. */
+  [Symbol.dispose](): void;
+}
+
+/**
+ * A compressing WHATWG TransformStream:
+ * `readable.pipeThrough(new CompressStream())`. Named so as not to shadow the
+ * platform's CompressionStream. Chunks may be bytes or strings (UTF-8).
+ */
+export class CompressStream extends TransformStream<CompressInput, Uint8Array> {
+  constructor(options?: CompressOptions);
+}
+
+/** A decompressing WHATWG TransformStream. */
+export class DecompressStream extends TransformStream<DecompressInput, Uint8Array> {
+  constructor(options?: DecompressOptions);
+}
+
+/**
+ * **Node only** (exported by the package's `node` entry, absent from the
+ * browser entry): a Node `stream.Transform` that compresses, for
+ * `stream.pipeline()`. It loads the module itself on its first chunk.
+ */
+export function createCompress(options?: CompressOptions): Transform;
+
+/**
+ * **Node only** (exported by the package's `node` entry, absent from the
+ * browser entry): a Node `stream.Transform` that decompresses, for
+ * `stream.pipeline()`.
+ */
+export function createDecompress(options?: DecompressOptions): Transform;
