@@ -51,7 +51,8 @@ wasm:
 	NODE_PATH=/usr/share/nodejs cmake --build build-wasm-scalar -j $(JOBS)
 	mkdir -p $(WASM_OUT)
 	cp build-wasm-simd/lmzip-simd.mjs build-wasm-simd/lmzip-simd.wasm \
-	   build-wasm-scalar/lmzip-scalar.mjs build-wasm-scalar/lmzip-scalar.wasm $(WASM_OUT)/
+	   build-wasm-scalar/lmzip-scalar.mjs build-wasm-scalar/lmzip-scalar.wasm \
+	   models/default.lmzm $(WASM_OUT)/
 	cd npm && npm ci --no-audit --no-fund && npm run build
 
 test-wasm: wasm

@@ -96,8 +96,15 @@ VERSION_ARGS = {"gzip": ["--version"], "bzip2": ["--version"], "xz": ["--version
                 "zstd": ["--version"], "brotli": ["--version"]}
 
 RANDOM_SIZES = [1_000_000, 1_048_576]
+# Small inputs: evenly spaced slices of texts that no model was trained on.
+SLICE_SOURCES = ["alice29.txt", "book1"]
+SLICE_SIZES = [1024, 4096]
+SLICES_PER_FILE = 24
+SLICE_TARGET = 0.80       # default level <= 80 % of brotli -q11 (20 % smaller)
+LM_EVAL = "lmzip_lm_eval"  # built beside the lmzip binary
 RANDOM_GROWTH_LIMIT = 16
 TARGET_LEVEL = 1
+DEFAULT_LEVEL = 6       # the level the CLI and compress() use when none is given
 BPB_TARGETS = [("alice29.txt", 2.15), ("book1", 2.25), ("enwik8.head4154400", 2.00)]
 SPEED_TARGET_FILE = "book1"
 SPEED_TARGET_RATIO = 1.5
@@ -133,6 +140,7 @@ class FileResult:
 
 @dataclass
 class Config:
+    lm_eval: Optional[Path]
     lmzip: Path
     levels: List[int]
     baselines: List[tuple]         # the BASELINES entries whose tool is installed
@@ -225,6 +233,7 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--no-binary", action="store_true", help="skip the binary files table")
     p.add_argument("--no-random", action="store_true", help="skip the random-input check")
     p.add_argument("--strict", action="store_true", help="exit 2 when a target fails")
+    p.add_argument("--no-slices", action="store_true", help="skip the small-input table")
     p.add_argument("--no-wasm", action="store_true",
                    help="skip the WebAssembly speed table (needs node and `make wasm`)")
     args = p.parse_args(argv)
@@ -672,6 +681,74 @@ def package_size(notes: List[str]) -> Optional[int]:
     return int(json.loads(proc.stdout)[0]["size"])
 
 
+@dataclass
+class SliceResult:
+    size: int
+    count: int
+    mean_bpb: Dict[str, float]
+
+
+def slice_bench(results: List[FileResult], cfg: Config) -> List[SliceResult]:
+    """Mean bits/byte over small slices for each lmzip level and baseline."""
+    paths = [r.path for r in results if r.name in SLICE_SOURCES and r.path]
+    if not paths:
+        return []
+    out = []
+    for size in SLICE_SIZES:
+        totals: Dict[str, float] = {}
+        count = 0
+        for path in paths:
+            data = path.read_bytes()
+            step = (len(data) - size) // SLICES_PER_FILE
+            for k in range(SLICES_PER_FILE):
+                piece = cfg.tmpdir / f"slice-{size}-{k}.txt"
+                piece.write_bytes(data[k * step: k * step + size])
+                codecs = [(lmzip_label(lv), [str(cfg.lmzip), "-c", f"-{lv}"]) for lv in cfg.levels]
+                for label, argv in codecs + list(cfg.baselines):
+                    n = compressed_size(argv, piece, str(cfg.tmpdir / f"slice.{k}"))
+                    totals[label] = totals.get(label, 0.0) + bpb(n, size)
+                piece.unlink()
+                count += 1
+        print(f"  slices of {size} bytes: " + ", ".join(
+            f"{lb} {t / count:.3f}" for lb, t in totals.items()), flush=True)
+        out.append(SliceResult(size, count, {lb: t / count for lb, t in totals.items()}))
+    return out
+
+
+def slice_table(slices: List[SliceResult], labels: List[str]) -> str:
+    rows = [[f"{sl.size:,} bytes", str(sl.count)] + [fmt_num(sl.mean_bpb.get(lb), 3) for lb in labels]
+            for sl in slices]
+    return md_table(["slice", "slices"] + labels, rows, ["l", "r"] + ["r"] * len(labels))
+
+
+def slice_targets(slices: List[SliceResult]) -> List["Target"]:
+    label = lmzip_label(DEFAULT_LEVEL)
+    targets = []
+    for sl in slices:
+        ours, brotli = sl.mean_bpb.get(label), sl.mean_bpb.get("brotli -q11")
+        if ours is None or brotli is None:
+            continue
+        targets.append(Target(f"{sl.size}-byte slices: {label} at least 20 % smaller than brotli -q11",
+                              check(ours <= SLICE_TARGET * brotli),
+                              f"{ours:.3f} vs {brotli:.3f} bits/byte ({1 - ours / brotli:.1%} smaller)"))
+    return targets
+
+
+def lm_alone(cfg: Config, corpus: Path, notes: List[str]) -> Optional[str]:
+    """Bits/byte of the neural model alone on the held-out set (lmzip_lm_eval)."""
+    tool = cfg.lm_eval
+    valid = corpus / "valid" / "valid.bin"
+    if tool is None or not valid.is_file():
+        notes.append("neural model alone: skipped (lmzip_lm_eval or valid/valid.bin missing)")
+        return None
+    print("  neural model alone on valid/valid.bin", flush=True)
+    proc = subprocess.run([str(tool), str(valid)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        notes.append(f"lmzip_lm_eval failed: {proc.stderr.strip()[-300:]}")
+        return None
+    return proc.stdout.strip()
+
+
 def wasm_table(results: List[FileResult], wasm: List[WasmResult]) -> str:
     native = {r.name: r for r in results}
     rows = []
@@ -707,7 +784,8 @@ def wasm_targets(results: List[FileResult], wasm: List[WasmResult]) -> List["Tar
 def render_report(meta: Dict[str, str], versions: Dict[str, str], results: List[FileResult],
                   randoms: Optional[List[RandomResult]], targets: List[Target],
                   labels: List[str], speed_labels: List[str], notes: List[str],
-                  errors: List[str], wasm: List[WasmResult], tarball: Optional[int]) -> str:
+                  errors: List[str], wasm: List[WasmResult], tarball: Optional[int],
+                  slices: List[SliceResult], lm_line: Optional[str]) -> str:
     parts = ["# lmzip benchmark results", "",
              f"- Date: {meta['date']}",
              f"- Machine: {meta['machine']}",
@@ -744,9 +822,18 @@ def render_report(meta: Dict[str, str], versions: Dict[str, str], results: List[
                   wasm_table(results, wasm), ""]
     if tarball is not None:
         parts += [f"npm package tarball (`npm pack`): {tarball:,} bytes.", ""]
+    if slices:
+        parts += ["## Small inputs (mean bits/byte over slices)", "",
+                  f"Evenly spaced slices of {' and '.join(SLICE_SOURCES)} (texts no model "
+                  "was trained on), each compressed on its own.", "",
+                  slice_table(slices, labels), ""]
+    if lm_line:
+        parts += ["## Neural model alone", "",
+                  "`lmzip_lm_eval` over the held-out set: the integer model's own 12-bit "
+                  "bit probabilities, no context mixing:", "", "```", lm_line, "```", ""]
     if randoms:
         parts += ["## Random input", "", random_table(randoms), ""]
-    parts += [f"## Targets (lmzip -{TARGET_LEVEL})", "", targets_text(targets), ""]
+    parts += ["## Targets", "", targets_text(targets), ""]
     if notes:
         parts += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
     return "\n".join(parts)
@@ -789,9 +876,13 @@ def main(argv: List[str]) -> int:
             print(f"  {tool}: {ver}")
         for note in notes:
             print(f"  note: {note}")
-        cfg = Config(binary, args.levels, baselines, args.repeat, Path(tmp))
+        lm_eval = lmzip.parent / LM_EVAL
+        cfg = Config(lm_eval if lm_eval.is_file() else None, binary, args.levels, baselines,
+                     args.repeat, Path(tmp))
         results = bench_all(files, cfg, args.jobs)
         wasm = [] if args.no_wasm else wasm_speed(results, cfg, notes)
+        slices = [] if args.no_slices else slice_bench(results, cfg)
+        lm_line = lm_alone(cfg, Path(args.corpus), notes)
         randoms = None
         if not args.no_random:
             print("random-input check", flush=True)
@@ -800,12 +891,13 @@ def main(argv: List[str]) -> int:
     errors = [e for r in results for e in r.errors]
     errors += [f"random {rr.size:,} bytes: {rr.error}" for rr in randoms or [] if rr.error]
     notes += [n for r in results for n in r.notes]
-    targets = evaluate_targets(results, randoms) + wasm_targets(results, wasm)
+    targets = (evaluate_targets(results, randoms) + wasm_targets(results, wasm)
+               + slice_targets(slices))
     tarball = package_size(notes)
     if tarball is not None:
         targets.append(Target("npm tarball <= 1 MB", check(tarball <= 1_000_000), f"{tarball:,} bytes"))
     report = render_report(meta, versions, results, randoms, targets, labels,
-                           speed_labels, notes, errors, wasm, tarball)
+                           speed_labels, notes, errors, wasm, tarball, slices, lm_line)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report, encoding="utf-8")

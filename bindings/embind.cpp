@@ -6,6 +6,7 @@
 #include <emscripten/bind.h>
 
 #include <cstdint>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
@@ -56,9 +57,13 @@ class Stream {
   bool out_of_memory_ = false;
 };
 
+// The neural model the streams below use; JavaScript sets it once from the
+// model file's bytes (setModel).
+std::shared_ptr<const lmzip::Model> g_model;
+
 class StreamEncoder : public Stream {
  public:
-  explicit StreamEncoder(int level) : encoder_(level) {}
+  explicit StreamEncoder(int level) : encoder_(level, g_model) {}
   int push(uintptr_t pointer, size_t length, bool finish) {
     return drive(output_, consumed_, out_of_memory_, pointer, length,
                  [&](lmzip::InBuffer& in, lmzip::OutBuffer& out) {
@@ -85,6 +90,8 @@ class StreamDecoder : public Stream {
   }
   int error() const { return error_code(decoder_.error()); }
   int level() const { return decoder_.level(); }
+  // The model id the stream needs (0 if none).
+  double modelId() const { return decoder_.model_id(); }
   double bytesIn() const { return static_cast<double>(decoder_.bytes_in()); }
   double bytesOut() const { return static_cast<double>(decoder_.bytes_out()); }
 
@@ -92,10 +99,23 @@ class StreamDecoder : public Stream {
   static lmzip::DecoderOptions options(double max_output) {
     lmzip::DecoderOptions o;
     if (max_output >= 0) o.max_output = static_cast<uint64_t>(max_output);
+    o.model = g_model;
     return o;
   }
   lmzip::Decoder decoder_;
 };
+
+// Parses a model file at [pointer, pointer + length) and makes it the model
+// of streams created afterwards. Returns "" or why the file was rejected.
+std::string set_model(uintptr_t pointer, size_t length) {
+  std::string why;
+  auto model = lmzip::Model::load(reinterpret_cast<const uint8_t*>(pointer), length, &why);
+  if (!model) return why;
+  g_model = std::move(model);
+  return "";
+}
+double model_id() { return g_model ? g_model->id() : 0; }
+bool level_uses_model(int level) { return lmzip::level_uses_model(level); }
 
 std::string error_name(int code) { return lmzip::error_name(static_cast<lmzip::Error>(code)); }
 std::string error_message(int code) {
@@ -123,8 +143,12 @@ EMSCRIPTEN_BINDINGS(lmzip) {
       .function("push", &StreamDecoder::push)
       .function("error", &StreamDecoder::error)
       .function("level", &StreamDecoder::level)
+      .function("modelId", &StreamDecoder::modelId)
       .function("bytesIn", &StreamDecoder::bytesIn)
       .function("bytesOut", &StreamDecoder::bytesOut);
+  function("setModel", &set_model);
+  function("modelId", &model_id);
+  function("levelUsesModel", &level_uses_model);
   function("errorName", &error_name);
   function("errorMessage", &error_message);
   function("memoryForLevel", &memory_for_level);

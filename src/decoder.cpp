@@ -44,6 +44,7 @@ struct Decoder::Impl {
   Error error = Error::ok;
   Stage stage = Stage::header;
   int level = 0;
+  uint32_t model_id = 0;
   LevelConfig config{};
   std::unique_ptr<Predictor> predictor;
 
@@ -84,7 +85,7 @@ struct Decoder::Impl {
   bool ensure_predictor() {
     if (predictor) return true;
     try {
-      predictor = std::make_unique<Predictor>(config);
+      predictor = std::make_unique<Predictor>(config, config.lm ? &options.model->gru() : nullptr);
     } catch (const std::bad_alloc&) {
       return false;
     }
@@ -146,14 +147,18 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
         if (!level_config(level, config)) return fail(Error::corrupt_header);
         uint8_t flags = field[5];
         if (flags & ~format::kKnownFlags) return fail(Error::corrupt_header);
-        stage = (flags & format::kFlagModelId) ? Stage::model_id : Stage::block_header;
+        // Exactly the levels with a neural model name one.
+        if (((flags & format::kFlagModelId) != 0) != config.lm) return fail(Error::corrupt_header);
+        stage = config.lm ? Stage::model_id : Stage::block_header;
         continue;
       }
       case Stage::model_id:
-        // No level of format v1 uses a neural model yet: any model id names
-        // a model this library cannot have.
         if (!gather(in, format::kModelIdSize)) break;
-        return fail(Error::model_mismatch);
+        field_len = 0;
+        model_id = static_cast<uint32_t>(format::get_le(field, format::kModelIdSize));
+        if (!options.model || options.model->id() != model_id) return fail(Error::model_mismatch);
+        stage = Stage::block_header;
+        continue;
       case Stage::block_header: {
         if (!gather(in, format::kBlockHeaderSize)) break;
         field_len = 0;
@@ -273,6 +278,7 @@ Error Decoder::error() const { return impl_->error; }
 uint64_t Decoder::bytes_in() const { return impl_->total_in; }
 uint64_t Decoder::bytes_out() const { return impl_->total_out; }
 int Decoder::level() const { return impl_->level; }
+uint32_t Decoder::model_id() const { return impl_->model_id; }
 
 Error decompress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, DecoderOptions options) {
   Decoder decoder(options);

@@ -25,6 +25,7 @@ struct Encoder::Impl {
 
   int level;
   Error error = Error::ok;
+  std::shared_ptr<const Model> model;  // held while the predictor uses it
   std::unique_ptr<Predictor> predictor;
   std::vector<uint8_t> raw;    // input of the open block
   std::vector<uint8_t> coded;  // its coded form so far
@@ -37,22 +38,28 @@ struct Encoder::Impl {
   bool finished = false;
 
   void write_header() {
-    uint8_t h[format::kHeaderSize] = {format::kMagic[0], format::kMagic[1], format::kMagic[2],
-                                      static_cast<uint8_t>(kFormatVersion),
-                                      static_cast<uint8_t>(level), 0};
-    pending.insert(pending.end(), h, h + sizeof h);
+    uint8_t h[format::kHeaderSize + format::kModelIdSize] = {
+        format::kMagic[0], format::kMagic[1], format::kMagic[2],
+        static_cast<uint8_t>(kFormatVersion), static_cast<uint8_t>(level),
+        model ? format::kFlagModelId : uint8_t{0}};
+    size_t size = format::kHeaderSize;
+    if (model) {
+      format::put_le(h + size, model->id(), format::kModelIdSize);
+      size += format::kModelIdSize;
+    }
+    pending.insert(pending.end(), h, h + size);
   }
 
   void encode(const uint8_t* data, size_t n) {
     raw.insert(raw.end(), data, data + n);
     crc = crc32_update(crc, data, n);
-    Predictor& model = *predictor;
+    Predictor& p = *predictor;
     for (size_t i = 0; i < n; ++i) {
       int c = data[i];
       for (int k = 7; k >= 0; --k) {
         int bit = (c >> k) & 1;
-        coder.encode(bit, model.p());
-        model.update(bit);
+        coder.encode(bit, p.p());
+        p.update(bit);
       }
     }
     total_in += n;
@@ -99,14 +106,23 @@ struct Encoder::Impl {
   }
 };
 
-Encoder::Encoder(int level) : impl_(std::make_unique<Impl>(level)) {
+Encoder::Encoder(int level, std::shared_ptr<const Model> model)
+    : impl_(std::make_unique<Impl>(level)) {
   LevelConfig config;
   if (!level_config(level, config)) {
     impl_->error = Error::invalid_argument;
     return;
   }
+  if (config.lm) {
+    if (!model) {
+      impl_->error = Error::model_mismatch;
+      return;
+    }
+    impl_->model = std::move(model);
+  }
   try {
-    impl_->predictor = std::make_unique<Predictor>(config);
+    impl_->predictor =
+        std::make_unique<Predictor>(config, impl_->model ? &impl_->model->gru() : nullptr);
     impl_->raw.reserve(format::kMaxBlockSize);
     impl_->coded.reserve(format::kMaxBlockSize);
   } catch (const std::bad_alloc&) {
@@ -151,8 +167,9 @@ Error Encoder::error() const { return impl_->error; }
 uint64_t Encoder::bytes_in() const { return impl_->total_in; }
 uint64_t Encoder::bytes_out() const { return impl_->total_out; }
 
-Error compress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, int level) {
-  Encoder encoder(level);
+Error compress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, int level,
+               std::shared_ptr<const Model> model) {
+  Encoder encoder(level, std::move(model));
   InBuffer in{data, size, 0};
   out.clear();
   out.resize(size + size / 8 + 64);

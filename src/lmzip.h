@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace lmzip {
@@ -66,9 +67,43 @@ struct OutBuffer {
 // decoder); 0 for an invalid level.
 size_t memory_for_level(int level);
 
+namespace nn {
+struct GruModel;
+}
+
+// A neural language model file (docs/MODEL_FORMAT.md), parsed and validated
+// once; immutable, so any number of encoders and decoders may share it.
+class Model {
+ public:
+  // Parses a model file; on failure returns nullptr and, if `why` is given,
+  // says what is wrong with it.
+  static std::shared_ptr<const Model> load(const uint8_t* data, size_t size,
+                                           std::string* why = nullptr);
+  ~Model();
+  // The id recorded in streams that need this model (CRC-32 of the file).
+  uint32_t id() const;
+  int hidden_size() const;
+  const nn::GruModel& gru() const { return *gru_; }
+
+ private:
+  Model();
+  std::unique_ptr<nn::GruModel> gru_;
+};
+
+// The model built into this library (models/default.lmzm in native builds),
+// or nullptr where none is built in (the WebAssembly module: JavaScript
+// passes the model's bytes).
+std::shared_ptr<const Model> default_model();
+
+// Whether streams of `level` are predicted with a neural model.
+bool level_uses_model(int level);
+
 class Encoder {
  public:
-  explicit Encoder(int level = kDefaultLevel);
+  // Levels that use a neural model (level_uses_model) need `model`; without
+  // one the encoder fails with Error::model_mismatch.
+  explicit Encoder(int level = kDefaultLevel,
+                   std::shared_ptr<const Model> model = default_model());
   ~Encoder();
   Encoder(const Encoder&) = delete;
   Encoder& operator=(const Encoder&) = delete;
@@ -92,6 +127,9 @@ class Encoder {
 struct DecoderOptions {
   // Decompression stops with Error::output_limit beyond this many bytes.
   uint64_t max_output = UINT64_MAX;
+  // The model for streams that need one; a stream whose model id differs
+  // fails with Error::model_mismatch (Decoder::model_id() names the one needed).
+  std::shared_ptr<const Model> model = default_model();
 };
 
 class Decoder {
@@ -113,6 +151,8 @@ class Decoder {
   uint64_t bytes_out() const;
   // Level recorded in the stream header (0 until the header was read).
   int level() const;
+  // Model id recorded in the stream header (0 when it needs no model).
+  uint32_t model_id() const;
 
  private:
   struct Impl;
@@ -121,7 +161,7 @@ class Decoder {
 
 // One-shot helpers over the streaming classes.
 Error compress(const uint8_t* data, size_t size, std::vector<uint8_t>& out,
-               int level = kDefaultLevel);
+               int level = kDefaultLevel, std::shared_ptr<const Model> model = default_model());
 Error decompress(const uint8_t* data, size_t size, std::vector<uint8_t>& out,
                  DecoderOptions options = {});
 

@@ -1,10 +1,13 @@
 #include "predictor.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include "memory.h"
 #include "mixer_kernels.h"
+#include "nn/gru_model.h"
 #include "tables.h"
 
 namespace lmzip {
@@ -12,10 +15,11 @@ namespace lmzip {
 bool level_config(int level, LevelConfig& config) {
   // Level 1 trades ~3% of size for ~1.5x speed (four hashed contexts, one
   // mixer, no APM, smaller tables); above it memory grows.
+  // Levels 3 and up add the neural model.
   static constexpr LevelConfig kLevels[9] = {
-      {20, 22, 18, false}, {21, 22, 20, true}, {22, 23, 21, true},
-      {22, 23, 21, true},  {22, 24, 22, true}, {22, 24, 22, true},
-      {23, 24, 22, true},  {23, 24, 22, true}, {23, 24, 22, true},
+      {20, 22, 18, false, false}, {21, 22, 20, false, true}, {22, 23, 21, true, true},
+      {22, 23, 21, true, true},   {22, 24, 22, true, true},  {22, 24, 22, true, true},
+      {23, 24, 22, true, true},   {23, 24, 22, true, true},  {23, 24, 22, true, true},
   };
   if (level < 1 || level > 9) return false;
   config = kLevels[level - 1];
@@ -111,6 +115,10 @@ class Mixer {
   static_assert(N <= 16 && N % 4 == 0, "kernel bounds and lane width");
   Mixer(int contexts, int learning_rate, int initial_weight)
       : w_(static_cast<size_t>(N) * contexts, initial_weight), lr_(learning_rate) {}
+  // Sets input i's initial weight in every weight set.
+  void set_initial_weight(int i, int32_t weight) {
+    for (size_t k = static_cast<size_t>(i); k < w_.size(); k += N) w_[k] = weight;
+  }
   void set_context(int cx) { w_cur_ = &w_[static_cast<size_t>(cx) * N]; }
   int mix(const int32_t* x) {
     int32_t dot = kernels::dot_simd(x, w_cur_, N) >> 14;
@@ -162,12 +170,13 @@ struct History {
     out[5] = hash2(word ^ hash2(prev_word, 8), 8);
   }
 };
-constexpr int kInputs = 12;  // hashed + o0, o1, match x2, bias, padding
+constexpr int kInputs = 12;  // hashed + o0, o1, match x2, bias, neural model
+constexpr int kLmInput = kInputs - 1;
 
 }  // namespace
 
 struct Predictor::State {
-  explicit State(const LevelConfig& c)
+  State(const LevelConfig& c, const nn::GruModel* model)
       : hash_mask((uint32_t{1} << c.hash_bits) - 1),
         table(size_t{16} << c.hash_bits),
         order1(256 * 17 * 16),
@@ -180,12 +189,18 @@ struct Predictor::State {
         mixer_c0(256, 4, 1 << 12),
         mixer_match(32 * 8, 4, 1 << 12),
         mixer_c1(256, 4, 1 << 12),
-        final_mixer(256, 8, 1 << 12),
+        final_mixer(4 * 256, 8, 1 << 12),
         apm_order0(256),
         apm_order1(c.refine ? 256 * 256 : 0),
         fast_mixer(c.refine ? 0 : 2 * 256, 6, 1 << 13),
         refine(c.refine),
         num_hashed(c.refine ? kHashedContexts : kFastHashedContexts) {
+    if (model) {
+      lm = std::make_unique<nn::GruState>(*model);
+      // Trusted from the first byte: on short inputs the adaptive models
+      // know nothing yet.
+      for (auto* m : {&mixer_c0, &mixer_match, &mixer_c1}) m->set_initial_weight(kLmInput, 1 << 14);
+    }
     for (auto& m : context_maps) m.init_from_states();
     order1_map.init_from_states();
     for (auto& s : slot) s = &dummy_bucket[1];
@@ -233,6 +248,8 @@ struct Predictor::State {
   Mixer<4> final_mixer;
   APM apm_order0, apm_order1;
   Mixer<8> fast_mixer;  // level 1: one mixer over fewer inputs
+  std::unique_ptr<nn::GruState> lm;  // levels with the neural model
+  int lm_stretch = 0;
   alignas(64) int32_t inputs[kInputs] = {};
   alignas(16) int32_t mixed[4] = {};
   const bool refine;
@@ -310,6 +327,7 @@ struct Predictor::State {
   }
 
   void update_byte(int byte) {
+    if (lm) lm->step(byte);
     history = history.after(byte);
     c4 = history.c4;
     update_match_byte(byte);
@@ -369,7 +387,8 @@ struct Predictor::State {
       inputs[n++] = 0;
     }
     inputs[n++] = 256;  // bias
-    inputs[n++] = 0;
+    lm_stretch = lm ? stretch(lm->p_bit(c0, bit_pos)) : 0;
+    inputs[n++] = lm_stretch;
 
     mixer_c0.set_context(static_cast<int>(c0));
     mixer_match.set_context((match_bucket < 31 ? match_bucket : 31) * 8 + bit_pos);
@@ -378,7 +397,9 @@ struct Predictor::State {
     mixed[1] = refine ? stretch(mixer_match.mix(inputs)) : 0;
     mixed[2] = stretch(mixer_c1.mix(inputs));
     mixed[3] = 256;
-    final_mixer.set_context(static_cast<int>(c0));
+    // The final mixer's weights also depend on how sure the neural model is.
+    int lm_confidence = std::min(3, std::abs(lm_stretch) >> 8);
+    final_mixer.set_context(static_cast<int>(c0) + 256 * lm_confidence);
     int pr = final_mixer.mix(mixed);
     if (refine) {
       int pr_order0 = apm_order0.refine(pr, c0);
@@ -426,7 +447,8 @@ struct Predictor::State {
   }
 };
 
-Predictor::Predictor(const LevelConfig& config) : s_(std::make_unique<State>(config)) {
+Predictor::Predictor(const LevelConfig& config, const nn::GruModel* lm)
+    : s_(std::make_unique<State>(config, config.lm ? lm : nullptr)) {
   pr_ = s_->predict();
 }
 

@@ -17,10 +17,15 @@
 
 namespace lmzip {
 
+namespace nn {
+struct GruModel;
+}
+
 struct LevelConfig {
   int hash_bits;          // log2 of 16-byte buckets in the context hash table
   int match_window_bits;  // log2 of the match model's history window
   int match_table_bits;   // log2 of the match model's position table
+  bool lm;                // the neural model is one more mixer input
   bool refine;            // false: level 1's fast profile, one mixer over
                           // orders 0-4, word and match; true: all models,
                           // three mixers + final mixer, APM/SSE stages
@@ -32,8 +37,9 @@ size_t predictor_memory(const LevelConfig& config);
 
 class Predictor {
  public:
-  // Throws std::bad_alloc when the tables cannot be allocated.
-  explicit Predictor(const LevelConfig& config);
+  // Throws std::bad_alloc when the tables cannot be allocated. `lm` must
+  // outlive the predictor and be given exactly when config.lm is set.
+  Predictor(const LevelConfig& config, const nn::GruModel* lm);
   ~Predictor();
   Predictor(const Predictor&) = delete;
   Predictor& operator=(const Predictor&) = delete;

@@ -194,14 +194,11 @@ TEST_CASE("corrupt: header fields") {
       INFO("flags " << f);
       CHECK(decode_both(with(5, static_cast<uint8_t>(f))) == Error::corrupt_header);
     }
-    // The model-id flag with a model id: this library has no such model.
+    // A model id at a level without a neural model.
     Bytes m = with(5, 0x01);
     Bytes id = {0x12, 0x34, 0x56, 0x78};
     m.insert(m.begin() + 6, id.begin(), id.end());
-    CHECK(decode_both(m) == Error::model_mismatch);
-    // ... and with the model id cut short.
-    Bytes cut(m.begin(), m.begin() + 8);
-    CHECK(decode_both(cut) == Error::truncated);
+    CHECK(decode_both(m) == Error::corrupt_header);
   }
   // Other files.
   CHECK(decode_both(to_bytes("PK\x03\x04 not an lmzip file")) == Error::not_lmzip);
@@ -209,6 +206,37 @@ TEST_CASE("corrupt: header fields") {
   CHECK(decode_both(Bytes{0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00}) == Error::not_lmzip);
   CHECK(decode_both({}) == Error::truncated);
   CHECK(decode_both(to_bytes("LMZ")) == Error::truncated);
+}
+
+TEST_CASE("corrupt: streams of the neural levels name their model") {
+  REQUIRE_MESSAGE(lmzip::default_model() != nullptr, "this build has no default model");
+  const int level = lmzip::kDefaultLevel;
+  REQUIRE(lmzip::level_uses_model(level));
+  const Bytes s = compress_ok(pseudo_text(2000, 5), level);
+  REQUIRE(s[5] == 0x01);
+  CHECK(decode_both(s) == Error::ok);
+  // Another model's id.
+  Bytes other = s;
+  other[6] ^= 0x5A;
+  CHECK(decode_both(other) == Error::model_mismatch);
+  // The id cut short, and the flag missing at a level that needs a model.
+  CHECK(decode_both(Bytes(s.begin(), s.begin() + 8)) == Error::truncated);
+  Bytes no_flag = s;
+  no_flag[5] = 0;
+  CHECK(decode_both(no_flag) == Error::corrupt_header);
+  // Without the model the decoder fails and says which model it needs.
+  lmzip::DecoderOptions no_model;
+  no_model.model = nullptr;
+  lmzip::Decoder d(no_model);
+  Bytes out(4096);
+  lmzip::InBuffer in{s.data(), s.size(), 0};
+  lmzip::OutBuffer ob{out.data(), out.size(), 0};
+  CHECK(d.decompress(in, ob, true) == lmzip::Status::error);
+  CHECK(d.error() == Error::model_mismatch);
+  CHECK(d.model_id() == lmzip::default_model()->id());
+  // ... and the encoder refuses such a level without one.
+  lmzip::Encoder e(level, nullptr);
+  CHECK(e.error() == Error::model_mismatch);
 }
 
 TEST_CASE("corrupt: hand-built valid streams decode (independent reading of the format)") {

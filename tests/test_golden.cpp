@@ -87,12 +87,6 @@ std::filesystem::path lmz_path(const LmzVector& v) {
   return golden_dir() / (std::string(v.name) + "-" + std::to_string(v.level) + ".lmz");
 }
 
-std::string hex64(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, v);
-  return buf;
-}
-
 using Key = std::pair<std::string, int>;
 struct Entry {
   size_t size;

@@ -10,6 +10,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cinttypes>
+#include <cstdio>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -94,6 +96,11 @@ inline uint64_t fnv1a64(const uint8_t* p, size_t n) {
   return h;
 }
 inline uint64_t fnv1a64(const Bytes& b) { return fnv1a64(b.data(), b.size()); }
+inline std::string hex64(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64, v);
+  return buf;
+}
 
 // CRC-32 (IEEE, reflected), bitwise: independent of the library's table.
 inline uint32_t crc32_ref(const uint8_t* p, size_t n) {
@@ -207,14 +214,24 @@ inline void put_le(Bytes& out, uint64_t v, size_t n) {
 // Worst case of a stream for `n` input bytes: header, one block header per
 // started block (a coded block is only used when smaller than stored),
 // trailer.
-inline size_t max_compressed_size(size_t n) {
+// Header: 6 bytes, plus the 4-byte model id at levels with a neural model.
+inline size_t header_size(int level) { return lmzip::level_uses_model(level) ? 10 : 6; }
+
+inline size_t max_compressed_size(size_t n, int level) {
   size_t blocks = n == 0 ? 1 : (n + kBlock - 1) / kBlock;
-  return 6 + 3 * blocks + n + varint_size(n) + 4;
+  return header_size(level) + 3 * blocks + n + varint_size(n) + 4;
 }
 
-// Hand-built pieces of a v1 stream.
-inline Bytes stream_header(int level, uint8_t flags = 0, uint8_t version = 1) {
-  return Bytes{'L', 'M', 'Z', version, static_cast<uint8_t>(level), flags};
+// Hand-built pieces of a v1 stream. The header of `level` as the library
+// writes it (with the default model's id where the level needs a model).
+inline Bytes stream_header(int level) {
+  Bytes h{'L', 'M', 'Z', 1, static_cast<uint8_t>(level), 0};
+  if (lmzip::level_uses_model(level)) {
+    h[5] = 1;
+    uint32_t id = lmzip::default_model() ? lmzip::default_model()->id() : 0;
+    for (int i = 0; i < 4; ++i) h.push_back(static_cast<uint8_t>(id >> (8 * i)));
+  }
+  return h;
 }
 inline void put_block_header(Bytes& out, bool last, uint32_t type, uint32_t raw_length) {
   put_le(out, (uint64_t{raw_length} << 3) | (uint64_t{type} << 1) | (last ? 1u : 0u), 3);
@@ -251,14 +268,9 @@ struct BlockInfo {
 // Returns the blocks found (empty after a failed check).
 inline std::vector<BlockInfo> check_container(const Bytes& s, const Bytes& original, int level) {
   std::vector<BlockInfo> blocks;
-  REQUIRE(s.size() >= 6);
-  CHECK(s[0] == 'L');
-  CHECK(s[1] == 'M');
-  CHECK(s[2] == 'Z');
-  CHECK(s[3] == lmzip::kFormatVersion);
-  CHECK(static_cast<int>(s[4]) == level);
-  CHECK(s[5] == 0);  // no flags are written by format v1 encoders yet
-  size_t pos = 6;
+  size_t pos = header_size(level);
+  REQUIRE(s.size() >= pos);
+  CHECK(Bytes(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(pos)) == stream_header(level));
   uint64_t total = 0;
   for (;;) {
     REQUIRE(pos + 3 <= s.size());
@@ -344,7 +356,7 @@ inline Bytes decompress_ok(const Bytes& in) {
 inline Bytes check_roundtrip(const Bytes& in, int level, const std::string& what) {
   INFO("round trip of " << what << " (" << in.size() << " bytes) at level " << level);
   Bytes c = compress_ok(in, level);
-  CHECK(c.size() <= max_compressed_size(in.size()));
+  CHECK(c.size() <= max_compressed_size(in.size(), level));
   check_container(c, in, level);
   Bytes d = decompress_ok(c);
   std::string diff = describe_mismatch(d, in);

@@ -4,7 +4,7 @@
 // promises, push-style objects and WHATWG streams.
 import createSimdModule from '../dist/lmzip-simd.mjs';
 import createScalarModule from '../dist/lmzip-scalar.mjs';
-import { loadWasm } from '#wasm-loader';
+import { loadWasm, loadDefaultModel } from '#wasm-loader';
 
 // lmzip::Status values (src/lmzip.h).
 const NEEDS_INPUT = 0;
@@ -58,13 +58,16 @@ let native = null; // the Embind module once loaded
 let loading = null; // the promise of the first init()
 
 /**
- * Loads the WebAssembly module. Optional (every async API calls it) and
- * idempotent: later calls return the first call's result.
- * @param {{wasm?: BufferSource | WebAssembly.Module | URL | string, simd?: boolean}} [options]
+ * Loads the WebAssembly module and the neural model. Optional (every async
+ * API calls it) and idempotent: later calls return the first call's result.
+ * @param {{wasm?: BufferSource | WebAssembly.Module | URL | string, simd?: boolean,
+ *   model?: BufferSource | URL | string | null}} [options]
  *   `simd`: force the SIMD (true) or scalar (false) build; by default SIMD
  *   when supported. `wasm`: the module's bytes, a compiled module or its URL,
- *   for hosts where the package's own file cannot be loaded.
- * @returns {Promise<{simd: boolean, kernels: string}>}
+ *   for hosts where the package's own file cannot be loaded. `model`: the
+ *   neural model file's bytes or URL (default: the model shipped in the
+ *   package); `null` loads none, leaving only the levels without one.
+ * @returns {Promise<{simd: boolean, kernels: string, modelId: number, modelBytes: number}>}
  */
 export function init(options = {}) {
   if (!loading) {
@@ -76,28 +79,51 @@ export function init(options = {}) {
   return loading;
 }
 
-async function instantiate({ wasm, simd } = {}) {
+async function fetchBytes(source) {
+  const response = await fetch(source);
+  if (!response.ok) throw new Error(`lmzip: cannot load ${source}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function instantiate({ wasm, simd, model } = {}) {
   const useSimd = simd ?? simdSupported();
   if (useSimd && !simdSupported()) {
     throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: this engine has no WebAssembly SIMD');
   }
   let source = wasm ?? (await loadWasm(useSimd));
-  if (typeof source === 'string' || source instanceof URL) {
-    const response = await fetch(source);
-    if (!response.ok) throw new Error(`lmzip: cannot load ${source}: HTTP ${response.status}`);
-    source = new Uint8Array(await response.arrayBuffer());
-  }
+  if (typeof source === 'string' || source instanceof URL) source = await fetchBytes(source);
   const compiled =
     source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
   const factory = useSimd ? createSimdModule : createScalarModule;
-  native = await factory({
+  let modelBytes = model === undefined ? await loadDefaultModel() : model;
+  if (typeof modelBytes === 'string' || modelBytes instanceof URL) modelBytes = await fetchBytes(modelBytes);
+  const loaded = await factory({
     locateFile: (path) => path, // the glue must not resolve its own URL
     instantiateWasm(imports, receive) {
       WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled));
       return {};
     },
   });
-  return { simd: useSimd, kernels: native.kernels() };
+  if (modelBytes !== null) setModel(loaded, toBytes(modelBytes));
+  native = loaded;
+  return {
+    simd: useSimd,
+    kernels: native.kernels(),
+    modelId: native.modelId(),
+    modelBytes: modelBytes === null ? 0 : toBytes(modelBytes).length,
+  };
+}
+
+function setModel(m, bytes) {
+  const at = m._malloc(Math.max(1, bytes.length));
+  if (!at) throw new LmzipError('LMZ_ERR_OUT_OF_MEMORY', 'lmzip: out of WebAssembly memory');
+  try {
+    m.HEAPU8.set(bytes, at);
+    const why = m.setModel(at, bytes.length);
+    if (why) throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: invalid model file: ${why}`);
+  } finally {
+    m._free(at);
+  }
 }
 
 function requireNative() {
@@ -146,6 +172,8 @@ function toBytes(data) {
   );
 }
 
+const hex32 = (id) => id.toString(16).padStart(8, '0');
+
 const disposeSymbol = Symbol.dispose ?? Symbol.for('nodejs.dispose');
 
 // The part of Compressor and Decompressor that moves bytes through the core.
@@ -153,6 +181,7 @@ class Stream {
   #stream;
   #stage;
   #finished = false;
+  #busy = false; // suspended in outputs(): the stage still holds input
 
   constructor(stream) {
     this.#stream = stream;
@@ -178,18 +207,19 @@ class Stream {
   }
 
   /**
-   * @param {unknown} chunk
+   * Feeds a chunk to the core and yields the output as it is produced (at
+   * most 1 MiB at a time), so that a caller can stop to let it drain.
+   * @param {Uint8Array} bytes
    * @param {boolean} final
    * @param {(status: number, used: number, size: number) => void} [check]
    *   inspects each step (the decompressor rejects data after the end)
-   * @returns {Uint8Array[]}
+   * @returns {Generator<Uint8Array>}
    */
-  _push(chunk, final, check) {
+  *_outputs(bytes, final, check) {
     const stream = this.#stream;
     if (!stream) throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: used after free()');
+    if (this.#busy) throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: push() while the previous output is being read');
     if (this.#finished) throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: stream already finished');
-    const bytes = toBytes(chunk ?? new Uint8Array(0));
-    const output = [];
     let offset = 0;
     do {
       const size = Math.min(bytes.length - offset, STAGE_SIZE);
@@ -201,23 +231,38 @@ class Stream {
         status = stream.push(this.#stage + used, size - used, last);
         used += stream.consumed();
         const produced = stream.outputSize();
-        if (produced > 0) {
-          const at = stream.outputPointer();
-          output.push(native.HEAPU8.slice(at, at + produced));
+        // Copied out before yielding: the heap may move while the caller waits.
+        const part = produced > 0 ? native.HEAPU8.slice(stream.outputPointer(), stream.outputPointer() + produced) : null;
+        if (status === ERROR) this._fail(stream.error());
+        if (part) {
+          this.#busy = true;
+          try {
+            yield part;
+          } finally {
+            this.#busy = false;
+          }
+          if (!this.#stream) return;
         }
         if (status !== NEEDS_OUTPUT) break;
       }
-      if (status === ERROR) this._fail(stream.error());
       if (check) check(status, used, size);
       offset += size;
     } while (offset < bytes.length);
     if (final) this.#finished = true;
-    return output;
   }
 
   _fail(code) {
     this.#finished = true;
-    throw new LmzipError(native.errorName(code), `lmzip: ${native.errorMessage(code)}`);
+    const name = native.errorName(code);
+    let message = `lmzip: ${native.errorMessage(code)}`;
+    const needed = this.#stream.modelId ? this.#stream.modelId() : 0;
+    if (name === 'LMZ_ERR_MODEL_MISMATCH' && needed) {
+      const have = native.modelId();
+      message += ` (the data needs model ${hex32(needed)}; loaded: ${have ? hex32(have) : 'none'})`;
+    } else if (name === 'LMZ_ERR_MODEL_MISMATCH') {
+      message += ' (this level needs a neural model; none is loaded)';
+    }
+    throw new LmzipError(name, message);
   }
 
   /** Releases the WebAssembly memory of this stream; safe to call twice. */
@@ -275,7 +320,18 @@ export class Compressor extends Stream {
    * @returns {Uint8Array[]} compressed output available so far
    */
   push(chunk, final = false) {
-    return this._push(chunk, final);
+    return [...this.outputs(chunk, final)];
+  }
+
+  /**
+   * Like push(), but yields each piece of output as soon as it exists (at
+   * most 1 MiB each), so a stream can wait for its reader in between.
+   * @param {Uint8Array | ArrayBuffer | ArrayBufferView | string} chunk
+   * @param {boolean} [final]
+   * @returns {Generator<Uint8Array>}
+   */
+  outputs(chunk, final = false) {
+    return this._outputs(toBytes(chunk ?? new Uint8Array(0)), final);
   }
 }
 
@@ -300,9 +356,20 @@ export class Decompressor extends Stream {
    * @returns {Uint8Array[]} decompressed output available so far
    */
   push(chunk, final = false) {
+    return [...this.outputs(chunk, final)];
+  }
+
+  /**
+   * Like push(), but yields each piece of output as soon as it exists (at
+   * most 1 MiB each): a small input can expand enormously.
+   * @param {Uint8Array | ArrayBuffer | ArrayBufferView} chunk
+   * @param {boolean} [final]
+   * @returns {Generator<Uint8Array>}
+   */
+  outputs(chunk, final = false) {
     const bytes = toBytes(chunk ?? new Uint8Array(0));
     if (this.#done && bytes.length > 0) this.#trailing();
-    return this._push(bytes, final, (status, used, size) => {
+    return this._outputs(bytes, final, (status, used, size) => {
       if (status === DONE) {
         this.#done = true;
         if (used < size) this.#trailing();
@@ -436,6 +503,10 @@ function transformer(makeStream, { onProgress, signal } = {}) {
       } finally {
         stream.free();
       }
+    },
+    // The reader or writer gave up: release the model memory now.
+    cancel() {
+      stream?.free();
     },
   };
 }

@@ -14,3 +14,14 @@ export async function loadWasm(simd) {
   if (!response.ok) throw new Error(`lmzip: cannot load ${url}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
+
+/**
+ * Fetches the neural model shipped in the package.
+ * @returns {Promise<Uint8Array>}
+ */
+export async function loadDefaultModel() {
+  const url = new URL('../dist/default.lmzm', import.meta.url);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`lmzip: cannot load ${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}

@@ -12,3 +12,11 @@ export async function loadWasm(simd) {
     : new URL('../dist/lmzip-scalar.wasm', import.meta.url);
   return new Uint8Array(await readFile(url));
 }
+
+/**
+ * Reads the neural model shipped in the package.
+ * @returns {Promise<Uint8Array>}
+ */
+export async function loadDefaultModel() {
+  return new Uint8Array(await readFile(new URL('../dist/default.lmzm', import.meta.url)));
+}

@@ -16,6 +16,8 @@ function nodeTransform(makeStream, { onProgress, signal } = {}) {
     lastReport = now;
     onProgress({ bytesIn: stream.bytesIn, bytesOut: stream.bytesOut });
   };
+  // Resolved when the reader asks for more (Transform calls _read).
+  let wantMore = null;
   const run = async (chunk, final, transform) => {
     try {
       await init();
@@ -23,7 +25,10 @@ function nodeTransform(makeStream, { onProgress, signal } = {}) {
         throw new LmzipError('LMZ_ERR_ABORTED', 'lmzip: aborted', { cause: signal.reason });
       }
       stream ??= makeStream();
-      for (const part of stream.push(chunk, final)) transform.push(part);
+      for (const part of stream.outputs(chunk, final)) {
+        if (!transform.push(part)) await new Promise((resolve) => (wantMore = resolve));
+        if (transform.destroyed) return null;
+      }
       report(final);
       if (final) stream.free();
       return null;
@@ -44,9 +49,20 @@ function nodeTransform(makeStream, { onProgress, signal } = {}) {
       callback(error);
     },
   });
-  signal?.addEventListener('abort', () =>
-    transform.destroy(new LmzipError('LMZ_ERR_ABORTED', 'lmzip: aborted', { cause: signal.reason })),
-  { once: true });
+  const read = transform._read.bind(transform);
+  transform._read = (size) => {
+    const resolve = wantMore;
+    wantMore = null;
+    resolve?.();
+    read(size);
+  };
+  const onAbort = () =>
+    transform.destroy(new LmzipError('LMZ_ERR_ABORTED', 'lmzip: aborted', { cause: signal.reason }));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  transform.once('close', () => {
+    signal?.removeEventListener('abort', onAbort);
+    wantMore?.();
+  });
   return transform;
 }
 

@@ -79,8 +79,23 @@ void report_errno(std::string_view name, std::string_view what, int err) {
   report_error(name, cause);
 }
 
-void report_library(std::string_view name, lmzip::Error e) {
+// `model_needed`: the model id a stream asked for (0 if none or unknown).
+void report_library(std::string_view name, lmzip::Error e, uint32_t model_needed = 0) {
   std::string cause = lmzip::error_message(e);
+  if (e == lmzip::Error::model_mismatch) {
+    char ids[96];
+    auto have = lmzip::default_model();
+    if (model_needed)
+      std::snprintf(ids, sizeof ids, ": the data needs model %08x, this lmzip has %s", model_needed,
+                    have ? "" : "none");
+    else
+      std::snprintf(ids, sizeof ids, ": this level needs a neural model and this lmzip has none");
+    cause += ids;
+    if (model_needed && have) {
+      std::snprintf(ids, sizeof ids, "%08x", have->id());
+      cause += ids;
+    }
+  }
   cause += " (";
   cause += lmzip::error_name(e);
   cause += ")";
@@ -307,7 +322,7 @@ bool decompress_stream(const Source& src, const Sink& sink, const Options& o, Co
       lmzip::Status status = decoder.decompress(in, out, end_of_input);
       if (!sink_write(sink, outbuf.data(), out.pos)) return false;
       if (status == lmzip::Status::error) {
-        report_library(src.name, decoder.error());
+        report_library(src.name, decoder.error(), decoder.model_id());
         return false;
       }
       if (status == lmzip::Status::done) {

@@ -1,0 +1,143 @@
+#include "nn/gru_model.h"
+
+#include <algorithm>
+
+#include "nn/kernels.h"
+#include "tables.h"
+
+namespace lmzip::nn {
+
+namespace {
+
+constexpr uint8_t kMagic[4] = {'L', 'M', 'Z', 'M'};
+constexpr int kFileVersion = 1;
+constexpr int kArchGru = 1;
+constexpr int kHeaderSize = 16;
+constexpr int kMultShift = 28;
+constexpr int kQ14 = 16384;
+
+class Reader {
+ public:
+  Reader(const uint8_t* data, size_t size) : p_(data), left_(size) {}
+  uint64_t le(int bytes) {
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i) v |= static_cast<uint64_t>(p_[i]) << (8 * i);
+    p_ += bytes;
+    left_ -= static_cast<size_t>(bytes);
+    return v;
+  }
+  // Reads `count` values of type File (as stored) into `out`.
+  template <class File, class T>
+  bool array(std::vector<T>& out, size_t count) {
+    if (left_ / sizeof(File) < count) return false;
+    out.resize(count);
+    for (size_t i = 0; i < count; ++i) out[i] = static_cast<T>(static_cast<File>(le(sizeof(File))));
+    return true;
+  }
+  size_t left() const { return left_; }
+
+ private:
+  const uint8_t* p_;
+  size_t left_;
+};
+
+template <class T>
+bool within(const std::vector<T>& v, int64_t lo, int64_t hi) {
+  return std::all_of(v.begin(), v.end(), [&](T x) { return x >= lo && x <= hi; });
+}
+
+inline int lut_index(int64_t v) {
+  return static_cast<int>(std::clamp<int64_t>(v, -kLutSize / 2, kLutSize / 2 - 1)) + kLutSize / 2;
+}
+
+inline int64_t scale(int32_t acc, int32_t mult) {
+  return (static_cast<int64_t>(acc) * mult + (int64_t{1} << (kMultShift - 1))) >> kMultShift;
+}
+
+}  // namespace
+
+bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string& why) {
+  if (size < kHeaderSize || !std::equal(kMagic, kMagic + 4, data)) {
+    why = "not an lmzip model file (bad magic)";
+    return false;
+  }
+  Reader r(data + 4, size - 4);
+  int version = static_cast<int>(r.le(1)), arch = static_cast<int>(r.le(1));
+  r.le(2);
+  uint64_t hidden = r.le(4), vocab = r.le(4);
+  if (version != kFileVersion || arch != kArchGru || vocab != 256) {
+    why = "unsupported model version or architecture";
+    return false;
+  }
+  if (hidden < 16 || hidden > kMaxHidden || hidden % 16 != 0) {
+    why = "hidden size must be a multiple of 16 in 16..1024";
+    return false;
+  }
+  size_t H = static_cast<size_t>(hidden);  // <= 1024, checked above
+  m.hidden = static_cast<int>(H);
+  bool ok = r.array<int16_t>(m.sigmoid, kLutSize) && r.array<int16_t>(m.tanh, kLutSize) &&
+            r.array<uint32_t>(m.exp, kLutSize) && r.array<int16_t>(m.G, 256 * 3 * H) &&
+            r.array<int16_t>(m.c, H) && r.array<int8_t>(m.W, 3 * H * H) &&
+            r.array<int32_t>(m.W_mult, 3 * H) && r.array<int8_t>(m.V, 256 * H) &&
+            r.array<int32_t>(m.V_mult, 256) && r.array<int16_t>(m.d, 256) && r.left() == 0;
+  if (!ok) {
+    why = "model file size does not match its dimensions";
+    return false;
+  }
+  // The bounds the kernels and the fixed-point steps are proven for.
+  if (!within(m.sigmoid, 0, kQ14) || !within(m.tanh, -kQ14, kQ14) || !within(m.exp, 1, 65536) ||
+      !within(m.W, -127, 127) || !within(m.V, -127, 127) || !within(m.W_mult, 0, INT32_MAX) ||
+      !within(m.V_mult, 0, INT32_MAX)) {
+    why = "model values out of range";
+    return false;
+  }
+  m.id = crc32_update(0, data, size);
+  return true;
+}
+
+MatvecFn best_matvec() {
+#if defined(LMZIP_NN_AVX2)
+  if (cpu_has_avx2()) return matvec_avx2;
+#endif
+  return matvec_simd;
+}
+
+const char* best_matvec_name() {
+#if defined(LMZIP_NN_AVX2)
+  if (cpu_has_avx2()) return "avx2";
+  return "sse4.1";
+#elif !defined(LMZIP_SCALAR_ONLY) && defined(__wasm_simd128__)
+  return "simd128";
+#else
+  return "scalar";
+#endif
+}
+
+GruState::GruState(const GruModel& model)
+    : m_(model), matvec_(best_matvec()), h_(model.hidden, 0), acc_(std::max(3 * model.hidden, 256)), logits_(256) {
+  step(0);
+}
+
+void GruState::step(int byte) {
+  const int H = m_.hidden;
+  const int16_t* g = &m_.G[static_cast<size_t>(byte) * 3 * H];
+  matvec_(m_.W.data(), h_.data(), 3 * H, H, acc_.data());
+  for (int i = 0; i < H; ++i) {
+    int64_t r = m_.sigmoid[lut_index(g[i] + scale(acc_[i], m_.W_mult[i]))];
+    int64_t z = m_.sigmoid[lut_index(g[H + i] + scale(acc_[H + i], m_.W_mult[H + i]))];
+    int64_t v = scale(acc_[2 * H + i], m_.W_mult[2 * H + i]) + m_.c[i];
+    int64_t n = m_.tanh[lut_index(g[2 * H + i] + ((r * v + kQ14 / 2) >> 14))];
+    h_[i] = static_cast<int16_t>(n + ((z * (h_[i] - n) + kQ14 / 2) >> 14));
+  }
+  matvec_(m_.V.data(), h_.data(), 256, H, acc_.data());
+  int64_t top = INT64_MIN;
+  for (int k = 0; k < 256; ++k) {
+    logits_[k] = scale(acc_[k], m_.V_mult[k]) + m_.d[k];
+    top = std::max(top, logits_[k]);
+  }
+  cum_[0] = 0;
+  for (int k = 0; k < 256; ++k)
+    cum_[k + 1] = cum_[k] + m_.exp[static_cast<size_t>(std::min<int64_t>(top - logits_[k], kLutSize - 1))];
+}
+
+}  // namespace lmzip::nn

@@ -1,0 +1,75 @@
+// The byte-level GRU language model in integer arithmetic (the file format is
+// docs/MODEL_FORMAT.md; train/intmodel.py is the Python reference this code
+// equals bit for bit, tests/lm_vector.txt the shared test vector).
+//
+// Per byte b, hidden h (H values, Q14):
+//   g = G[b]                                   G (256, 3H) Q8 gate inputs
+//   a = (W @ h) * M >> 28                      W (3H, H) int8, M (3H,) -> Q8
+//   r = sigmoid(g_r + a_r), z = sigmoid(g_z + a_z)           Q14
+//   n = tanh(g_n + r * (a_n + c) >> 14)                      Q14
+//   h = n + z * (h - n) >> 14                                Q14
+//   logits = (V @ h) * M_V >> 28 + d           V (256, H) int8 -> Q8
+//   e[k] = exp(-(max logit - logit[k]))        LUT, Q16, >= 1
+// and the 256-way distribution becomes 8 binary predictions along the bit
+// tree from prefix sums of e.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lmzip::nn {
+
+constexpr int kLutSize = 4096;
+
+struct GruModel {
+  int hidden = 0;
+  uint32_t id = 0;  // CRC-32 of the file: the model id in stream headers
+  std::vector<int16_t> sigmoid, tanh;  // kLutSize, Q8 input -> Q14
+  std::vector<uint32_t> exp;           // kLutSize, Q16
+  std::vector<int16_t> G;              // 256 x 3H
+  std::vector<int16_t> c;              // H
+  std::vector<int16_t> W;              // 3H x H, int8 values widened for the kernels
+  std::vector<int32_t> W_mult;         // 3H
+  std::vector<int16_t> V;              // 256 x H, likewise
+  std::vector<int32_t> V_mult;         // 256
+  std::vector<int16_t> d;              // 256
+
+  // Parses and validates a model file (every value within the bounds the
+  // arithmetic relies on). On failure returns false and says why.
+  static bool parse(const uint8_t* data, size_t size, GruModel& out, std::string& why);
+};
+
+// The model's state while it reads a stream.
+// Matrix-vector kernel, the best one this CPU has (all are bit-equal).
+using MatvecFn = void (*)(const int16_t* W, const int16_t* h, int rows, int n, int32_t* acc);
+MatvecFn best_matvec();
+const char* best_matvec_name();
+
+class GruState {
+ public:
+  explicit GruState(const GruModel& model);
+  // Reads one byte (the stream starts as if byte 0 had been read) and
+  // prepares the distribution of the next one.
+  void step(int byte);
+  // 12-bit P(next bit = 1) after k bits of the byte; c0 = 1 << k | those bits.
+  int p_bit(uint32_t c0, int k) const {
+    int width = 256 >> k;
+    int lo = static_cast<int>(c0 - (1u << k)) * width;
+    uint64_t total = cum_[lo + width] - cum_[lo];
+    uint64_t ones = cum_[lo + width] - cum_[lo + width / 2];
+    uint64_t p = (ones * 4096 + total / 2) / total;
+    return p < 1 ? 1 : (p > 4095 ? 4095 : static_cast<int>(p));
+  }
+
+ private:
+  const GruModel& m_;
+  MatvecFn matvec_;
+  std::vector<int16_t> h_;
+  std::vector<int32_t> acc_;
+  std::vector<int64_t> logits_;
+  uint32_t cum_[257] = {};
+};
+
+}  // namespace lmzip::nn

@@ -1,0 +1,132 @@
+// The integer language model: its SIMD kernel equals the scalar reference,
+// the C++ model equals the Python reference (tests/lm_vector.txt, written by
+// train/export.py), and malformed model files are rejected, never trusted.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "nn/gru_model.h"
+#include "nn/kernels.h"
+#include "test_util.h"
+
+namespace {
+
+struct LmVector {
+  std::string model_file;
+  uint32_t model_id = 0;
+  lmzt::Bytes input;
+  size_t count = 0;
+  std::string hash;
+  std::vector<int> first;
+};
+
+bool read_vector(LmVector& v) {
+  std::ifstream f(lmzt::source_dir() / "tests" / "lm_vector.txt");
+  if (!f) return false;
+  std::string line;
+  while (std::getline(f, line)) {
+    std::istringstream s(line);
+    std::string key;
+    s >> key;
+    if (key == "model") {
+      s >> v.model_file >> std::hex >> v.model_id;
+    } else if (key == "input_hex") {
+      std::string hex;
+      s >> hex;
+      for (size_t i = 0; i + 1 < hex.size(); i += 2)
+        v.input.push_back(static_cast<uint8_t>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    } else if (key == "count") {
+      s >> v.count;
+    } else if (key == "fnv1a64") {
+      s >> v.hash;
+    } else if (key == "first") {
+      int p;
+      while (s >> p) v.first.push_back(p);
+    }
+  }
+  return !v.model_file.empty();
+}
+
+bool load_model(const std::string& name, lmzt::Bytes& bytes, lmzip::nn::GruModel& model) {
+  if (!lmzt::read_file(lmzt::source_dir() / "models" / name, bytes)) return false;
+  std::string why;
+  return lmzip::nn::GruModel::parse(bytes.data(), bytes.size(), model, why);
+}
+
+}  // namespace
+
+TEST_CASE("kernels: nn matvec kernels equal matvec_ref") {
+  MESSAGE("nn kernel in use: " << lmzip::nn::best_matvec_name());
+  lmzt::SplitMix64 rng(23);
+  for (int n : {16, 32, 48, 192, 256, lmzip::nn::kMaxHidden}) {
+    for (int iter = 0; iter < 40; ++iter) {
+      const int rows = 8;
+      std::vector<int16_t> W(static_cast<size_t>(rows) * n);
+      std::vector<int16_t> h(n);
+      bool extreme = iter % 4 == 0;  // every product at its bound, one sign
+      for (auto& w : W) w = static_cast<int16_t>(extreme ? (iter % 8 == 0 ? 127 : -127)
+                                                         : static_cast<int>(rng.next() % 255) - 127);
+      for (auto& x : h)
+        x = static_cast<int16_t>(extreme ? 16384 : static_cast<int>(rng.next() % 32769) - 16384);
+      std::vector<int32_t> ref(rows), simd(rows), best(rows);
+      lmzip::nn::matvec_ref(W.data(), h.data(), rows, n, ref.data());
+      lmzip::nn::matvec_simd(W.data(), h.data(), rows, n, simd.data());
+      lmzip::nn::best_matvec()(W.data(), h.data(), rows, n, best.data());
+      REQUIRE(ref == simd);
+      REQUIRE(ref == best);
+    }
+  }
+}
+
+TEST_CASE("lm: C++ integer model equals the Python reference vector") {
+  LmVector v;
+  REQUIRE_MESSAGE(read_vector(v), "tests/lm_vector.txt missing (train/export.py writes it)");
+  lmzt::Bytes bytes;
+  lmzip::nn::GruModel model;
+  REQUIRE_MESSAGE(load_model(v.model_file, bytes, model), "models/" << v.model_file);
+  CHECK(model.id == v.model_id);
+  lmzip::nn::GruState state(model);
+  std::vector<int> probs;
+  lmzt::Bytes as_bytes;
+  for (uint8_t byte : v.input) {
+    uint32_t c0 = 1;
+    for (int k = 0; k < 8; ++k) {
+      int p = state.p_bit(c0, k);
+      probs.push_back(p);
+      as_bytes.push_back(static_cast<uint8_t>(p & 255));
+      as_bytes.push_back(static_cast<uint8_t>(p >> 8));
+      c0 = (c0 << 1) | ((byte >> (7 - k)) & 1u);
+    }
+    state.step(byte);
+  }
+  REQUIRE(probs.size() == v.count);
+  for (size_t i = 0; i < v.first.size(); ++i) REQUIRE(probs[i] == v.first[i]);
+  CHECK(lmzt::hex64(lmzt::fnv1a64(as_bytes)) == v.hash);
+}
+
+TEST_CASE("lm: malformed model files are rejected") {
+  LmVector v;
+  lmzt::Bytes bytes;
+  lmzip::nn::GruModel model;
+  REQUIRE(read_vector(v));
+  REQUIRE(load_model(v.model_file, bytes, model));
+  std::string why;
+  for (size_t cut : {size_t{0}, size_t{3}, size_t{16}, bytes.size() / 2, bytes.size() - 1}) {
+    lmzip::nn::GruModel m;
+    CHECK_FALSE(lmzip::nn::GruModel::parse(bytes.data(), cut, m, why));
+    CHECK(!why.empty());
+  }
+  lmzt::Bytes longer = bytes;
+  longer.push_back(0);
+  CHECK_FALSE(lmzip::nn::GruModel::parse(longer.data(), longer.size(), model, why));
+  lmzt::Bytes bad_hidden = bytes;
+  bad_hidden[8] = 17;  // hidden size not a multiple of 16
+  CHECK_FALSE(lmzip::nn::GruModel::parse(bad_hidden.data(), bad_hidden.size(), model, why));
+  lmzt::Bytes bad_weight = bytes;
+  size_t H = static_cast<size_t>(model.hidden);
+  size_t w_offset = 16 + 4096 * 2 * 2 + 4096 * 4 + 256 * 3 * H * 2 + H * 2;
+  bad_weight[w_offset] = 0x80;  // -128: outside [-127, 127]
+  CHECK_FALSE(lmzip::nn::GruModel::parse(bad_weight.data(), bad_weight.size(), model, why));
+}

@@ -1,0 +1,187 @@
+"""The integer GRU language model: file format (docs/MODEL_FORMAT.md), and the
+Python reference evaluator that src/nn/ must match bit for bit.
+
+Fixed point used throughout:
+    h          int16, Q14 (16384 = 1.0)
+    gate input int16, Q8  (256 = 1.0): G, c, d, and every pre-activation
+    weights    int8 per row, with an int32 multiplier M: W·h in Q8 is
+               (sum_j W[i,j] * h[j] * M[i] + 2^27) >> 28
+    LUTs       sigmoid/tanh: Q14 output for Q8 input clamped to [-8, 8);
+               exp: Q16 of exp(-i/256), i = max_logit - logit clamped to 4095
+All shifts are arithmetic (floor); numpy int64 and C++ int64_t agree.
+"""
+
+import struct
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+MAGIC = b"LMZM"
+FORMAT_VERSION = 1
+ARCH_GRU = 1
+LUT_SIZE = 4096
+MULT_SHIFT = 28
+Q14 = 16384
+
+
+@dataclass
+class IntModel:
+    hidden: int
+    sigmoid: np.ndarray  # int16 (4096,)
+    tanh: np.ndarray     # int16 (4096,)
+    exp: np.ndarray      # uint32 (4096,)
+    G: np.ndarray        # int16 (256, 3H)
+    c: np.ndarray        # int16 (H,)
+    W: np.ndarray        # int8 (3H, H)
+    W_mult: np.ndarray   # int32 (3H,)
+    V: np.ndarray        # int8 (256, H)
+    V_mult: np.ndarray   # int32 (256,)
+    d: np.ndarray        # int16 (256,)
+
+    def to_bytes(self) -> bytes:
+        head = MAGIC + struct.pack("<BBHII", FORMAT_VERSION, ARCH_GRU, 0, self.hidden, 256)
+        parts = [head]
+        for arr, dtype in ((self.sigmoid, "<i2"), (self.tanh, "<i2"), (self.exp, "<u4"),
+                           (self.G, "<i2"), (self.c, "<i2"), (self.W, "i1"), (self.W_mult, "<i4"),
+                           (self.V, "i1"), (self.V_mult, "<i4"), (self.d, "<i2")):
+            parts.append(np.ascontiguousarray(arr).astype(dtype).tobytes())
+        return b"".join(parts)
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "IntModel":
+        if data[:4] != MAGIC:
+            raise ValueError("not an lmzip model")
+        version, arch, _, hidden, vocab = struct.unpack_from("<BBHII", data, 4)
+        if version != FORMAT_VERSION or arch != ARCH_GRU or vocab != 256:
+            raise ValueError("unsupported model")
+        at = 16
+        H = hidden
+
+        def take(dtype, shape):
+            nonlocal at
+            n = int(np.prod(shape)) * np.dtype(dtype).itemsize
+            arr = np.frombuffer(data, dtype=dtype, count=int(np.prod(shape)), offset=at).reshape(shape)
+            at += n
+            return arr.astype(np.int64)
+
+        m = IntModel(H, take("<i2", (LUT_SIZE,)), take("<i2", (LUT_SIZE,)), take("<u4", (LUT_SIZE,)),
+                     take("<i2", (256, 3 * H)), take("<i2", (H,)), take("i1", (3 * H, H)),
+                     take("<i4", (3 * H,)), take("i1", (256, H)), take("<i4", (256,)),
+                     take("<i2", (256,)))
+        if at != len(data):
+            raise ValueError("model file size mismatch")
+        return m
+
+
+def model_id(data: bytes) -> int:
+    """The id recorded in compressed streams: CRC-32 of the model file."""
+    return zlib.crc32(data) & 0xFFFFFFFF
+
+
+def build_luts():
+    x = (np.arange(LUT_SIZE) - LUT_SIZE // 2) / 256.0
+    sigmoid = np.round(Q14 / (1.0 + np.exp(-x))).astype(np.int64)
+    tanh = np.round(Q14 * np.tanh(x)).astype(np.int64)
+    exp = np.maximum(1, np.round(65536.0 * np.exp(-np.arange(LUT_SIZE) / 256.0))).astype(np.int64)
+    return sigmoid, tanh, exp
+
+
+def quantize_rows(w: np.ndarray):
+    """int8 rows and the multiplier that turns (row · h_Q14) into Q8."""
+    scale = np.maximum(np.abs(w).max(axis=1), 1e-8) / 127.0
+    q = np.clip(np.round(w / scale[:, None]), -127, 127).astype(np.int64)
+    # Q8 = acc * scale / 16384 * 256 = acc * scale / 64;  M = scale / 64 * 2^28
+    mult = np.round(scale * (1 << (MULT_SHIFT - 6))).astype(np.int64)
+    assert mult.max() < 2**31
+    return q, mult
+
+
+def q8(t: np.ndarray) -> np.ndarray:
+    return np.clip(np.round(t * 256.0), -32767, 32767).astype(np.int64)
+
+
+def quantize(G, W, c, V, d) -> IntModel:
+    """From float arrays (numpy) of the QuantGRU parameterization."""
+    H = W.shape[1]
+    sigmoid, tanh, exp = build_luts()
+    Wq, Wm = quantize_rows(W)
+    Vq, Vm = quantize_rows(V)
+    return IntModel(H, sigmoid, tanh, exp, q8(G), q8(c), Wq, Wm, Vq, Vm, q8(d))
+
+
+def lut_index(v):
+    return np.clip(v, -LUT_SIZE // 2, LUT_SIZE // 2 - 1) + LUT_SIZE // 2
+
+
+class Runner:
+    """Runs the integer model over S parallel streams (one byte each per step)."""
+
+    def __init__(self, m: IntModel, streams: int = 1):
+        self.m = m
+        self.h = np.zeros((streams, m.hidden), dtype=np.int64)
+
+    def step(self, byte: np.ndarray) -> np.ndarray:
+        """Feeds one byte per stream; returns cum (S, 257): the prefix sums of
+        the exp-weights of the next byte's 256 values (int64)."""
+        m, H = self.m, self.m.hidden
+        g = m.G[byte]                                          # (S, 3H)
+        acc = self.h @ m.W.T                                   # (S, 3H)
+        a = (acc * m.W_mult + (1 << (MULT_SHIFT - 1))) >> MULT_SHIFT
+        r = m.sigmoid[lut_index(g[:, :H] + a[:, :H])]
+        z = m.sigmoid[lut_index(g[:, H:2 * H] + a[:, H:2 * H])]
+        v = a[:, 2 * H:] + m.c
+        n = m.tanh[lut_index(g[:, 2 * H:] + ((r * v + Q14 // 2) >> 14))]
+        self.h = n + ((z * (self.h - n) + Q14 // 2) >> 14)
+        acc = self.h @ m.V.T                                   # (S, 256)
+        logits = ((acc * m.V_mult + (1 << (MULT_SHIFT - 1))) >> MULT_SHIFT) + m.d
+        diff = np.minimum(logits.max(axis=1, keepdims=True) - logits, LUT_SIZE - 1)
+        e = m.exp[diff]
+        cum = np.zeros((len(byte), 257), dtype=np.int64)
+        cum[:, 1:] = np.cumsum(e, axis=1)
+        return cum
+
+
+def bit_probability(cum: np.ndarray, c0: np.ndarray, k: int) -> np.ndarray:
+    """12-bit P(next bit = 1) after k bits of the byte; c0 = 1 << k | bits."""
+    width = 256 >> k
+    lo = (c0 - (1 << k)) * width
+    total = cum[np.arange(len(lo)), lo + width] - cum[np.arange(len(lo)), lo]
+    ones = cum[np.arange(len(lo)), lo + width] - cum[np.arange(len(lo)), lo + width // 2]
+    return np.clip((ones * 4096 + total // 2) // total, 1, 4095)
+
+
+def probabilities(m: IntModel, data: bytes) -> np.ndarray:
+    """The 8 * len(data) coding probabilities of `data` (one stream); the model
+    starts from h = 0 having seen byte 0."""
+    run = Runner(m, 1)
+    out = np.zeros(8 * len(data), dtype=np.int64)
+    prev = 0
+    for i, byte in enumerate(data):
+        cum = run.step(np.array([prev]))
+        c0 = 1
+        for k in range(8):
+            out[8 * i + k] = bit_probability(cum, np.array([c0]), k)[0]
+            c0 = (c0 << 1) | ((byte >> (7 - k)) & 1)
+        prev = byte
+    return out
+
+
+def bits_per_byte(m: IntModel, data: np.ndarray, streams: int = 64) -> float:
+    """Coding cost of the integer model alone (-log2 of the 12-bit bit
+    probabilities), over `data` split into parallel streams."""
+    n = len(data) // streams
+    x = data[: n * streams].reshape(streams, n).astype(np.int64)
+    run = Runner(m, streams)
+    total = 0.0
+    prev = np.zeros(streams, dtype=np.int64)
+    for t in range(n):
+        cum = run.step(prev)
+        c0 = np.ones(streams, dtype=np.int64)
+        for k in range(8):
+            p1 = bit_probability(cum, c0, k)
+            bit = (x[:, t] >> (7 - k)) & 1
+            total -= np.log2(np.where(bit == 1, p1, 4096 - p1) / 4096.0).sum()
+            c0 = (c0 << 1) | bit
+        prev = x[:, t]
+    return total / (n * streams)

@@ -1,0 +1,274 @@
+#!/usr/bin/python3
+"""Trains lmzip's byte-level GRU language model, then fine-tunes it with the
+quantization of the shipped integer model simulated (int8 weights, Q8 gate
+inputs), and exports it with train/export.py.
+
+    /usr/bin/python3 train/train.py --hidden 192 --megabytes 180 --qat-megabytes 20 \
+        --out runs/gru192 --export models/default.lmzm
+
+The schedule is measured in training bytes, not time, so the same command
+gives the same model on any machine (one thread; PyTorch CPU kernels).
+
+Data: ../shared/corpus/train/train-NN.bin.xz (shards are read in turn);
+validation: the first --valid-bytes of ../shared/corpus/valid/valid.bin (never
+trained on). Checkpoints go to OUT/ckpt.pt every --checkpoint-minutes and at
+the end; --resume continues from OUT/ckpt.pt. Float is fine here: only the
+exported integer model is used for coding.
+
+Model (per byte b, hidden h of size H):
+    g = G[b]                                  G (256, 3H): gate inputs, incl. biases
+    a = W @ h                                 W (3H, H)
+    r = sigmoid(g_r + a_r),  z = sigmoid(g_z + a_z)
+    n = tanh(g_n + r * (a_n + c))             c (H,): the recurrent bias of n
+    h = (1 - z) * n + z * h
+    logits = V @ h + d                        V (256, H), d (256,)
+The float phase trains it as embedding(32) -> nn.GRU (fast fused kernels);
+the quantized phase folds the embedding and input weights into G.
+"""
+
+import argparse
+import lzma
+import math
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE.parent.parent / "shared" / "corpus"
+
+
+class FloatGRU(torch.nn.Module):
+    """embedding -> GRU -> linear; the architecture trained first."""
+
+    def __init__(self, hidden: int, embed: int = 32):
+        super().__init__()
+        self.embed = torch.nn.Embedding(256, embed)
+        self.gru = torch.nn.GRU(embed, hidden, batch_first=True)
+        self.out = torch.nn.Linear(hidden, 256)
+
+    def forward(self, x, h=None):
+        y, h = self.gru(self.embed(x), h)
+        return self.out(y), h
+
+
+def fake_quant_rows(w: torch.Tensor) -> torch.Tensor:
+    """int8 per-row symmetric quantization with a straight-through gradient."""
+    scale = w.detach().abs().amax(dim=1, keepdim=True).clamp_min(1e-8) / 127.0
+    q = torch.clamp(torch.round(w / scale), -127, 127) * scale
+    return w + (q - w).detach()
+
+
+def fake_quant_q8(t: torch.Tensor) -> torch.Tensor:
+    """Fixed point with 8 fractional bits in int16, straight-through."""
+    q = torch.clamp(torch.round(t * 256.0), -32767, 32767) / 256.0
+    return t + (q - t).detach()
+
+
+class QuantGRU(torch.nn.Module):
+    """The shipped model's parameterization, with its quantization simulated."""
+
+    def __init__(self, hidden: int):
+        super().__init__()
+        self.hidden = hidden
+        self.G = torch.nn.Parameter(torch.zeros(256, 3 * hidden))
+        self.W = torch.nn.Parameter(torch.zeros(3 * hidden, hidden))
+        self.c = torch.nn.Parameter(torch.zeros(hidden))
+        self.V = torch.nn.Parameter(torch.zeros(256, hidden))
+        self.d = torch.nn.Parameter(torch.zeros(256))
+
+    @staticmethod
+    def from_float(m: FloatGRU) -> "QuantGRU":
+        H = m.gru.hidden_size
+        q = QuantGRU(H)
+        with torch.no_grad():
+            w_ih, w_hh = m.gru.weight_ih_l0, m.gru.weight_hh_l0
+            b_ih, b_hh = m.gru.bias_ih_l0, m.gru.bias_hh_l0
+            G = m.embed.weight @ w_ih.T + b_ih  # (256, 3H)
+            G[:, : 2 * H] += b_hh[: 2 * H]     # r and z biases add outside sigmoid
+            q.G.copy_(G)
+            q.W.copy_(w_hh)
+            q.c.copy_(b_hh[2 * H:])
+            q.V.copy_(m.out.weight)
+            q.d.copy_(m.out.bias)
+        return q
+
+    def forward(self, x, h=None):
+        H = self.hidden
+        G = fake_quant_q8(self.G)
+        W = fake_quant_rows(self.W)
+        V = fake_quant_rows(self.V)
+        # nn.GRU semantics with one-hot input: W_ih = G^T, b_ih = 0, b_hh = (0, 0, c).
+        b_hh = torch.cat([torch.zeros(2 * H), fake_quant_q8(self.c)])
+        onehot = F.one_hot(x, 256).float()
+        if h is None:
+            h = torch.zeros(1, x.shape[0], H)
+        y, h = torch._VF.gru(onehot, h, [G.T, W, torch.zeros(3 * H), b_hh], True, 1, 0.0,
+                             self.training, False, True)
+        return F.linear(y, V, fake_quant_q8(self.d)), h
+
+
+def read_shard(i: int) -> np.ndarray:
+    shards = sorted((CORPUS / "train").glob("train-*.bin.xz"))
+    path = shards[i % len(shards)]
+    with lzma.open(path) as f:
+        return np.frombuffer(f.read(), dtype=np.uint8)
+
+
+class Streams:
+    """B parallel streams through the training text for truncated BPTT; the
+    hidden state carries over from one window to the next."""
+
+    def __init__(self, batch: int, seq: int, shard: int, seed: int):
+        self.batch, self.seq = batch, seq
+        self.rng = random.Random(seed)
+        self.shard = shard
+        self._load()
+
+    def _load(self):
+        self.data = read_shard(self.shard)
+        span = len(self.data) // self.batch
+        self.pos = [k * span + self.rng.randrange(span // 2) for k in range(self.batch)]
+        self.end = [(k + 1) * span for k in range(self.batch)]
+
+    def next(self):
+        if any(p + self.seq + 1 > e for p, e in zip(self.pos, self.end)):
+            self.shard += 1
+            self._load()
+            return None  # new text: the caller resets the hidden state
+        idx = np.stack([self.data[p: p + self.seq + 1] for p in self.pos])
+        self.pos = [p + self.seq for p in self.pos]
+        return torch.from_numpy(idx.astype(np.int64))
+
+
+def evaluate(model, data: np.ndarray, streams: int = 16, seq: int = 256) -> float:
+    """Bits per byte of `model` over `data` (split into parallel streams)."""
+    model.eval()
+    n = len(data) // streams
+    x = torch.from_numpy(data[: n * streams].astype(np.int64)).view(streams, n)
+    total, count, h = 0.0, 0, None
+    with torch.no_grad():
+        for s in range(0, n - 1, seq):
+            chunk = x[:, s: min(s + seq + 1, n)]
+            logits, h = model(chunk[:, :-1], h)
+            loss = F.cross_entropy(logits.reshape(-1, 256), chunk[:, 1:].reshape(-1), reduction="sum")
+            total += loss.item()
+            count += chunk[:, 1:].numel()
+    model.train()
+    return total / count / math.log(2)
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--hidden", type=int, default=192)
+    p.add_argument("--megabytes", type=float, default=100.0, help="float training text, MB")
+    p.add_argument("--qat-megabytes", type=float, default=10.0,
+                   help="quantized fine-tuning text, MB")
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--seq", type=int, default=64)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--valid-bytes", type=int, default=262144)
+    p.add_argument("--eval-minutes", type=float, default=5.0)
+    p.add_argument("--checkpoint-minutes", type=float, default=5.0)
+    p.add_argument("--out", required=True)
+    p.add_argument("--resume", action="store_true")
+    p.add_argument("--export", help="write the integer model here when done")
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args(argv)
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    valid = np.fromfile(CORPUS / "valid" / "valid.bin", dtype=np.uint8)[: args.valid_bytes]
+    log = open(out / "log.tsv", "a")
+
+    model = FloatGRU(args.hidden)
+    state = {"phase": "float", "float_seconds": 0.0, "qat_seconds": 0.0, "float_bytes": 0,
+             "qat_bytes": 0, "bytes": 0, "shard": 0}
+    ckpt = out / "ckpt.pt"
+    if args.resume and ckpt.exists():
+        saved = torch.load(ckpt)
+        state = saved["state"]
+        if state["phase"] == "qat":
+            model = QuantGRU(args.hidden)
+        model.load_state_dict(saved["model"])
+        print(f"resumed: {state}", flush=True)
+
+    def save():
+        torch.save({"state": state, "model": model.state_dict(), "args": vars(args)}, ckpt)
+
+    def run_phase(phase: str, budget_bytes: float, lr: float):
+        nonlocal model
+        streams = Streams(args.batch, args.seq, state["shard"], args.seed + state["bytes"])
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
+        key, done = f"{phase}_seconds", f"{phase}_bytes"
+        h = None
+        last_eval = last_ckpt = time.time()
+        t0 = time.time() - state[key]
+        loss_avg = None
+        while state[done] < budget_bytes:
+            x = streams.next()
+            state["shard"] = streams.shard
+            if x is None:
+                h = None
+                continue
+            # Cosine decay over the phase's budget.
+            frac = min(1.0, state[done] / budget_bytes)
+            for g in opt.param_groups:
+                g["lr"] = lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
+            logits, h = model(x[:, :-1], h)
+            h = h.detach()
+            loss = F.cross_entropy(logits.reshape(-1, 256), x[:, 1:].reshape(-1))
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            state["bytes"] += x[:, 1:].numel()
+            state[done] += x[:, 1:].numel()
+            state[key] = time.time() - t0
+            bpb = loss.item() / math.log(2)
+            loss_avg = bpb if loss_avg is None else 0.98 * loss_avg + 0.02 * bpb
+            now = time.time()
+            if now - last_eval > args.eval_minutes * 60:
+                vb = evaluate(model, valid)
+                line = f"{phase}\t{state[key]:.0f}\t{state['bytes']}\t{loss_avg:.4f}\t{vb:.4f}"
+                print(line, flush=True)
+                log.write(line + "\n")
+                log.flush()
+                last_eval = now
+            if now - last_ckpt > args.checkpoint_minutes * 60:
+                save()
+                last_ckpt = now
+
+    if state["phase"] == "float":
+        run_phase("float", args.megabytes * 1e6, args.lr)
+        vb = evaluate(model, valid)
+        print(f"float done: valid {vb:.4f} bits/byte after {state['bytes']:,} bytes", flush=True)
+        log.write(f"float-final\t{state['float_seconds']:.0f}\t{state['bytes']}\t-\t{vb:.4f}\n")
+        model = QuantGRU.from_float(model)
+        state["phase"] = "qat"
+        save()
+    vb = evaluate(model, valid)
+    print(f"quantized (simulated) before fine-tuning: valid {vb:.4f}", flush=True)
+    run_phase("qat", args.qat_megabytes * 1e6, args.lr * 0.1)
+    vb = evaluate(model, valid)
+    print(f"quantized (simulated) final: valid {vb:.4f} bits/byte, {state['bytes']:,} bytes seen",
+          flush=True)
+    log.write(f"qat-final\t{state['qat_seconds']:.0f}\t{state['bytes']}\t-\t{vb:.4f}\n")
+    state["phase"] = "done"
+    save()
+    if args.export:
+        sys.path.insert(0, str(HERE))
+        import export
+        export.export(model, Path(args.export), state)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
