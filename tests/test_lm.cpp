@@ -63,10 +63,10 @@ TEST_CASE("kernels: nn matvec kernels equal matvec_ref") {
   for (int n : {16, 32, 48, 192, 256, lmzip::nn::kMaxHidden}) {
     for (int iter = 0; iter < 40; ++iter) {
       const int rows = 8;
-      std::vector<int16_t> W(static_cast<size_t>(rows) * n);
+      std::vector<int8_t> W(static_cast<size_t>(rows) * n);
       std::vector<int16_t> h(n);
       bool extreme = iter % 4 == 0;  // every product at its bound, one sign
-      for (auto& w : W) w = static_cast<int16_t>(extreme ? (iter % 8 == 0 ? 127 : -127)
+      for (auto& w : W) w = static_cast<int8_t>(extreme ? (iter % 8 == 0 ? 127 : -127)
                                                          : static_cast<int>(rng.next() % 255) - 127);
       for (auto& x : h)
         x = static_cast<int16_t>(extreme ? 16384 : static_cast<int>(rng.next() % 32769) - 16384);

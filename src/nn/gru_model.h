@@ -30,9 +30,9 @@ struct GruModel {
   std::vector<uint32_t> exp;           // kLutSize, Q16
   std::vector<int16_t> G;              // 256 x 3H
   std::vector<int16_t> c;              // H
-  std::vector<int16_t> W;              // 3H x H, int8 values widened for the kernels
+  std::vector<int8_t> W;               // 3H x H
   std::vector<int32_t> W_mult;         // 3H
-  std::vector<int16_t> V;              // 256 x H, likewise
+  std::vector<int8_t> V;               // 256 x H
   std::vector<int32_t> V_mult;         // 256
   std::vector<int16_t> d;              // 256
 
@@ -43,7 +43,7 @@ struct GruModel {
 
 // The model's state while it reads a stream.
 // Matrix-vector kernel, the best one this CPU has (all are bit-equal).
-using MatvecFn = void (*)(const int16_t* W, const int16_t* h, int rows, int n, int32_t* acc);
+using MatvecFn = void (*)(const int8_t* W, const int16_t* h, int rows, int n, int32_t* acc);
 MatvecFn best_matvec();
 const char* best_matvec_name();
 
