@@ -470,6 +470,11 @@ export async function decompress(data, options = {}) {
 // The shared body of the two TransformStreams.
 function transformer(makeStream, { onProgress, signal } = {}) {
   let stream = null;
+  let onAbort = null;
+  const release = () => {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+    stream?.free();
+  };
   const report = progressReporter(onProgress, undefined);
   const emit = (controller, parts) => {
     for (const part of parts) controller.enqueue(part);
@@ -481,9 +486,18 @@ function transformer(makeStream, { onProgress, signal } = {}) {
     }
   };
   return {
-    async start() {
+    async start(controller) {
       await init();
+      guard();
       stream = makeStream();
+      // An abort also ends a stream that is waiting for input.
+      if (signal) {
+        onAbort = () => {
+          stream.free();
+          controller.error(abortError(signal));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
     },
     transform(chunk, controller) {
       guard();
@@ -491,7 +505,7 @@ function transformer(makeStream, { onProgress, signal } = {}) {
         emit(controller, stream.push(chunk, false));
         report(stream, false);
       } catch (error) {
-        stream.free();
+        release();
         throw error;
       }
     },
@@ -501,13 +515,11 @@ function transformer(makeStream, { onProgress, signal } = {}) {
         emit(controller, stream.push(new Uint8Array(0), true));
         report(stream, true);
       } finally {
-        stream.free();
+        release();
       }
     },
     // The reader or writer gave up: release the model memory now.
-    cancel() {
-      stream?.free();
-    },
+    cancel: release,
   };
 }
 

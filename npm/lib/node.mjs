@@ -21,6 +21,7 @@ function nodeTransform(makeStream, { onProgress, signal } = {}) {
   const run = async (chunk, final, transform) => {
     try {
       await init();
+      if (transform.destroyed) return null; // destroyed while loading: allocate nothing
       if (signal?.aborted) {
         throw new LmzipError('LMZ_ERR_ABORTED', 'lmzip: aborted', { cause: signal.reason });
       }
