@@ -109,7 +109,7 @@ BPB_TARGETS = [("alice29.txt", 2.15), ("book1", 2.25), ("enwik8.head4154400", 2.
 SPEED_TARGET_FILE = "book1"
 SPEED_TARGET_RATIO = 1.5
 # WebAssembly (npm package in Node) against native, measured in the same run.
-WASM_FILES = ["book1", "enwik8.head4154400"]
+WASM_FILES = ["book1"]
 WASM_TARGET_RATIO = 0.5   # WASM SIMD throughput >= 50 % of native
 REPO = Path(__file__).resolve().parent.parent
 
@@ -141,6 +141,7 @@ class FileResult:
 @dataclass
 class Config:
     lm_eval: Optional[Path]
+    quick_levels: List[int]
     lmzip: Path
     levels: List[int]
     baselines: List[tuple]         # the BASELINES entries whose tool is installed
@@ -225,7 +226,11 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--corpus", default=str(DEFAULT_CORPUS),
                    help="corpus directory holding bench/ (default ../shared/corpus)")
     p.add_argument("--out", default=str(DEFAULT_OUT), help="report path (default bench/RESULTS.md)")
-    p.add_argument("--levels", default="1,6,9", help="lmzip levels, comma separated (default 1,6,9)")
+    p.add_argument("--levels", default="1,2,6,9",
+                   help="lmzip levels, comma separated (default 1,2,6,9)")
+    p.add_argument("--quick-levels", default="6,9",
+                   help="levels measured on the --quick files only (default 6,9: the neural "
+                        "levels, ~0.1 MB/s); '' = every file")
     p.add_argument("--repeat", type=int, default=1, help="timed runs per measurement; best counts")
     p.add_argument("--jobs", type=int, default=1, help="files benchmarked in parallel (default 1)")
     p.add_argument("--quick", action="store_true", help="only " + ", ".join(QUICK_FILES))
@@ -244,6 +249,10 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     if not levels or any(not 1 <= lv <= 9 for lv in levels):
         p.error("--levels: each level must be 1..9")
     args.levels = list(dict.fromkeys(levels))
+    try:
+        args.quick_levels = [int(x) for x in args.quick_levels.split(",") if x.strip()]
+    except ValueError:
+        p.error(f"--quick-levels: not a list of integers: {args.quick_levels!r}")
     if args.repeat < 1 or args.jobs < 1:
         p.error("--repeat and --jobs must be >= 1")
     return args
@@ -356,9 +365,13 @@ def bench_file(name: str, path: Path, kind: str, cfg: Config,
 
     for level in cfg.levels:
         label = lmzip_label(level)
+        if level in cfg.quick_levels and name not in QUICK_FILES:
+            continue  # the slow neural levels: on the quick set only
+        # One timed run at the slow levels: their speed is far from the noise.
+        repeat = 1 if level in cfg.quick_levels else cfg.repeat
         try:
             m = timed_round_trip([lmz, "-c", f"-{level}"], [lmz, "-d", "-c"], path,
-                                 f"{stem}.level{level}", cfg.repeat)
+                                 f"{stem}.level{level}", repeat)
         except BenchError as exc:
             res.errors.append(f"{name}: {label}: {exc}")
             res.failed.append(label)
@@ -656,7 +669,7 @@ def wasm_speed(results: List[FileResult], cfg: Config, notes: List[str]) -> List
         for simd in (True, False):
             argv = ["node", str(REPO / "bench/wasm_speed.mjs"),
                     "--levels", ",".join(str(lv) for lv in cfg.levels),
-                    "--repeat", str(cfg.repeat), str(paths[name])] + ([] if simd else ["--scalar"])
+                    "--repeat", "1", str(paths[name])] + ([] if simd else ["--scalar"])
             print(f"  wasm {'simd' if simd else 'scalar'}: {name}", flush=True)
             proc = subprocess.run(argv, capture_output=True, text=True)
             if proc.returncode != 0:
@@ -731,6 +744,48 @@ def slice_targets(slices: List[SliceResult]) -> List["Target"]:
         targets.append(Target(f"{sl.size}-byte slices: {label} at least 20 % smaller than brotli -q11",
                               check(ours <= SLICE_TARGET * brotli),
                               f"{ours:.3f} vs {brotli:.3f} bits/byte ({1 - ours / brotli:.1%} smaller)"))
+    return targets
+
+
+LM_BPB_TARGETS = [("alice29.txt", 1.95), ("book1", 2.05)]
+LM_SPEED_FILE = "book1"
+MODEL_FILE = REPO / "models" / "default.lmzm"
+
+
+def lm_targets(results: List[FileResult], wasm: List["WasmResult"],
+               lm_line: Optional[str]) -> List["Target"]:
+    """The neural model's targets: ratio and speed of the default level,
+    speed of the max level in WebAssembly, the model alone, the file size."""
+    label = lmzip_label(DEFAULT_LEVEL)
+    by_name = {r.name: r for r in results}
+    targets = []
+    for name, limit in LM_BPB_TARGETS:
+        m = by_name.get(name).codecs.get(label) if name in by_name else None
+        targets.append(Target(f"{name}: {label} <= {limit} bits/byte",
+                              check(bpb(m.size, by_name[name].size) <= limit) if m else "SKIP",
+                              f"{bpb(m.size, by_name[name].size):.3f} bits/byte" if m else "not measured"))
+    r = by_name.get(LM_SPEED_FILE)
+    m = r.codecs.get(label) if r else None
+    for what, t in (("compress", m.ctime if m else None), ("decompress", m.dtime if m else None)):
+        kbs = r.size / 1000 / t if t else None
+        targets.append(Target(f"{LM_SPEED_FILE}: native {label} {what} >= 80 KB/s",
+                              check(kbs >= 80) if kbs else "SKIP",
+                              f"{kbs:.1f} KB/s" if kbs else "not measured"))
+    for w in wasm:
+        if w.name != LM_SPEED_FILE or w.kernels != "simd128" or w.level not in (DEFAULT_LEVEL, 9):
+            continue
+        need = 40 if w.level == DEFAULT_LEVEL else 8
+        for what, t in (("compress", w.ctime), ("decompress", w.dtime)):
+            kbs = w.size / 1000 / t
+            targets.append(Target(f"{w.name}: WASM SIMD lmzip -{w.level} {what} >= {need} KB/s",
+                                  check(kbs >= need), f"{kbs:.1f} KB/s"))
+    if lm_line:
+        value = float(lm_line.split("\t")[2].split()[0])
+        targets.append(Target("neural model alone on valid <= 2.3 bits/byte", check(value <= 2.3),
+                              f"{value:.4f} bits/byte"))
+    if MODEL_FILE.is_file():
+        size = MODEL_FILE.stat().st_size
+        targets.append(Target("model file <= 8 MB", check(size <= 8_000_000), f"{size:,} bytes"))
     return targets
 
 
@@ -815,8 +870,7 @@ def render_report(meta: Dict[str, str], versions: Dict[str, str], results: List[
     if wasm:
         parts += ["## WebAssembly in Node (npm package) vs native", "",
                   "Same run, one thread. WASM times are in-process (`compress()` / "
-                  "`decompress()` on a buffer, after `init()`), best of "
-                  f"{meta['repeat']}; native times are whole CLI processes as above "
+                  "`decompress()` on a buffer, after `init()`), one run; native times are whole CLI processes as above "
                   "(process start and file I/O add a few ms to native). simd128 = the SIMD build, scalar = the "
                   "fallback for engines without WebAssembly SIMD.", "",
                   wasm_table(results, wasm), ""]
@@ -877,7 +931,8 @@ def main(argv: List[str]) -> int:
         for note in notes:
             print(f"  note: {note}")
         lm_eval = lmzip.parent / LM_EVAL
-        cfg = Config(lm_eval if lm_eval.is_file() else None, binary, args.levels, baselines,
+        cfg = Config(lm_eval if lm_eval.is_file() else None, args.quick_levels, binary,
+                     args.levels, baselines,
                      args.repeat, Path(tmp))
         results = bench_all(files, cfg, args.jobs)
         wasm = [] if args.no_wasm else wasm_speed(results, cfg, notes)
@@ -892,7 +947,7 @@ def main(argv: List[str]) -> int:
     errors += [f"random {rr.size:,} bytes: {rr.error}" for rr in randoms or [] if rr.error]
     notes += [n for r in results for n in r.notes]
     targets = (evaluate_targets(results, randoms) + wasm_targets(results, wasm)
-               + slice_targets(slices))
+               + slice_targets(slices) + lm_targets(results, wasm, lm_line))
     tarball = package_size(notes)
     if tarball is not None:
         targets.append(Target("npm tarball <= 1 MB", check(tarball <= 1_000_000), f"{tarball:,} bytes"))
