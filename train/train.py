@@ -178,6 +178,8 @@ def main(argv):
     p.add_argument("--checkpoint-minutes", type=float, default=5.0)
     p.add_argument("--out", required=True)
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--init", help="start from the float weights of this checkpoint (a new "
+                                  "schedule: a second stage of training)")
     p.add_argument("--export", help="write the integer model here when done")
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
@@ -193,6 +195,12 @@ def main(argv):
     state = {"phase": "float", "float_seconds": 0.0, "qat_seconds": 0.0, "float_bytes": 0,
              "qat_bytes": 0, "bytes": 0, "shard": 0}
     ckpt = out / "ckpt.pt"
+    if args.init:
+        saved = torch.load(args.init)
+        model.load_state_dict(saved["float_model"] if "float_model" in saved else saved["model"])
+        state["shard"] = saved["state"]["shard"] + 1  # text the first stage did not read
+        print(f"initialised from {args.init} (stage 1: {saved['state']['float_bytes']:,} bytes)",
+              flush=True)
     if args.resume and ckpt.exists():
         saved = torch.load(ckpt)
         state = saved["state"]
@@ -201,8 +209,11 @@ def main(argv):
         model.load_state_dict(saved["model"])
         print(f"resumed: {state}", flush=True)
 
+    float_weights = None  # kept after the float phase, for --init of a next stage
+
     def save():
-        torch.save({"state": state, "model": model.state_dict(), "args": vars(args)}, ckpt)
+        torch.save({"state": state, "model": model.state_dict(), "args": vars(args),
+                    **({"float_model": float_weights} if float_weights else {})}, ckpt)
 
     def run_phase(phase: str, budget_bytes: float, lr: float):
         nonlocal model
@@ -252,6 +263,7 @@ def main(argv):
         vb = evaluate(model, valid)
         print(f"float done: valid {vb:.4f} bits/byte after {state['bytes']:,} bytes", flush=True)
         log.write(f"float-final\t{state['float_seconds']:.0f}\t{state['bytes']}\t-\t{vb:.4f}\n")
+        float_weights = model.state_dict()
         model = QuantGRU.from_float(model)
         state["phase"] = "qat"
         save()
