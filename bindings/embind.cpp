@@ -57,13 +57,9 @@ class Stream {
   bool out_of_memory_ = false;
 };
 
-// The neural model the streams below use; JavaScript sets it once from the
-// model file's bytes (setModel).
-std::shared_ptr<const lmzip::Model> g_model;
-
 class StreamEncoder : public Stream {
  public:
-  explicit StreamEncoder(int level) : encoder_(level, g_model) {}
+  explicit StreamEncoder(int level) : encoder_(level) {}
   int push(uintptr_t pointer, size_t length, bool finish) {
     return drive(output_, consumed_, out_of_memory_, pointer, length,
                  [&](lmzip::InBuffer& in, lmzip::OutBuffer& out) {
@@ -99,7 +95,6 @@ class StreamDecoder : public Stream {
   static lmzip::DecoderOptions options(double max_output) {
     lmzip::DecoderOptions o;
     if (max_output >= 0) o.max_output = static_cast<uint64_t>(max_output);
-    o.model = g_model;
     return o;
   }
   lmzip::Decoder decoder_;
@@ -111,10 +106,13 @@ std::string set_model(uintptr_t pointer, size_t length) {
   std::string why;
   auto model = lmzip::Model::load(reinterpret_cast<const uint8_t*>(pointer), length, &why);
   if (!model) return why;
-  g_model = std::move(model);
+  lmzip::set_default_model(std::move(model));
   return "";
 }
-double model_id() { return g_model ? g_model->id() : 0; }
+double model_id() {
+  auto model = lmzip::default_model();
+  return model ? model->id() : 0;
+}
 bool level_uses_model(int level) { return lmzip::level_uses_model(level); }
 
 std::string error_name(int code) { return lmzip::error_name(static_cast<lmzip::Error>(code)); }

@@ -94,6 +94,9 @@ class Model {
 // or nullptr where none is built in (the WebAssembly module: JavaScript
 // passes the model's bytes).
 std::shared_ptr<const Model> default_model();
+// Replaces what default_model() returns from now on (streams already created
+// keep their model). The WebAssembly module sets the model JavaScript loaded.
+void set_default_model(std::shared_ptr<const Model> model);
 
 // Whether streams of `level` are predicted with a neural model.
 bool level_uses_model(int level);

@@ -1,4 +1,5 @@
 // Model loading and the model built into native builds.
+#include <mutex>
 #include <new>
 
 #include "lmzip.h"
@@ -41,17 +42,41 @@ std::shared_ptr<const Model> Model::load(const uint8_t* data, size_t size, std::
 uint32_t Model::id() const { return gru_->id; }
 int Model::hidden_size() const { return gru_->hidden; }
 
-std::shared_ptr<const Model> default_model() {
+namespace {
+
+std::shared_ptr<const Model> built_in_model() {
 #if defined(LMZIP_DEFAULT_MODEL)
-  // Parsed once; a damaged build-time file would make every LM level fail
-  // with model_mismatch rather than crash.
-  static const std::shared_ptr<const Model> model = Model::load(
-      lmzip_default_model_begin,
-      static_cast<size_t>(lmzip_default_model_end - lmzip_default_model_begin));
-  return model;
+  // A damaged build-time file would make every neural level fail with
+  // model_mismatch rather than crash.
+  return Model::load(lmzip_default_model_begin,
+                     static_cast<size_t>(lmzip_default_model_end - lmzip_default_model_begin));
 #else
   return nullptr;
 #endif
+}
+
+struct DefaultModel {
+  std::mutex lock;
+  std::shared_ptr<const Model> model = built_in_model();
+};
+
+DefaultModel& default_slot() {
+  static DefaultModel slot;
+  return slot;
+}
+
+}  // namespace
+
+std::shared_ptr<const Model> default_model() {
+  DefaultModel& d = default_slot();
+  std::lock_guard<std::mutex> guard(d.lock);
+  return d.model;
+}
+
+void set_default_model(std::shared_ptr<const Model> model) {
+  DefaultModel& d = default_slot();
+  std::lock_guard<std::mutex> guard(d.lock);
+  d.model = std::move(model);
 }
 
 bool level_uses_model(int level) {

@@ -10,7 +10,7 @@ constexpr int kSquashKnots[33] = {
     311,  488,  747,  1102, 1546, 2048, 2550, 2994, 3349, 3608, 3785,
     3902, 3976, 4022, 4051, 4069, 4079, 4086, 4090, 4092, 4094, 4095};
 
-int squash_interpolated(int d) {
+constexpr int squash_interpolated(int d) {
   int i = (d + 2048) >> 7;
   int w = (d + 2048) & 127;
   if (i >= 32) return kSquashKnots[32];
@@ -20,14 +20,14 @@ int squash_interpolated(int d) {
 // Bit-history states are pairs (n0, n1). The set is bounded: the more
 // evidence for both bits, the smaller the counts may grow, which keeps the
 // number of states under 256 and makes the state forget stale evidence.
-bool state_allowed(int n0, int n1) {
+constexpr int kMaxHi[] = {40, 24, 12, 8, 6, 5};
+constexpr bool state_allowed(int n0, int n1) {
   int lo = n0 < n1 ? n0 : n1, hi = n0 < n1 ? n1 : n0;
-  static constexpr int kMaxHi[] = {40, 24, 12, 8, 6, 5};
   return lo < 6 && hi <= kMaxHi[lo];
 }
 
-void build_states(Tables& t) {
-  int index[64][64];
+constexpr void build_states(Tables& t) {
+  int index[64][64] = {};
   for (auto& row : index)
     for (int& v : row) v = -1;
   int n = 0;
@@ -63,7 +63,7 @@ void build_states(Tables& t) {
   }
 }
 
-Tables build_tables() {
+constexpr Tables build_tables() {
   Tables t{};
   for (int d = -kStretchMax; d <= kStretchMax; ++d)
     t.squash[d + kStretchMax] = static_cast<int16_t>(squash_interpolated(d));
@@ -87,7 +87,9 @@ Tables build_tables() {
 
 }  // namespace
 
-const Tables kTables = build_tables();
+// Evaluated by the compiler: the tables exist before any static initialiser
+// runs (a model loaded during static initialisation needs the CRC table).
+constexpr Tables kTables = build_tables();
 
 uint32_t crc32_update(uint32_t crc, const uint8_t* data, size_t size) {
   const uint32_t* table = tables().crc;

@@ -28,7 +28,7 @@ struct Tables {
   int32_t rate[1024];
 };
 
-// Built during static initialisation; no other static initialiser uses it.
+// Built at compile time (constexpr), so usable from static initialisers too.
 extern const Tables kTables;
 inline const Tables& tables() { return kTables; }
 

@@ -5,13 +5,26 @@
 // Run: ./build-tests/lmzip_tests            (all; ~3 minutes with the corpus)
 //      LMZIP_QUICK=1 ./build-tests/lmzip_tests   (the sanitizer run's subset)
 //      ./build-tests/lmzip_tests -tc='corrupt*' -s   (one group, verbose)
-#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
 #include <cstdlib>
 #include <new>
 
 #include "test_util.h"
+
+int main(int argc, char** argv) {
+#if defined(__EMSCRIPTEN__)
+  // The WebAssembly build has no model built in: load the checked-in one, as
+  // the npm package does (in main: the library's tables are built by static
+  // initialisers).
+  lmzt::Bytes bytes;
+  if (lmzt::read_file(lmzt::source_dir() / "models" / "default.lmzm", bytes))
+    lmzip::set_default_model(lmzip::Model::load(bytes.data(), bytes.size()));
+#endif
+  doctest::Context context(argc, argv);
+  return context.run();
+}
 
 // ------------------------------------------------ allocation counting
 // Replacing the global operator new is allowed by the standard; it is done
@@ -111,6 +124,10 @@ TEST_CASE("api: constants and memory_for_level") {
     CHECK(m <= (size_t{1} << 30));
     previous = m;
   }
+  auto model = lmzip::default_model();
+  REQUIRE_MESSAGE(model != nullptr, "no default model (models/default.lmzm)");
+  MESSAGE("default model: id " << lmzt::hex64(model->id()) << ", hidden size "
+                               << model->hidden_size());
   MESSAGE("memory: level 1 " << lmzip::memory_for_level(1) / 1048576 << " MiB, level 9 "
                              << lmzip::memory_for_level(9) / 1048576 << " MiB"
                              << std::string(quick_mode() ? " (LMZIP_QUICK run)" : ""));
