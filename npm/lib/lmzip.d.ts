@@ -200,6 +200,12 @@ export class Compressor implements Disposable {
    * @returns the compressed bytes available so far (possibly none)
    */
   push(chunk: CompressInput | null | undefined, final?: boolean): Uint8Array[];
+  /**
+   * Like {@link push}, but yields each piece of output (at most 1 MiB) as
+   * soon as it exists, so a stream can wait for its reader in between. Do not
+   * push again before the generator is done.
+   */
+  outputs(chunk: CompressInput | null | undefined, final?: boolean): Generator<Uint8Array, void, undefined>;
   /** Input bytes consumed so far (0 after free()). */
   readonly bytesIn: number;
   /** Output bytes produced so far (0 after free()). */
@@ -221,10 +227,16 @@ export class Decompressor implements Disposable {
   /**
    * Decompresses a chunk; `final` = no more input follows (a stream that is
    * not complete then fails with LMZ_ERR_TRUNCATED). All the output of the
-   * chunk is returned at once.
+   * chunk is returned at once: use {@link outputs} where a small chunk may
+   * expand a lot.
    * @returns the decompressed bytes available so far (possibly none)
    */
   push(chunk: DecompressInput | null | undefined, final?: boolean): Uint8Array[];
+  /**
+   * Like {@link push}, but yields each piece of output (at most 1 MiB) as
+   * soon as it exists. Do not push again before the generator is done.
+   */
+  outputs(chunk: DecompressInput | null | undefined, final?: boolean): Generator<Uint8Array, void, undefined>;
   /** The level recorded in the stream header (0 before the header was read). */
   readonly level: number;
   /** Input bytes consumed so far (0 after free()). */

@@ -135,6 +135,12 @@ check(pushed.length === packed.length, 'push API gives the same bytes');
   using compressor2 = new Compressor();
   compressor2.push(null, true);
 }
+{
+  using streaming = new Decompressor();
+  let total = 0;
+  for (const part of streaming.outputs(pushed, true)) total += part.length;
+  check(total === bytes.length, 'Decompressor.outputs()');
+}
 
 // WHATWG streams.
 const compressed = new Response(
