@@ -69,9 +69,19 @@ class StreamEncoder : public Stream {
   int error() const { return error_code(encoder_.error()); }
   double bytesIn() const { return static_cast<double>(encoder_.bytes_in()); }
   double bytesOut() const { return static_cast<double>(encoder_.bytes_out()); }
+  void recordCosts() { encoder_.record_costs(); }
+  // Moves the costs recorded so far (1/256 bits per input byte) to a buffer
+  // JS reads at costsPointer(); returns their count.
+  size_t takeCosts() {
+    costs_.clear();
+    encoder_.take_costs(costs_);
+    return costs_.size();
+  }
+  uintptr_t costsPointer() const { return reinterpret_cast<uintptr_t>(costs_.data()); }
 
  private:
   lmzip::Encoder encoder_;
+  std::vector<uint16_t> costs_;
 };
 
 class StreamDecoder : public Stream {
@@ -133,6 +143,9 @@ EMSCRIPTEN_BINDINGS(lmzip) {
   class_<StreamEncoder, base<Stream>>("StreamEncoder")
       .constructor<int>()
       .function("push", &StreamEncoder::push)
+      .function("recordCosts", &StreamEncoder::recordCosts)
+      .function("takeCosts", &StreamEncoder::takeCosts)
+      .function("costsPointer", &StreamEncoder::costsPointer)
       .function("error", &StreamEncoder::error)
       .function("bytesIn", &StreamEncoder::bytesIn)
       .function("bytesOut", &StreamEncoder::bytesOut);

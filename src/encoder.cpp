@@ -36,6 +36,9 @@ struct Encoder::Impl {
   uint32_t crc = 0;
   uint64_t total_in = 0, total_out = 0;
   bool finished = false;
+  bool recording = false;
+  std::vector<uint16_t> block_costs;  // of the open block's bytes
+  std::vector<uint16_t> costs;        // of written blocks, not yet taken
 
   void write_header() {
     uint8_t h[format::kHeaderSize + format::kModelIdSize] = {
@@ -54,13 +57,18 @@ struct Encoder::Impl {
     raw.insert(raw.end(), data, data + n);
     crc = crc32_update(crc, data, n);
     Predictor& p = *predictor;
+    const uint16_t* cost = tables().cost;
     for (size_t i = 0; i < n; ++i) {
       int c = data[i];
+      uint32_t spent = 0;
       for (int k = 7; k >= 0; --k) {
         int bit = (c >> k) & 1;
-        coder.encode(bit, p.p());
+        int p1 = p.p();
+        coder.encode(bit, p1);
+        spent += cost[bit ? p1 : kProbOne - p1];
         p.update(bit);
       }
+      if (recording) block_costs.push_back(static_cast<uint16_t>(spent));
     }
     total_in += n;
   }
@@ -80,6 +88,11 @@ struct Encoder::Impl {
     pending.insert(pending.end(), h, h + header_size);
     const std::vector<uint8_t>& body = use_coded ? coded : raw;
     pending.insert(pending.end(), body.begin(), body.end());
+    if (recording) {
+      if (!use_coded) std::fill(block_costs.begin(), block_costs.end(), uint16_t{8 * 256});
+      costs.insert(costs.end(), block_costs.begin(), block_costs.end());
+      block_costs.clear();
+    }
     raw.clear();
     coded.clear();
     coded_overflow = false;
@@ -161,6 +174,13 @@ Status Encoder::compress(InBuffer& in, OutBuffer& out, bool finish) {
     s.write_trailer();
     s.finished = true;
   }
+}
+
+void Encoder::record_costs() { impl_->recording = true; }
+
+void Encoder::take_costs(std::vector<uint16_t>& out) {
+  out.insert(out.end(), impl_->costs.begin(), impl_->costs.end());
+  impl_->costs.clear();
 }
 
 Error Encoder::error() const { return impl_->error; }

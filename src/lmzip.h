@@ -122,6 +122,15 @@ class Encoder {
   uint64_t bytes_in() const;
   uint64_t bytes_out() const;
 
+  // Optional, for visualisations: records what each input byte costs in the
+  // output, in 1/256 bits: -log2 of the probabilities the coder used for its
+  // 8 bits, or 8 bits for a byte of a block that was stored. Call before the
+  // first compress().
+  void record_costs();
+  // Appends the costs of the bytes whose block is written to `out`, in input
+  // order, and forgets them.
+  void take_costs(std::vector<uint16_t>& out);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -63,6 +63,23 @@ constexpr void build_states(Tables& t) {
   }
 }
 
+// log2(x) in Q12 for 1 <= x < 2^31, by repeated squaring of the mantissa
+// (integer only, so every platform gets the same table).
+constexpr int64_t log2_q12(uint32_t x) {
+  int k = 0;
+  while ((x >> (k + 1)) != 0) ++k;
+  uint64_t m = static_cast<uint64_t>(x) << (30 - k);  // [2^30, 2^31): 1.0 .. 2.0
+  int64_t result = static_cast<int64_t>(k) << 12;
+  for (int bit = 11; bit >= 0; --bit) {
+    m = (m * m) >> 30;
+    if (m >= (uint64_t{1} << 31)) {
+      m >>= 1;
+      result |= int64_t{1} << bit;
+    }
+  }
+  return result;
+}
+
 constexpr Tables build_tables() {
   Tables t{};
   for (int d = -kStretchMax; d <= kStretchMax; ++d)
@@ -82,6 +99,9 @@ constexpr Tables build_tables() {
     t.crc[i] = c;
   }
   for (int n = 0; n < 1024; ++n) t.rate[n] = 131072 / (2 * n + 3);
+  t.cost[0] = 12 * 256;
+  for (uint32_t q = 1; q < kProbOne; ++q)
+    t.cost[q] = static_cast<uint16_t>(((12 << 12) - log2_q12(q) + 8) >> 4);
   return t;
 }
 

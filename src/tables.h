@@ -26,6 +26,8 @@ struct Tables {
   uint32_t crc[256];
   // Adaptation rate 2/(2n+3) in 16-bit fixed point after n observations.
   int32_t rate[1024];
+  // -log2(p / 4096) in 1/256 bits: what coding a bit of probability p costs.
+  uint16_t cost[kProbOne];
 };
 
 // Built at compile time (constexpr), so usable from static initialisers too.

@@ -307,10 +307,33 @@ function checkLimit(maxOutputLength) {
  * allocated until then.
  */
 export class Compressor extends Stream {
-  /** @param {{level?: number}} [options] */
-  constructor({ level } = {}) {
+  /**
+   * @param {{level?: number, costs?: boolean}} [options] `costs`: record what
+   *   each input byte costs (see takeCosts())
+   */
+  constructor({ level, costs = false } = {}) {
     const m = requireNative();
-    super(new m.StreamEncoder(checkLevel(level)));
+    const stream = new m.StreamEncoder(checkLevel(level));
+    if (costs) stream.recordCosts();
+    super(stream);
+  }
+
+  /**
+   * The bits each input byte cost in the output, for the bytes whose block
+   * is written since the last call (all of them after the final push):
+   * -log2 of the probabilities the coder used for the byte's 8 bits, or 8
+   * for a byte of a block stored as is. Needs `{costs: true}`.
+   * @returns {Float32Array}
+   */
+  takeCosts() {
+    const stream = this._native();
+    if (!stream) throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: used after free()');
+    const count = stream.takeCosts();
+    const at = stream.costsPointer() >>> 1;
+    const bits = new Float32Array(count);
+    const units = native.HEAPU16.subarray(at, at + count);
+    for (let i = 0; i < count; ++i) bits[i] = units[i] / 256;
+    return bits;
   }
 
   /**
@@ -405,7 +428,7 @@ function progressReporter(onProgress, total) {
   };
 }
 
-async function runWhole(stream, data, { onProgress, signal }) {
+async function runWhole(stream, data, { onProgress, signal }, afterPush = () => {}) {
   const report = progressReporter(onProgress, data.length);
   const parts = [];
   try {
@@ -414,6 +437,7 @@ async function runWhole(stream, data, { onProgress, signal }) {
       if (signal?.aborted) throw abortError(signal);
       const end = Math.min(offset + YIELD_EVERY, data.length);
       parts.push(...stream.push(data.subarray(offset, end), end === data.length));
+      afterPush();
       offset = end;
       report(stream, offset === data.length);
       if (offset < data.length) await tick();
@@ -452,6 +476,30 @@ export async function compress(data, options = {}) {
   const bytes = toBytes(data);
   if (options.signal?.aborted) throw abortError(options.signal);
   return runWhole(new Compressor({ level: options.level }), bytes, options);
+}
+
+/**
+ * Compresses `data` and reports what each of its bytes cost in the output
+ * (for visualisations such as a heatmap).
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView | string} data
+ * @param {{level?: number, onProgress?: (p: {bytesIn: number, bytesOut: number, total?: number}) => void, signal?: AbortSignal}} [options]
+ * @returns {Promise<{compressed: Uint8Array, costs: Float32Array}>} `costs[i]`:
+ *   bits spent on byte i of the input (UTF-8 bytes for a string)
+ */
+export async function compressWithCosts(data, options = {}) {
+  await init();
+  const bytes = toBytes(data);
+  if (options.signal?.aborted) throw abortError(options.signal);
+  const compressor = new Compressor({ level: options.level, costs: true });
+  const parts = [];
+  const compressed = await runWhole(compressor, bytes, options, () => parts.push(compressor.takeCosts()));
+  const costs = new Float32Array(bytes.length);
+  let at = 0;
+  for (const part of parts) {
+    costs.set(part, at);
+    at += part.length;
+  }
+  return { compressed, costs };
 }
 
 /**
