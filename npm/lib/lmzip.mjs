@@ -95,8 +95,9 @@ async function instantiate({ wasm, simd, model } = {}) {
   const compiled =
     source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
   const factory = useSimd ? createSimdModule : createScalarModule;
-  let modelBytes = model === undefined ? await loadDefaultModel() : model;
-  if (typeof modelBytes === 'string' || modelBytes instanceof URL) modelBytes = await fetchBytes(modelBytes);
+  let modelSource = model === undefined ? await loadDefaultModel() : model;
+  if (typeof modelSource === 'string' || modelSource instanceof URL) modelSource = await fetchBytes(modelSource);
+  const modelBytes = modelSource === null ? null : toBytes(modelSource);
   const loaded = await factory({
     locateFile: (path) => path, // the glue must not resolve its own URL
     instantiateWasm(imports, receive) {
@@ -104,13 +105,13 @@ async function instantiate({ wasm, simd, model } = {}) {
       return {};
     },
   });
-  if (modelBytes !== null) setModel(loaded, toBytes(modelBytes));
+  if (modelBytes) setModel(loaded, modelBytes);
   native = loaded;
   return {
     simd: useSimd,
     kernels: native.kernels(),
     modelId: native.modelId(),
-    modelBytes: modelBytes === null ? 0 : toBytes(modelBytes).length,
+    modelBytes: modelBytes ? modelBytes.length : 0,
   };
 }
 
