@@ -334,7 +334,11 @@ struct Predictor::State {
     start_byte();
   }
 
-  int predict_fast() {
+  // Inputs shared by both profiles: the hashed contexts, orders 1 and 0, and
+  // the match model (the expected bit while the byte so far agrees with the
+  // predicted byte, its confidence learned per length bucket). Returns the
+  // number of inputs written; `strength` adds the match length as an input.
+  int context_inputs(bool strength) {
     int n = 0;
     for (int i = 0; i < num_hashed; ++i) {
       slot[i] = &bucket[i][nibble_node];
@@ -345,15 +349,23 @@ struct Predictor::State {
     inputs[n++] = stretch(order0_map.p(c0));
     expected_bit = 0;
     match_bucket = 0;
+    int match_input = 0, strength_input = 0;
     if (match_len > 0 && ((expected_byte | 256) >> (8 - bit_pos)) == static_cast<int>(c0)) {
       expected_bit = (expected_byte >> (7 - bit_pos)) & 1;
       int len = match_len;
       match_bucket = len < 16 ? len : 16 + ((len - 16) >> 3 < 15 ? (len - 16) >> 3 : 15);
-      inputs[n++] = stretch(match_map.p(static_cast<size_t>(match_bucket * 2 + expected_bit)));
+      match_input = stretch(match_map.p(static_cast<size_t>(match_bucket * 2 + expected_bit)));
+      strength_input = (len < 32 ? len : 32) * 32 * (expected_bit ? 1 : -1);
     } else {
       match_map.p(0);
-      inputs[n++] = 0;
     }
+    inputs[n++] = match_input;
+    if (strength) inputs[n++] = strength_input;
+    return n;
+  }
+
+  int predict_fast() {
+    int n = context_inputs(false);
     inputs[n++] = 256;  // bias
     fast_mixer.set_context(static_cast<int>(c0) + (match_bucket > 0 ? 256 : 0));
     return fast_mixer.mix(inputs);
@@ -361,31 +373,7 @@ struct Predictor::State {
 
   int predict() {
     if (!refine) return predict_fast();
-    int n = 0;
-    for (int i = 0; i < kHashedContexts; ++i) {
-      slot[i] = &bucket[i][nibble_node];
-      inputs[n++] = stretch(context_maps[i].p(*slot[i]));
-    }
-    order1_slot = &order1_bucket[nibble_node];
-    inputs[n++] = stretch(order1_map.p(*order1_slot));
-    inputs[n++] = stretch(order0_map.p(c0));
-    // Match model: the expected bit while the byte so far agrees with the
-    // predicted byte, its confidence learned per length bucket.
-    expected_bit = 0;
-    match_bucket = 0;
-    if (match_len > 0 && ((expected_byte | 256) >> (8 - bit_pos)) == static_cast<int>(c0)) {
-      expected_bit = (expected_byte >> (7 - bit_pos)) & 1;
-      int len = match_len;
-      match_bucket = len < 16 ? len : 16 + ((len - 16) >> 3 < 15 ? (len - 16) >> 3 : 15);
-      int st = stretch(match_map.p(static_cast<size_t>(match_bucket * 2 + expected_bit)));
-      inputs[n++] = st;
-      int strength = (len < 32 ? len : 32) * 32;
-      inputs[n++] = expected_bit ? strength : -strength;
-    } else {
-      match_map.p(0);
-      inputs[n++] = 0;
-      inputs[n++] = 0;
-    }
+    int n = context_inputs(true);
     inputs[n++] = 256;  // bias
     lm_stretch = lm ? stretch(lm->p_bit(c0, bit_pos)) : 0;
     inputs[n++] = lm_stretch;
@@ -394,7 +382,7 @@ struct Predictor::State {
     mixer_match.set_context((match_bucket < 31 ? match_bucket : 31) * 8 + bit_pos);
     mixer_c1.set_context(static_cast<int>(c4 & 255));
     mixed[0] = stretch(mixer_c0.mix(inputs));
-    mixed[1] = refine ? stretch(mixer_match.mix(inputs)) : 0;
+    mixed[1] = stretch(mixer_match.mix(inputs));
     mixed[2] = stretch(mixer_c1.mix(inputs));
     mixed[3] = 256;
     // The final mixer's weights also depend on how sure the neural model is.
