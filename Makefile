@@ -20,7 +20,7 @@ $(BUILD)/Makefile: CMakeLists.txt
 $(BUILD)/lmzip: $(BUILD)/Makefile FORCE
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: test-native test-asan test-wasm npm-test
+test: test-native test-asan test-wasm npm-test test-web
 
 test-native: $(BUILD)/lmzip
 	cd $(BUILD) && ctest --output-on-failure
@@ -61,6 +61,18 @@ test-wasm: wasm
 
 npm-test: wasm $(BUILD)/lmzip
 	cd npm && LMZIP_NATIVE_CLI=$(abspath $(BUILD)/lmzip) npm test
+
+# The web demo (web/): `make serve` serves it on http://localhost:8080/
+# (PORT=... for another port); `make test-web` runs its end-to-end tests in
+# headless Chromium (installed with apt-get when missing).
+.PHONY: serve test-web
+serve: wasm
+	node web/serve.mjs $(PORT)
+
+test-web: wasm $(BUILD)/lmzip
+	@bash scripts/install-deps.sh web
+	cd web && npm ci --no-audit --no-fund
+	cd web && LMZIP_NATIVE_CLI=$(abspath $(BUILD)/lmzip) npm test
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-wasm-simd build-wasm-scalar $(WASM_OUT)

@@ -21,6 +21,14 @@ if [ "${1:-}" = wasm ]; then
   command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 
+# `install-deps.sh web`: Node.js and the headless Chromium that the web demo's
+# end-to-end tests drive (playwright-core comes from web/package.json).
+if [ "${1:-}" = web ]; then
+  command -v node >/dev/null 2>&1 || need+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+fi
+
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
