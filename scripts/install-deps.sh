@@ -27,6 +27,8 @@ if [ "${1:-}" = web ]; then
   command -v node >/dev/null 2>&1 || need+=(nodejs)
   command -v npm >/dev/null 2>&1 || need+=(npm)
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  # A CJK font, so the Chinese example renders in the tests' screenshots.
+  [ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-microhei)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -1,6 +1,6 @@
 // The demo page. It only draws: every lmzip operation runs in the Web Worker
 // (build/worker.js, from worker.mjs), which calls the npm package.
-import { LEGEND, characters, describe, heatmapHtml } from './heatmap.mjs';
+import { LEGEND, blocks, characters, describe, heatmapHtml } from './heatmap.mjs';
 
 // The heatmap shows at most the first this many bytes of the input.
 const HEATMAP_BYTES = 200_000;
@@ -51,10 +51,12 @@ const fmtMs = (ms) => (ms < 1000 ? `${ms.toFixed(ms < 10 ? 1 : 0)} ms` : `${(ms 
 let worker = null;
 let info = null; // what the worker loaded (its 'ready' message)
 let nextId = 1;
+let jobsDone = 0; // shown as <body data-done>, for tests that wait for a result
 let job = null; // the request in flight: {id, resolve, reject, onProgress}
 let source = { kind: 'text', name: 'text.txt' }; // or {kind: 'file', name, bytes}
 let last = null; // the last compression: {input, compressed, name}
-let heat = null; // the heatmap's data: {chars, bytes, costs, cursor}
+let heat = null; // the heatmap's data: {chars, bytes, costs, cursor, starts}
+let heatRender = 0; // the heatmap being drawn (a newer result stops an older one)
 const blobUrls = {};
 
 // ---------------------------------------------------------------- the worker
@@ -139,6 +141,7 @@ function finishJob() {
   const done = job;
   clearTimeout(done.timer);
   job = null;
+  document.body.dataset.done = String(++jobsDone);
   updateControls();
   return done;
 }
@@ -320,6 +323,10 @@ async function compressInput() {
     showResults(r, bytes, name);
     showHeatmap(bytes, r);
   } catch (error) {
+    // The results on the page were of an earlier input.
+    el.results.hidden = true;
+    el.heatSection.hidden = true;
+    hideTip();
     showError(error, { level });
   } finally {
     updateControls();
@@ -331,8 +338,14 @@ function fillRow(row, size, original, ms) {
   row.querySelector('.ratio').textContent = original > 0 && size > 0 ? `${(original / size).toFixed(2)}×` : '–';
   row.querySelector('.bpb').textContent = original > 0 ? ((8 * size) / original).toFixed(3) : '–';
   if (ms !== undefined) {
-    const speed = ms > 0 && original > 0 ? ` · ${fmtKB(Math.round((original / ms) * 1000))}/s` : '';
-    row.querySelector('.time').textContent = `${fmtMs(ms)}${speed}`;
+    const cell = row.querySelector('.time');
+    cell.textContent = fmtMs(ms);
+    if (ms > 0 && original > 0) {
+      const speed = document.createElement('span');
+      speed.className = 'speed';
+      speed.textContent = ` · ${fmtKB(Math.round((original / ms) * 1000))}/s`;
+      cell.append(speed);
+    }
     row.dataset.ms = String(ms);
   }
   row.dataset.bytes = String(size);
@@ -430,15 +443,37 @@ function showHeatmap(bytes, r) {
   hideTip();
   if (!r.costs) {
     heat = null;
+    heatRender++;
     el.heatSection.hidden = false;
     el.heatmap.textContent = '';
     el.heatSummary.textContent = 'No heatmap for inputs this large (the per-byte costs were not recorded).';
     return;
   }
   const chars = characters(bytes, r.costs, HEATMAP_BYTES);
-  heat = { chars, bytes, costs: r.costs, cursor: -1 };
-  el.heatmap.innerHTML = heatmapHtml(chars);
+  const starts = blocks(chars);
+  heat = { chars, bytes, costs: r.costs, cursor: -1, starts };
+  el.heatmap.textContent = '';
+  el.heatmap.classList.toggle('large', starts.length > 9);
   el.heatmap.dataset.chars = String(chars.count);
+  el.heatmap.dataset.rendered = 'false';
+  // A block at a time, about one frame's worth per task, so that a large
+  // heatmap never blocks the page.
+  const render = ++heatRender;
+  let k = 0;
+  const step = () => {
+    if (render !== heatRender) return;
+    const t0 = performance.now();
+    while (k < starts.length - 1 && performance.now() - t0 < 12) {
+      const block = document.createElement('div');
+      block.className = 'block';
+      block.innerHTML = heatmapHtml(chars, starts[k], starts[k + 1]);
+      el.heatmap.append(block);
+      k++;
+    }
+    if (k < starts.length - 1) setTimeout(step, 0);
+    else el.heatmap.dataset.rendered = 'true';
+  };
+  step();
   let shownBits = 0;
   for (const b of chars.bits) shownBits += b;
   const perChar = chars.count ? shownBits / chars.count : 0;
@@ -469,12 +504,26 @@ function hideTip() {
   el.tip.hidden = true;
 }
 
+// The span of character i (null while its block is not drawn yet).
+function spanOf(i) {
+  if (!heat || i < 0) return null;
+  let lo = 0;
+  let hi = heat.starts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (heat.starts[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return el.heatmap.children[lo]?.children[i - heat.starts[lo]] ?? null;
+}
+
 function moveCursor(i) {
   if (!heat || heat.chars.count === 0) return;
   i = Math.max(0, Math.min(heat.chars.count - 1, i));
-  el.heatmap.children[heat.cursor]?.classList.remove('cur');
+  const span = spanOf(i);
+  if (!span) return;
+  spanOf(heat.cursor)?.classList.remove('cur');
   heat.cursor = i;
-  const span = el.heatmap.children[i];
   span.classList.add('cur');
   span.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   showTip(i, span);

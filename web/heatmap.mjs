@@ -68,6 +68,7 @@ export function characters(bytes, costs, limit = bytes.length) {
   const bits = [];
   for (let i = 0; i < end; ) {
     const [len, cp] = utf8At(bytes, i);
+    if (i + len > costs.length) break; // a character cut by the limit
     let sum = 0;
     for (let k = 0; k < len; k++) sum += costs[i + k];
     start.push(i);
@@ -85,13 +86,33 @@ export function characters(bytes, costs, limit = bytes.length) {
   };
 }
 
-/** The heatmap's HTML: one span per character, `data-i` = its index. */
-export function heatmapHtml(chars) {
-  const parts = new Array(chars.count);
+/**
+ * Where to cut the heatmap into blocks of about `target` characters (after a
+ * newline where there is one), so that the page can render it a block at a
+ * time and skip the layout of the blocks out of view.
+ * @returns {number[]} the first character of each block, then `count`
+ */
+export function blocks(chars, target = 1500) {
+  const starts = [0];
+  let from = 0;
   for (let i = 0; i < chars.count; i++) {
+    const length = i + 1 - from;
+    if ((length >= target && chars.codePoint[i] === 0x0a) || length >= 4 * target) {
+      from = i + 1;
+      if (from < chars.count) starts.push(from);
+    }
+  }
+  starts.push(chars.count);
+  return starts;
+}
+
+/** The HTML of characters [from, to): one span each, `data-i` = its index. */
+export function heatmapHtml(chars, from = 0, to = chars.count) {
+  const parts = new Array(to - from);
+  for (let i = from; i < to; i++) {
     const cp = chars.codePoint[i];
     const cls = `h${costClass(chars.bits[i])}${cp === 0x0a ? ' nl' : ''}${cp === -1 || (cp < 0x20 && cp !== 0x0a && cp !== 0x09) || cp === 0x7f ? ' ctl' : ''}`;
-    parts[i] = `<span class="${cls}" data-i="${i}">${escape(glyph(cp))}</span>${cp === 0x0a ? '\n' : ''}`;
+    parts[i - from] = `<span class="${cls}" data-i="${i}">${escape(glyph(cp))}</span>${cp === 0x0a ? '\n' : ''}`;
   }
   return parts.join('');
 }
