@@ -73,7 +73,9 @@ function startWorker() {
     setStatus(`lmzip could not start: ${message}. Reload the page to try again.`, 'failed');
     failJob({ code: 'WORKER', message });
   };
-  worker.postMessage({ type: 'init' });
+  // ?simd=0 forces the scalar WebAssembly build (as on engines without SIMD).
+  const simd = new URLSearchParams(location.search).get('simd');
+  worker.postMessage({ type: 'init', simd: simd === '0' ? false : undefined });
 }
 
 function onWorkerMessage(m) {
@@ -237,7 +239,7 @@ function setDownload(link, key, bytes, name) {
   blobUrls[key] = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
   link.href = blobUrls[key];
   link.download = name;
-  link.textContent = key === 'lmz' ? `Download ${name}` : `Download ${name}`;
+  link.textContent = `Download ${name}`;
 }
 
 function progressReporter(verb) {

@@ -76,7 +76,7 @@ async function loadModel(entry) {
   return { bytes, source: 'network, now cached' };
 }
 
-async function load() {
+async function load({ simd = simdSupported() } = {}) {
   const t0 = performance.now();
   const response = await fetch(new URL('manifest.json', self.location.href), { cache: 'no-cache' });
   if (!response.ok) throw new Error(`cannot load manifest.json: HTTP ${response.status}`);
@@ -84,7 +84,6 @@ async function load() {
   const modelEntry = manifest.files['default.lmzm'];
   post({ type: 'model-start', bytes: modelEntry.bytes });
   const model = await loadModel(modelEntry);
-  const simd = simdSupported();
   const wasm = new URL(simd ? 'lmzip-simd.wasm' : 'lmzip-scalar.wasm', self.location.href).href;
   const info = await init({ simd, wasm, model: model.bytes });
   const c = constants();
@@ -161,7 +160,7 @@ async function run(message) {
 self.onmessage = ({ data: message }) => {
   switch (message.type) {
     case 'init':
-      ready ??= load();
+      ready ??= load({ simd: message.simd ?? undefined });
       ready.then(
         (info) => post({ type: 'ready', info }),
         (error) => {

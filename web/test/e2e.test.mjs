@@ -505,6 +505,23 @@ test('phone-sized screen and keyboard only: nothing overflows; Tab reaches the c
   await page.setViewportSize({ width: 1280, height: 900 });
 });
 
+test('the scalar WebAssembly build (?simd=0) writes the same bytes', T, async () => {
+  const main = page;
+  page = await context.newPage();
+  try {
+    await page.goto(`${baseUrl}?simd=0`);
+    await page.waitForSelector('body[data-model="ready"]');
+    assert.match(await page.textContent('#model-status'), /WebAssembly scalar/);
+    const input = new Uint8Array(readFileSync(join(WEB, 'examples', 'chinese.txt')));
+    await settle(() => page.click('[data-example="chinese"]'));
+    await checkCompression(input, 6, 'chinese.txt');
+    await verifyRoundTrip(input.length);
+  } finally {
+    await page.close();
+    page = main;
+  }
+});
+
 test('out of memory: a tab with too little WebAssembly memory says so; a lower level still works', T, async () => {
   // A browser whose wasm memories may not exceed 1200 pages (75 MiB): level 6
   // needs 100 MB for its model, level 1 21 MB.
