@@ -75,6 +75,6 @@ test-web: wasm $(BUILD)/lmzip
 	cd web && LMZIP_NATIVE_CLI=$(abspath $(BUILD)/lmzip) npm test
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-wasm-simd build-wasm-scalar $(WASM_OUT)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-wasm-simd build-wasm-scalar $(WASM_OUT) web/build
 
 FORCE:
