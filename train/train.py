@@ -29,7 +29,6 @@ the quantized phase folds the embedding and input weights into G.
 import argparse
 import lzma
 import math
-import os
 import random
 import sys
 import time
