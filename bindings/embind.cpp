@@ -20,39 +20,43 @@ namespace {
 // the rest of the input again, so the heap holds at most one chunk of output.
 constexpr size_t kOutputChunk = size_t{1} << 20;
 
-// Runs one step of a core stream over [pointer, pointer + length) into a
-// fresh output chunk. Returns a lmzip::Status value (error on bad_alloc,
-// reported as out_of_memory).
-template <class Step>
-int drive(std::vector<uint8_t>& output, size_t& consumed, bool& out_of_memory, uintptr_t pointer,
-          size_t length, Step step) {
-  consumed = 0;
-  try {
-    output.resize(kOutputChunk);
-  } catch (const std::bad_alloc&) {
-    out_of_memory = true;
-    return static_cast<int>(lmzip::Status::error);
-  }
-  lmzip::InBuffer in{reinterpret_cast<const uint8_t*>(pointer), length, 0};
-  lmzip::OutBuffer out{output.data(), output.size(), 0};
-  lmzip::Status status = step(in, out);
-  output.resize(out.pos);
-  consumed = in.pos;
-  return static_cast<int>(status);
-}
-
-// Shared by both directions: the output chunk and how much input was used.
+// Shared by both directions: one step of the core stream over the input at
+// [pointer, pointer + length) into the output chunk, and how much input it
+// used.
 class Stream {
  public:
   size_t consumed() const { return consumed_; }
   uintptr_t outputPointer() const { return reinterpret_cast<uintptr_t>(output_.data()); }
-  size_t outputSize() const { return output_.size(); }
+  size_t outputSize() const { return output_size_; }
 
  protected:
+  // Returns a lmzip::Status value (error on bad_alloc, reported as
+  // out_of_memory).
+  template <class Step>
+  int run(uintptr_t pointer, size_t length, Step step) {
+    consumed_ = output_size_ = 0;
+    if (output_.empty()) {  // allocated once, not cleared per call
+      try {
+        output_.resize(kOutputChunk);
+      } catch (const std::bad_alloc&) {
+        out_of_memory_ = true;
+        return static_cast<int>(lmzip::Status::error);
+      }
+    }
+    lmzip::InBuffer in{reinterpret_cast<const uint8_t*>(pointer), length, 0};
+    lmzip::OutBuffer out{output_.data(), output_.size(), 0};
+    lmzip::Status status = step(in, out);
+    output_size_ = out.pos;
+    consumed_ = in.pos;
+    return static_cast<int>(status);
+  }
   int error_code(lmzip::Error core) const {
     return static_cast<int>(out_of_memory_ ? lmzip::Error::out_of_memory : core);
   }
+
+ private:
   std::vector<uint8_t> output_;
+  size_t output_size_ = 0;
   size_t consumed_ = 0;
   bool out_of_memory_ = false;
 };
@@ -61,10 +65,9 @@ class StreamEncoder : public Stream {
  public:
   explicit StreamEncoder(int level) : encoder_(level) {}
   int push(uintptr_t pointer, size_t length, bool finish) {
-    return drive(output_, consumed_, out_of_memory_, pointer, length,
-                 [&](lmzip::InBuffer& in, lmzip::OutBuffer& out) {
-                   return encoder_.compress(in, out, finish);
-                 });
+    return run(pointer, length, [&](lmzip::InBuffer& in, lmzip::OutBuffer& out) {
+      return encoder_.compress(in, out, finish);
+    });
   }
   int error() const { return error_code(encoder_.error()); }
   double bytesIn() const { return static_cast<double>(encoder_.bytes_in()); }
@@ -89,10 +92,9 @@ class StreamDecoder : public Stream {
   // max_output < 0 means no limit (JS numbers hold integers up to 2^53).
   explicit StreamDecoder(double max_output) : decoder_(options(max_output)) {}
   int push(uintptr_t pointer, size_t length, bool end_of_input) {
-    return drive(output_, consumed_, out_of_memory_, pointer, length,
-                 [&](lmzip::InBuffer& in, lmzip::OutBuffer& out) {
-                   return decoder_.decompress(in, out, end_of_input);
-                 });
+    return run(pointer, length, [&](lmzip::InBuffer& in, lmzip::OutBuffer& out) {
+      return decoder_.decompress(in, out, end_of_input);
+    });
   }
   int error() const { return error_code(decoder_.error()); }
   int level() const { return decoder_.level(); }

@@ -65,7 +65,7 @@ struct Encoder::Impl {
         int bit = (c >> k) & 1;
         int p1 = p.p();
         coder.encode(bit, p1);
-        spent += cost[bit ? p1 : kProbOne - p1];
+        if (recording) spent += cost[bit ? p1 : kProbOne - p1];
         p.update(bit);
       }
       if (recording) block_costs.push_back(static_cast<uint16_t>(spent));

@@ -1,10 +1,9 @@
 // lmzip_lm_eval: bits per byte of the neural model alone (the 12-bit
-// probabilities the coder would use), and its speed. A measuring tool: the
-// logarithms here are floating point, which is fine outside the coding path.
+// probabilities the coder would use, priced with the library's integer
+// -log2 table), and its speed.
 //
 //   lmzip_lm_eval [--model FILE] FILE...
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -14,6 +13,7 @@
 
 #include "lmzip.h"
 #include "nn/gru_model.h"
+#include "tables.h"
 
 namespace {
 
@@ -50,20 +50,20 @@ int main(int argc, char** argv) {
     }
     auto start = std::chrono::steady_clock::now();
     lmzip::nn::GruState state(model->gru());
-    double bits = 0;
+    uint64_t cost = 0;  // 1/256 bits
     for (uint8_t byte : data) {
       uint32_t c0 = 1;
       for (int k = 0; k < 8; ++k) {
         int bit = (byte >> (7 - k)) & 1;
         int p1 = state.p_bit(c0, k);
-        bits -= std::log2((bit ? p1 : 4096 - p1) / 4096.0);
+        cost += lmzip::tables().cost[bit ? p1 : lmzip::kProbOne - p1];
         c0 = (c0 << 1) | static_cast<uint32_t>(bit);
       }
       state.step(byte);
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("%s\t%zu bytes\t%.4f bits/byte\t%.1f KB/s\tmodel %08x\n", argv[i], data.size(),
-                data.empty() ? 0.0 : bits / static_cast<double>(data.size()),
+                data.empty() ? 0.0 : static_cast<double>(cost) / 256.0 / static_cast<double>(data.size()),
                 static_cast<double>(data.size()) / 1000.0 / secs, model->id());
   }
   return 0;
