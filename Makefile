@@ -74,6 +74,9 @@ test-web: wasm $(BUILD)/lmzip
 	cd web && npm ci --no-audit --no-fund
 	cd web && LMZIP_NATIVE_CLI=$(abspath $(BUILD)/lmzip) npm test
 
+# Further targets (fuzzing, the determinism matrix, …) live in mk/*.mk.
+-include $(wildcard mk/*.mk)
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-wasm-simd build-wasm-scalar $(WASM_OUT) web/build
 
