@@ -48,23 +48,24 @@ def write_vector(m: intmodel.IntModel, model_name: str, model_id: int, path: Pat
     path.write_text("\n".join(lines) + "\n")
 
 
-def export(model, out: Path, state: dict, valid_bytes: int = 1 << 20):
+def export(model, out: Path, state: dict, valid_bytes: int = 1 << 20, corpus: Path = CORPUS,
+           vector: Path = HERE.parent / "tests" / "lm_vector.txt"):
     """model: a train.QuantGRU; writes the file, the figures and the vector."""
-    p = {k: v.detach().numpy().astype(np.float64) for k, v in model.state_dict().items()}
+    p = {k: v.detach().cpu().numpy().astype(np.float64) for k, v in model.state_dict().items()}
     m = intmodel.quantize(p["G"], p["W"], p["c"], p["V"], p["d"])
     data = m.to_bytes()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     mid = intmodel.model_id(data)
     assert intmodel.IntModel.from_bytes(data).hidden == m.hidden
-    valid = np.fromfile(CORPUS / "valid" / "valid.bin", dtype=np.uint8)[:valid_bytes]
+    valid = np.fromfile(corpus / "valid" / "valid.bin", dtype=np.uint8)[:valid_bytes]
     bpb = intmodel.bits_per_byte(m, valid)
     figures = {"file": out.name, "bytes": len(data), "model_id": f"{mid:08x}", "hidden": m.hidden,
                "parameters": int(sum(x.size for x in (p["G"], p["W"], p["c"], p["V"], p["d"]))),
                "valid_bytes_measured": int(len(valid)), "integer_bits_per_byte": round(bpb, 4),
                "training": state}
     Path(str(out) + ".json").write_text(json.dumps(figures, indent=2) + "\n")
-    write_vector(m, out.name, mid, HERE.parent / "tests" / "lm_vector.txt")
+    write_vector(m, out.name, mid, vector or HERE.parent / "tests" / "lm_vector.txt")
     print(f"exported {out} ({len(data):,} bytes, id {mid:08x}): integer model "
           f"{bpb:.4f} bits/byte on the first {len(valid):,} bytes of valid", flush=True)
 

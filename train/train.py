@@ -8,6 +8,10 @@ inputs), and exports it with train/export.py.
 
 The schedule is measured in training bytes, not time, so the same command
 gives the same model on any machine (one thread; PyTorch CPU kernels).
+On a GPU (--device cuda) use --minutes to size the byte budget from the
+measured speed: it prints the --megabytes/--qat-megabytes that reproduce the
+run (with the same --warmup-steps, the learning rate never depends on the
+calibration).
 
 Data: ../shared/corpus/train/train-NN.bin.xz (shards are read in turn);
 validation: the first --valid-bytes of ../shared/corpus/valid/valid.bin (never
@@ -40,6 +44,7 @@ import torch.nn.functional as F
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent.parent / "shared" / "corpus"
+DEVICE = torch.device("cpu")
 
 
 class FloatGRU(torch.nn.Module):
@@ -103,11 +108,13 @@ class QuantGRU(torch.nn.Module):
         W = fake_quant_rows(self.W)
         V = fake_quant_rows(self.V)
         # nn.GRU semantics with one-hot input: W_ih = G^T, b_ih = 0, b_hh = (0, 0, c).
-        b_hh = torch.cat([torch.zeros(2 * H), fake_quant_q8(self.c)])
+        dev = self.G.device
+        b_hh = torch.cat([torch.zeros(2 * H, device=dev), fake_quant_q8(self.c)])
         onehot = F.one_hot(x, 256).float()
         if h is None:
-            h = torch.zeros(1, x.shape[0], H)
-        y, h = torch._VF.gru(onehot, h, [G.T, W, torch.zeros(3 * H), b_hh], True, 1, 0.0,
+            h = torch.zeros(1, x.shape[0], H, device=dev)
+        y, h = torch._VF.gru(onehot, h, [G.T.contiguous(), W, torch.zeros(3 * H, device=dev), b_hh],
+                             True, 1, 0.0,
                              self.training, False, True)
         return F.linear(y, V, fake_quant_q8(self.d)), h
 
@@ -142,14 +149,14 @@ class Streams:
             return None  # new text: the caller resets the hidden state
         idx = np.stack([self.data[p: p + self.seq + 1] for p in self.pos])
         self.pos = [p + self.seq for p in self.pos]
-        return torch.from_numpy(idx.astype(np.int64))
+        return torch.from_numpy(idx.astype(np.int64)).to(DEVICE)
 
 
 def evaluate(model, data: np.ndarray, streams: int = 16, seq: int = 256) -> float:
     """Bits per byte of `model` over `data` (split into parallel streams)."""
     model.eval()
     n = len(data) // streams
-    x = torch.from_numpy(data[: n * streams].astype(np.int64)).view(streams, n)
+    x = torch.from_numpy(data[: n * streams].astype(np.int64)).view(streams, n).to(DEVICE)
     total, count, h = 0.0, 0, None
     with torch.no_grad():
         for s in range(0, n - 1, seq):
@@ -163,6 +170,7 @@ def evaluate(model, data: np.ndarray, streams: int = 16, seq: int = 256) -> floa
 
 
 def main(argv):
+    global CORPUS, DEVICE
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--hidden", type=int, default=192)
     p.add_argument("--megabytes", type=float, default=100.0, help="float training text, MB")
@@ -181,7 +189,21 @@ def main(argv):
                                   "schedule: a second stage of training)")
     p.add_argument("--export", help="write the integer model here when done")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--device", default="cpu", help="cpu or cuda")
+    p.add_argument("--corpus", default=str(CORPUS), help="folder with train/ and valid/")
+    p.add_argument("--warmup-steps", type=int, default=0,
+                   help="linear learning-rate warm-up (steps) before the cosine decay")
+    p.add_argument("--minutes", type=float,
+                   help="size both byte budgets to end after about this long (calibrated "
+                        "during the warm-up, which must be >= 200 steps)")
+    p.add_argument("--export-valid-bytes", type=int, default=1 << 20)
+    p.add_argument("--export-vector", help="test vector path (default tests/lm_vector.txt)")
     args = p.parse_args(argv)
+    CORPUS = Path(args.corpus)
+    DEVICE = torch.device(args.device)
+    if DEVICE.type == "cuda":
+        torch.backends.cudnn.deterministic = True
+    start_time = time.time()
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -190,21 +212,21 @@ def main(argv):
     valid = np.fromfile(CORPUS / "valid" / "valid.bin", dtype=np.uint8)[: args.valid_bytes]
     log = open(out / "log.tsv", "a")
 
-    model = FloatGRU(args.hidden)
+    model = FloatGRU(args.hidden).to(DEVICE)
     state = {"phase": "float", "float_seconds": 0.0, "qat_seconds": 0.0, "float_bytes": 0,
              "qat_bytes": 0, "bytes": 0, "shard": 0}
     ckpt = out / "ckpt.pt"
     if args.init:
-        saved = torch.load(args.init)
+        saved = torch.load(args.init, map_location=DEVICE)
         model.load_state_dict(saved["float_model"] if "float_model" in saved else saved["model"])
         state["shard"] = saved["state"]["shard"] + 1  # text the first stage did not read
         print(f"initialised from {args.init} (stage 1: {saved['state']['float_bytes']:,} bytes)",
               flush=True)
     if args.resume and ckpt.exists():
-        saved = torch.load(ckpt)
+        saved = torch.load(ckpt, map_location=DEVICE)
         state = saved["state"]
         if state["phase"] == "qat":
-            model = QuantGRU(args.hidden)
+            model = QuantGRU(args.hidden).to(DEVICE)
         model.load_state_dict(saved["model"])
         print(f"resumed: {state}", flush=True)
 
@@ -214,25 +236,45 @@ def main(argv):
         torch.save({"state": state, "model": model.state_dict(), "args": vars(args),
                     **({"float_model": float_weights} if float_weights else {})}, ckpt)
 
-    def run_phase(phase: str, budget_bytes: float, lr: float):
+    budgets = {"float": args.megabytes * 1e6, "qat": args.qat_megabytes * 1e6}
+    if args.minutes and args.warmup_steps < 200:
+        sys.exit("--minutes needs --warmup-steps >= 200 (it calibrates during the warm-up)")
+
+    def calibrate(rate: float):
+        """Sizes both budgets so that training ends about --minutes after the start."""
+        left = args.minutes * 60 - (time.time() - start_time) - 30  # 30 s: evaluation, export
+        mb = max(1, int((state["float_bytes"] + rate * left * 0.88) / 1e6))
+        budgets["float"], budgets["qat"] = mb * 1e6, max(1, int(mb * 0.08)) * 1e6
+        line = (f"calibrated at {rate / 1e6:.2f} MB/s: --megabytes {mb} "
+                f"--qat-megabytes {max(1, int(mb * 0.08))} --warmup-steps {args.warmup_steps}")
+        print(line, flush=True)
+        log.write("# " + line + "\n")
+
+    def run_phase(phase: str, lr: float):
         nonlocal model
         streams = Streams(args.batch, args.seq, state["shard"], args.seed + state["bytes"])
         opt = torch.optim.Adam(model.parameters(), lr=lr)
-        key, done = f"{phase}_seconds", f"{phase}_bytes"
+        key, done, steps = f"{phase}_seconds", f"{phase}_bytes", f"{phase}_steps"
+        state.setdefault(steps, 0)
+        warmup = args.warmup_steps if phase == "float" else 0
         h = None
         last_eval = last_ckpt = time.time()
         t0 = time.time() - state[key]
-        loss_avg = None
-        while state[done] < budget_bytes:
+        loss_avg, rate_mark = None, None
+        while state[done] < budgets[phase]:
             x = streams.next()
             state["shard"] = streams.shard
             if x is None:
                 h = None
                 continue
-            # Cosine decay over the phase's budget.
-            frac = min(1.0, state[done] / budget_bytes)
+            # Linear warm-up, then cosine decay over the phase's byte budget.
+            if state[steps] < warmup:
+                factor = (state[steps] + 1) / warmup
+            else:
+                frac = min(1.0, state[done] / budgets[phase])
+                factor = 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac))
             for g in opt.param_groups:
-                g["lr"] = lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
+                g["lr"] = lr * factor
             logits, h = model(x[:, :-1], h)
             h = h.detach()
             loss = F.cross_entropy(logits.reshape(-1, 256), x[:, 1:].reshape(-1))
@@ -242,10 +284,21 @@ def main(argv):
             opt.step()
             state["bytes"] += x[:, 1:].numel()
             state[done] += x[:, 1:].numel()
+            state[steps] += 1
             state[key] = time.time() - t0
             bpb = loss.item() / math.log(2)
             loss_avg = bpb if loss_avg is None else 0.98 * loss_avg + 0.02 * bpb
             now = time.time()
+            if args.minutes and phase == "float":
+                if state[steps] == 50:
+                    rate_mark = (now, state[done])
+                elif state[steps] == warmup and rate_mark:
+                    calibrate((state[done] - rate_mark[1]) / (now - rate_mark[0]))
+            if args.minutes and now - start_time > args.minutes * 60 * (0.9 if phase == "float" else 1):
+                line = f"{phase} stopped by the --minutes deadline at {state[done]:,} bytes"
+                print(line, flush=True)
+                log.write("# " + line + "\n")
+                break
             if now - last_eval > args.eval_minutes * 60:
                 vb = evaluate(model, valid)
                 line = f"{phase}\t{state[key]:.0f}\t{state['bytes']}\t{loss_avg:.4f}\t{vb:.4f}"
@@ -258,17 +311,17 @@ def main(argv):
                 last_ckpt = now
 
     if state["phase"] == "float":
-        run_phase("float", args.megabytes * 1e6, args.lr)
+        run_phase("float", args.lr)
         vb = evaluate(model, valid)
         print(f"float done: valid {vb:.4f} bits/byte after {state['bytes']:,} bytes", flush=True)
         log.write(f"float-final\t{state['float_seconds']:.0f}\t{state['bytes']}\t-\t{vb:.4f}\n")
         float_weights = model.state_dict()
-        model = QuantGRU.from_float(model)
+        model = QuantGRU.from_float(model).to(DEVICE)
         state["phase"] = "qat"
         save()
     vb = evaluate(model, valid)
     print(f"quantized (simulated) before fine-tuning: valid {vb:.4f}", flush=True)
-    run_phase("qat", args.qat_megabytes * 1e6, args.lr * 0.1)
+    run_phase("qat", args.lr * 0.1)
     vb = evaluate(model, valid)
     print(f"quantized (simulated) final: valid {vb:.4f} bits/byte, {state['bytes']:,} bytes seen",
           flush=True)
@@ -278,7 +331,8 @@ def main(argv):
     if args.export:
         sys.path.insert(0, str(HERE))
         import export
-        export.export(model, Path(args.export), state)
+        export.export(model.cpu(), Path(args.export), state, args.export_valid_bytes,
+                      CORPUS, Path(args.export_vector) if args.export_vector else None)
 
 
 if __name__ == "__main__":
