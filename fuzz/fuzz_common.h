@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "lmzip.h"
+
 namespace lmzip_fuzz {
 
 // Chunk sizes a nibble of the fuzz input selects (as brotli's decode fuzzer
@@ -18,6 +20,68 @@ constexpr size_t kChunkSizes[16] = {1,  2,  3,   4,   5,    7,    8,     13,
 inline size_t chunk_size(unsigned nibble, size_t whole) {
   size_t c = kChunkSizes[nibble & 15];
   return c == 0 || c > whole ? (whole == 0 ? 1 : whole) : c;
+}
+
+// Decode target input: byte 0 picks the chunk sizes (low nibble: input
+// bytes handed over per call, high nibble: output room per call), the rest is
+// the stream. tests/test_fuzz_regressions.cpp reads its files the same way.
+struct DecodeInput {
+  const uint8_t* stream = nullptr;
+  size_t size = 0;
+  size_t in_chunk = 1, out_chunk = 1;
+  uint64_t max_output = 0;
+};
+
+// Bombs stop at max_output with Error::output_limit (256 KiB: the adaptive
+// levels decode ~35 KB/s under ASan+UBSan+coverage). Levels with the neural
+// model decode far slower (one GRU step per byte), so their limit is smaller
+// to keep every input well under the per-input timeout.
+constexpr uint64_t kMaxOutput = 256u << 10;
+constexpr uint64_t kMaxOutputLm = 16u << 10;
+
+inline bool parse_decode_input(const uint8_t* data, size_t size, DecodeInput& d) {
+  if (size < 1) return false;
+  d.stream = data + 1;
+  d.size = size - 1;
+  d.in_chunk = chunk_size(data[0] & 15, d.size);
+  d.out_chunk = chunk_size(data[0] >> 4, kMaxOutput);
+  // Byte 4 of the stream header is the level.
+  d.max_output = d.size > 4 && lmzip::level_uses_model(d.stream[4]) ? kMaxOutputLm : kMaxOutput;
+  return true;
+}
+
+// Round-trip target input: byte 0 picks the level (1 + (byte & 15) % 9),
+// turns on Encoder::record_costs (bit 4) and the comparison with the
+// one-shot lmzip::compress (bit 5; it costs a third encode); byte 1 the
+// chunk sizes (low nibble: input per call, high nibble: output room per
+// call; the decoder gets them the other way round), the rest is the data.
+// Levels with the neural model run one GRU step per byte, so their data is
+// cut to kMaxLmInput bytes.
+struct RoundtripInput {
+  int level = 1;
+  bool record_costs = false, one_shot = false;
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  size_t in_chunk = 1, out_chunk = 1;  // of the encoder
+  unsigned sizes = 0;
+};
+
+constexpr size_t kMaxInput = 64u << 10;
+constexpr size_t kMaxLmInput = 4u << 10;
+
+inline bool parse_roundtrip_input(const uint8_t* data, size_t size, RoundtripInput& r) {
+  if (size < 2) return false;
+  r.level = 1 + (data[0] & 15) % 9;
+  r.record_costs = (data[0] & 0x10) != 0;
+  r.one_shot = (data[0] & 0x20) != 0;
+  r.sizes = data[1];
+  r.data = data + 2;
+  r.size = size - 2;
+  if (r.size > (lmzip::level_uses_model(r.level) ? kMaxLmInput : kMaxInput))
+    r.size = lmzip::level_uses_model(r.level) ? kMaxLmInput : kMaxInput;
+  r.in_chunk = chunk_size(r.sizes & 15, r.size);
+  r.out_chunk = chunk_size(r.sizes >> 4, size_t{1} << 20);
+  return true;
 }
 
 // A failed property: print why and abort so that libFuzzer keeps the input.

@@ -51,12 +51,12 @@ else
   echo "make_seeds.sh: no $cli; decode seeds are the golden and committed streams only" >&2
 fi
 
-# Round-trip seeds: byte 0 level-1 (0..8), byte 1 chunk sizes.
+# Round-trip seeds: byte 0 level-1 (0..8) + flags (0x30: record costs,
+# compare with one-shot compress), byte 1 chunk sizes.
 for s in text utf8 random repeat empty one; do
   for lv in 0 1 2 5 8; do
-    for sel in ff 21; do
-      { printf "\\x0$lv\\x$sel"; cat "$tmp/$s"; } >"$rt/$s-$((lv + 1))-$sel"
-    done
+    printf "\\x0$lv\\xff" | cat - "$tmp/$s" >"$rt/$s-$((lv + 1))-ff"
+    printf "\\x3$lv\\x21" | cat - "$tmp/$s" >"$rt/$s-$((lv + 1))-21"
   done
 done
 if [ -d "$root/fuzz/seeds/roundtrip" ]; then

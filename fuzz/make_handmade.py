@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Writes the hand-made nasty inputs of tests/fuzz_regressions/ (decode-hm-*,
+roundtrip-hm-*) and the small committed seeds of fuzz/seeds/decode/.
+
+Inputs are in the fuzz targets' layout (fuzz/fuzz_common.h): a decode input is
+one chunk-size selector byte + the stream; a round-trip input is a level/flags
+byte + a chunk-size byte + the data. Their expected outcome is listed by hand
+in tests/fuzz_regressions/expected.txt. Run from anywhere:
+    python3 fuzz/make_handmade.py
+"""
+import os
+import struct
+import zlib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REG = os.path.join(ROOT, "tests", "fuzz_regressions")
+SEEDS = os.path.join(ROOT, "fuzz", "seeds", "decode")
+MODEL_ID = zlib.crc32(open(os.path.join(ROOT, "models", "default.lmzm"), "rb").read())
+
+
+def header(level, version=1, flags=None):
+    lm = level >= 3
+    if flags is None:
+        flags = 1 if lm else 0
+    h = b"LMZ" + bytes([version, level, flags])
+    if flags & 1:
+        h += struct.pack("<I", MODEL_ID)
+    return h
+
+
+def block(raw_len, type_, last, extra=b""):
+    v = (raw_len << 3) | (type_ << 1) | (1 if last else 0)
+    return struct.pack("<I", v)[:3] + extra
+
+
+def varint(v):
+    out = bytearray()
+    while v >= 0x80:
+        out.append((v & 0x7F) | 0x80)
+        v >>= 7
+    out.append(v)
+    return bytes(out)
+
+
+def trailer(data):
+    return varint(len(data)) + struct.pack("<I", zlib.crc32(data))
+
+
+def stored_stream(level, parts):
+    """Stored blocks only (the last part is the last block)."""
+    s = header(level)
+    for i, p in enumerate(parts):
+        s += block(len(p), 0, i == len(parts) - 1) + p
+    return s + trailer(b"".join(parts))
+
+
+def golden(name):
+    return open(os.path.join(ROOT, "tests", "golden", name), "rb").read()
+
+
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+    print(f"{os.path.relpath(path, ROOT)}: {len(data)} bytes")
+
+
+def main():
+    os.makedirs(REG, exist_ok=True)
+    os.makedirs(SEEDS, exist_ok=True)
+    eng = golden("english-1.lmz")
+    chi = golden("chinese-6.lmz")
+    multi = stored_stream(1, [b"Hello, ", b"", b"world"])
+    cases = {
+        # Truncated golden streams: in the payload, in the trailer, header only.
+        "truncated-golden-l1": eng[:-1],
+        "truncated-golden-l1-mid": eng[: len(eng) // 2],
+        "truncated-golden-l6": chi[:-5],
+        "truncated-header": eng[:4],
+        "empty": b"",
+        # Huge declared sizes.
+        "huge-block-length": header(1) + block((1 << 21) - 1, 0, True) + b"x" * 16,
+        "huge-coded-length": header(1) + block(100, 1, True, b"\xff\xff\xff") + b"\0" * 32,
+        "coded-length-too-short": header(1) + block(100, 1, True, b"\x03\x00\x00") + b"\0" * 8,
+        "huge-trailer-length": header(1) + block(0, 0, True) + varint((1 << 63) + 5) + b"\0" * 4,
+        "overlong-trailer-varint": header(1) + block(0, 0, True) + b"\xff" * 11,
+        "unknown-block-type": header(1) + block(4, 2, True) + b"abcd" + trailer(b"abcd"),
+        # Header fields.
+        "bad-magic": b"LMX" + eng[3:],
+        "newer-version": header(1, version=2) + eng[6:],
+        "level-0": header(0, flags=0) + eng[6:],
+        "level-10": header(10, flags=0) + eng[6:],
+        "unknown-flags": header(1, flags=0x80) + eng[6:],
+        "l1-with-model-id": header(1, flags=1) + eng[6:],
+        "wrong-model-id": b"LMZ\x01\x06\x01\0\0\0\0" + chi[10:],
+        # Checksum and length of a valid stream damaged.
+        "bad-checksum": eng[:-1] + bytes([eng[-1] ^ 1]),
+        "bad-length": multi[:-5] + bytes([multi[-5] + 1]) + multi[-4:],
+        # Valid: stored blocks of any size, any number, empty ones included;
+        # bytes after the stream stay unconsumed.
+        "multi-stored-l1": multi,
+        "multi-stored-l6": stored_stream(6, [b"abc" * 10, b"", b"\xff\x00"]),
+        "trailing-bytes": multi + b"LMZ",
+        # A garbage payload in a coded block.
+        "garbage-payload-l1": header(1) + block(64, 1, True, b"\x20\x00\x00") + bytes(range(7, 7 + 32)) + trailer(b""),
+        "garbage-payload-l9": header(9) + block(64, 1, True, b"\x20\x00\x00") + bytes(range(90, 90 + 32)) + trailer(b""),
+    }
+    for name, stream in cases.items():
+        # Selector 0x00: one input byte per call, one output byte per call.
+        write(os.path.join(REG, f"decode-hm-{name}"), b"\x00" + stream)
+    rt = {
+        "l1-binary": b"\x10\x00" + bytes((i * 37) & 255 for i in range(600)),
+        "l9-text-small-chunks": b"\x38\x00" + b"The quick brown fox jumps over the lazy dog. " * 8,
+        "l2-empty": b"\x21\xff",
+    }
+    for name, data in rt.items():
+        write(os.path.join(REG, f"roundtrip-hm-{name}"), data)
+    # Seeds the golden files lack: several blocks, an l6 stored stream.
+    write(os.path.join(SEEDS, "multi-stored-l1"), multi)
+    write(os.path.join(SEEDS, "multi-stored-l6"), cases["multi-stored-l6"])
+
+
+if __name__ == "__main__":
+    main()
