@@ -6,7 +6,8 @@
 #                   at levels 1, 2, 3, 6 and 9 — each behind three chunk-size
 #                   selector bytes (see fuzz/fuzz_common.h);
 #   fuzz_roundtrip: small samples behind level and chunk-size bytes, plus
-#                   fuzz/seeds/roundtrip/*.
+#                   fuzz/seeds/roundtrip/*;
+#   both:           the inputs of tests/fuzz_regressions/ (decode-*, roundtrip-*).
 # Also copies fuzz/lmzip.dict into DIR. Usage: make_seeds.sh [DIR] [LMZIP_CLI]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,6 +60,9 @@ for s in text utf8 random repeat empty one; do
     printf "\\x3$lv\\x21" | cat - "$tmp/$s" >"$rt/$s-$((lv + 1))-21"
   done
 done
+# The regression inputs are in the targets' layout already.
+for f in "$root"/tests/fuzz_regressions/decode-*; do [ -f "$f" ] && cp "$f" "$dec/reg-$(basename "$f")"; done
+for f in "$root"/tests/fuzz_regressions/roundtrip-*; do [ -f "$f" ] && cp "$f" "$rt/reg-$(basename "$f")"; done
 if [ -d "$root/fuzz/seeds/roundtrip" ]; then
   for f in "$root"/fuzz/seeds/roundtrip/*; do [ -f "$f" ] && cp "$f" "$rt/seed-$(basename "$f")"; done
 fi
