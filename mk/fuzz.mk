@@ -28,7 +28,7 @@ fuzz-build: $(FUZZ_BINS) $(FUZZ_DIR)/run.sh fuzz-seeds
 # default model is embedded (.incbin) exactly as CMake does for native builds.
 # The GRU kernels (src/nn/) are straight-line integer arithmetic whose
 # branches do not depend on the data: coverage tracing there found nothing
-# and made the neural levels ~3x slower, so they get the sanitizers only.
+# and made the neural levels ~8x slower, so they get the sanitizers only.
 FUZZ_COV := -fsanitize=fuzzer-no-link
 $(FUZZ_DIR)/obj/src/nn/%.o: FUZZ_COV :=
 
