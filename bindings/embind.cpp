@@ -113,16 +113,19 @@ class StreamDecoder : public Stream {
 };
 
 // Parses a model file at [pointer, pointer + length) and makes it the model
-// of streams created afterwards. Returns "" or why the file was rejected.
-std::string set_model(uintptr_t pointer, size_t length) {
+// of `level` (and of the levels sharing it: 3-8, or 9) for streams created
+// afterwards. Returns "" or why the file was rejected.
+std::string set_model(uintptr_t pointer, size_t length, int level) {
+  if (!lmzip::level_uses_model(level)) return "level " + std::to_string(level) + " uses no model";
   std::string why;
   auto model = lmzip::Model::load(reinterpret_cast<const uint8_t*>(pointer), length, &why);
   if (!model) return why;
-  lmzip::set_default_model(std::move(model));
+  lmzip::set_default_model(std::move(model), level);
   return "";
 }
-double model_id() {
-  auto model = lmzip::default_model();
+// The id of the model `level` uses (0: none loaded, or a level without one).
+double model_id(int level) {
+  auto model = lmzip::default_model(level);
   return model ? model->id() : 0;
 }
 bool level_uses_model(int level) { return lmzip::level_uses_model(level); }

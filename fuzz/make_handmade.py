@@ -15,7 +15,8 @@ import zlib
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REG = os.path.join(ROOT, "tests", "fuzz_regressions")
 SEEDS = os.path.join(ROOT, "fuzz", "seeds", "decode")
-MODEL_ID = zlib.crc32(open(os.path.join(ROOT, "models", "default.lmzm"), "rb").read())
+MODEL_IDS = {name: zlib.crc32(open(os.path.join(ROOT, "models", name + ".lmzm"), "rb").read())
+             for name in ("default", "large")}
 
 
 def header(level, version=1, flags=None):
@@ -24,7 +25,7 @@ def header(level, version=1, flags=None):
         flags = 1 if lm else 0
     h = b"LMZ" + bytes([version, level, flags])
     if flags & 1:
-        h += struct.pack("<I", MODEL_ID)
+        h += struct.pack("<I", MODEL_IDS["large" if level == 9 else "default"])
     return h
 
 

@@ -148,7 +148,7 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
         uint8_t flags = field[5];
         if (flags & ~format::kKnownFlags) return fail(Error::corrupt_header);
         // Exactly the levels with a neural model name one.
-        if (((flags & format::kFlagModelId) != 0) != config.lm) return fail(Error::corrupt_header);
+        if (((flags & format::kFlagModelId) != 0) != (config.lm != 0)) return fail(Error::corrupt_header);
         stage = config.lm ? Stage::model_id : Stage::block_header;
         continue;
       }
@@ -156,6 +156,7 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
         if (!gather(in, format::kModelIdSize)) break;
         field_len = 0;
         model_id = static_cast<uint32_t>(format::get_le(field, format::kModelIdSize));
+        if (!options.model) options.model = find_default_model(model_id);
         if (!options.model || options.model->id() != model_id) return fail(Error::model_mismatch);
         stage = Stage::block_header;
         continue;

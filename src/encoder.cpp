@@ -127,6 +127,7 @@ Encoder::Encoder(int level, std::shared_ptr<const Model> model)
     return;
   }
   if (config.lm) {
+    if (!model) model = default_model(level);
     if (!model) {
       impl_->error = Error::model_mismatch;
       return;

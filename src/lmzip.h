@@ -90,23 +90,30 @@ class Model {
   std::unique_ptr<nn::GruModel> gru_;
 };
 
-// The model built into this library (models/default.lmzm in native builds),
-// or nullptr where none is built in (the WebAssembly module: JavaScript
-// passes the model's bytes).
-std::shared_ptr<const Model> default_model();
-// Replaces what default_model() returns from now on (streams already created
-// keep their model). The WebAssembly module sets the model JavaScript loaded.
-void set_default_model(std::shared_ptr<const Model> model);
+// The default models: the standard one of levels 3-8 (models/default.lmzm)
+// and the large one of level 9 (models/large.lmzm). Native builds have both
+// built in; the WebAssembly module has none until JavaScript passes their
+// bytes (set_default_model).
+//
+// The model that streams of `level` use when no other is given; nullptr for
+// a level without a neural model or when that model is not loaded.
+std::shared_ptr<const Model> default_model(int level = kDefaultLevel);
+// Makes `model` the default of `level` and of the levels that share its
+// model (3-8, or 9) from now on; streams already created keep theirs.
+// Returns false for a level without a neural model.
+bool set_default_model(std::shared_ptr<const Model> model, int level = kDefaultLevel);
+// The default model whose id is `id`, or nullptr: what a decoder uses.
+std::shared_ptr<const Model> find_default_model(uint32_t id);
 
 // Whether streams of `level` are predicted with a neural model.
 bool level_uses_model(int level);
 
 class Encoder {
  public:
-  // Levels that use a neural model (level_uses_model) need `model`; without
-  // one the encoder fails with Error::model_mismatch.
-  explicit Encoder(int level = kDefaultLevel,
-                   std::shared_ptr<const Model> model = default_model());
+  // Levels that use a neural model (level_uses_model) use `model`, or
+  // default_model(level) when it is null; without either the encoder fails
+  // with Error::model_mismatch.
+  explicit Encoder(int level = kDefaultLevel, std::shared_ptr<const Model> model = nullptr);
   ~Encoder();
   Encoder(const Encoder&) = delete;
   Encoder& operator=(const Encoder&) = delete;
@@ -139,9 +146,11 @@ class Encoder {
 struct DecoderOptions {
   // Decompression stops with Error::output_limit beyond this many bytes.
   uint64_t max_output = UINT64_MAX;
-  // The model for streams that need one; a stream whose model id differs
-  // fails with Error::model_mismatch (Decoder::model_id() names the one needed).
-  std::shared_ptr<const Model> model = default_model();
+  // The model for streams that need one; when null, the default model with
+  // the id the stream names (find_default_model). A stream whose model is
+  // not at hand fails with Error::model_mismatch (Decoder::model_id() names
+  // the one needed).
+  std::shared_ptr<const Model> model;
 };
 
 class Decoder {
@@ -173,7 +182,7 @@ class Decoder {
 
 // One-shot helpers over the streaming classes.
 Error compress(const uint8_t* data, size_t size, std::vector<uint8_t>& out,
-               int level = kDefaultLevel, std::shared_ptr<const Model> model = default_model());
+               int level = kDefaultLevel, std::shared_ptr<const Model> model = nullptr);
 Error decompress(const uint8_t* data, size_t size, std::vector<uint8_t>& out,
                  DecoderOptions options = {});
 

@@ -15,11 +15,11 @@ namespace lmzip {
 bool level_config(int level, LevelConfig& config) {
   // Level 1 trades ~3% of size for ~1.5x speed (four hashed contexts, one
   // mixer, no APM, smaller tables); above it memory grows.
-  // Levels 3 and up add the neural model.
+  // Levels 3 and up add the neural model, level 9 the large one.
   static constexpr LevelConfig kLevels[9] = {
-      {20, 22, 18, false, false}, {21, 22, 20, false, true}, {22, 23, 21, true, true},
-      {22, 23, 21, true, true},   {22, 24, 22, true, true},  {22, 24, 22, true, true},
-      {23, 24, 22, true, true},   {23, 24, 22, true, true},  {23, 24, 22, true, true},
+      {20, 22, 18, 0, false}, {21, 22, 20, 0, true}, {22, 23, 21, 1, true},
+      {22, 23, 21, 1, true},  {22, 24, 22, 1, true}, {22, 24, 22, 1, true},
+      {23, 24, 22, 1, true},  {23, 24, 22, 1, true}, {23, 24, 22, 2, true},
   };
   if (level < 1 || level > 9) return false;
   config = kLevels[level - 1];

@@ -25,7 +25,8 @@ struct LevelConfig {
   int hash_bits;          // log2 of 16-byte buckets in the context hash table
   int match_window_bits;  // log2 of the match model's history window
   int match_table_bits;   // log2 of the match model's position table
-  bool lm;                // the neural model is one more mixer input
+  uint8_t lm;             // a neural model is one more mixer input: 0 none,
+                          // 1 the standard model, 2 the large one
   bool refine;            // false: level 1's fast profile, one mixer over
                           // orders 0-4, word and match; true: all models,
                           // three mixers + final mixer, APM/SSE stages

@@ -40,6 +40,12 @@ Error decode_both(const Bytes& s) {
   return e;
 }
 
+// One-shot decoding with the given options.
+Error decode_one(const Bytes& s, const lmzip::DecoderOptions& options) {
+  Bytes out;
+  return lmzip::decompress(s.data(), s.size(), out, options);
+}
+
 std::string histogram(const std::map<Error, size_t>& h) {
   std::string s;
   for (const auto& [e, n] : h) s += std::string(lmzip::error_name(e)) + "=" + std::to_string(n) + " ";
@@ -224,19 +230,28 @@ TEST_CASE("corrupt: streams of the neural levels name their model") {
   Bytes no_flag = s;
   no_flag[5] = 0;
   CHECK(decode_both(no_flag) == Error::corrupt_header);
-  // Without the model the decoder fails and says which model it needs.
-  lmzip::DecoderOptions no_model;
-  no_model.model = nullptr;
-  lmzip::Decoder d(no_model);
+  // Without the model the decoder fails and says which model it needs ...
+  const auto standard = lmzip::default_model(level);
+  lmzip::set_default_model(nullptr, level);
+  lmzip::Decoder d;
   Bytes out(4096);
   lmzip::InBuffer in{s.data(), s.size(), 0};
   lmzip::OutBuffer ob{out.data(), out.size(), 0};
   CHECK(d.decompress(in, ob, true) == lmzip::Status::error);
   CHECK(d.error() == Error::model_mismatch);
-  CHECK(d.model_id() == lmzip::default_model()->id());
+  CHECK(d.model_id() == standard->id());
   // ... and the encoder refuses such a level without one.
   lmzip::Encoder e(level, nullptr);
   CHECK(e.error() == Error::model_mismatch);
+  // A model passed explicitly needs no default.
+  lmzip::DecoderOptions given;
+  given.model = standard;
+  CHECK(decode_one(s, given) == Error::ok);
+  lmzip::set_default_model(standard, level);
+  // Level 9 names the large model; the standard one does not decode it.
+  const Bytes s9 = compress_ok(pseudo_text(500, 6), 9);
+  CHECK(decode_both(s9) == Error::ok);
+  CHECK(decode_one(s9, given) == Error::model_mismatch);
 }
 
 TEST_CASE("corrupt: hand-built valid streams decode (independent reading of the format)") {

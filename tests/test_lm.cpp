@@ -22,8 +22,8 @@ struct LmVector {
   std::vector<int> first;
 };
 
-bool read_vector(LmVector& v) {
-  std::ifstream f(lmzt::source_dir() / "tests" / "lm_vector.txt");
+bool read_vector(const char* file, LmVector& v) {
+  std::ifstream f(lmzt::source_dir() / "tests" / file);
   if (!f) return false;
   std::string line;
   while (std::getline(f, line)) {
@@ -80,9 +80,14 @@ TEST_CASE("kernels: nn matvec kernels equal matvec_ref") {
   }
 }
 
-TEST_CASE("lm: C++ integer model equals the Python reference vector") {
+TEST_CASE("lm: C++ integer models equal the Python reference vectors") {
+  // One vector per shipped model: the standard one and the large one.
+  const char* file = "lm_vector.txt";
+  SUBCASE("standard model") {}
+  SUBCASE("large model") { file = "lm_vector_large.txt"; }
+  INFO(file);
   LmVector v;
-  REQUIRE_MESSAGE(read_vector(v), "tests/lm_vector.txt missing (train/export.py writes it)");
+  REQUIRE_MESSAGE(read_vector(file, v), "tests/" << file << " missing (train/export.py writes it)");
   lmzt::Bytes bytes;
   lmzip::nn::GruModel model;
   REQUIRE_MESSAGE(load_model(v.model_file, bytes, model), "models/" << v.model_file);
@@ -110,7 +115,7 @@ TEST_CASE("lm: malformed model files are rejected") {
   LmVector v;
   lmzt::Bytes bytes;
   lmzip::nn::GruModel model;
-  REQUIRE(read_vector(v));
+  REQUIRE(read_vector("lm_vector.txt", v));
   REQUIRE(load_model(v.model_file, bytes, model));
   std::string why;
   for (size_t cut : {size_t{0}, size_t{3}, size_t{16}, bytes.size() / 2, bytes.size() - 1}) {

@@ -20,7 +20,9 @@ int main(int argc, char** argv) {
   // initialisers).
   lmzt::Bytes bytes;
   if (lmzt::read_file(lmzt::source_dir() / "models" / "default.lmzm", bytes))
-    lmzip::set_default_model(lmzip::Model::load(bytes.data(), bytes.size()));
+    lmzip::set_default_model(lmzip::Model::load(bytes.data(), bytes.size()), 6);
+  if (lmzt::read_file(lmzt::source_dir() / "models" / "large.lmzm", bytes))
+    lmzip::set_default_model(lmzip::Model::load(bytes.data(), bytes.size()), 9);
 #endif
   doctest::Context context(argc, argv);
   return context.run();
@@ -124,10 +126,15 @@ TEST_CASE("api: constants and memory_for_level") {
     CHECK(m <= (size_t{1} << 30));
     previous = m;
   }
-  auto model = lmzip::default_model();
-  REQUIRE_MESSAGE(model != nullptr, "no default model (models/default.lmzm)");
-  MESSAGE("default model: id " << lmzt::hex64(model->id()) << ", hidden size "
-                               << model->hidden_size());
+  for (int level : {6, 9}) {
+    auto model = lmzip::default_model(level);
+    REQUIRE_MESSAGE(model != nullptr, "no default model for level " << level);
+    MESSAGE("level " << level << " model: id " << lmzt::hex64(model->id()) << ", hidden size "
+                     << model->hidden_size());
+  }
+  CHECK(lmzip::default_model(6) != lmzip::default_model(9));
+  CHECK(lmzip::default_model(1) == nullptr);
+  CHECK(lmzip::find_default_model(lmzip::default_model(9)->id()) == lmzip::default_model(9));
   MESSAGE("memory: level 1 " << lmzip::memory_for_level(1) / 1048576 << " MiB, level 9 "
                              << lmzip::memory_for_level(9) / 1048576 << " MiB"
                              << std::string(quick_mode() ? " (LMZIP_QUICK run)" : ""));

@@ -228,7 +228,7 @@ inline Bytes stream_header(int level) {
   Bytes h{'L', 'M', 'Z', 1, static_cast<uint8_t>(level), 0};
   if (lmzip::level_uses_model(level)) {
     h[5] = 1;
-    uint32_t id = lmzip::default_model() ? lmzip::default_model()->id() : 0;
+    uint32_t id = lmzip::default_model(level) ? lmzip::default_model(level)->id() : 0;
     for (int i = 0; i < 4; ++i) h.push_back(static_cast<uint8_t>(id >> (8 * i)));
   }
   return h;

@@ -81,10 +81,13 @@ function startWorker() {
 function onWorkerMessage(m) {
   switch (m.type) {
     case 'model-start':
-      setStatus(`Loading the neural model (${fmtKB(m.bytes)})…`, 'loading');
+      setStatus(`Loading the ${modelName(m.name)} (${fmtKB(m.bytes)})…`, 'loading');
       break;
     case 'model-progress':
-      setStatus(`Loading the neural model (${fmtKB(m.total)})… ${Math.floor((100 * m.loaded) / m.total)} %`, 'loading');
+      setStatus(`Loading the ${modelName(m.name)} (${fmtKB(m.total)})… ${Math.floor((100 * m.loaded) / m.total)} %`, 'loading');
+      break;
+    case 'model-ready': // the large model, loaded when level 9 first needed it
+      setStatus(`${el.status.dataset.readyText} · level 9 model loaded (${m.source})`, 'ready');
       break;
     case 'ready':
       onReady(m.info);
@@ -112,11 +115,10 @@ function onWorkerMessage(m) {
 function onReady(loaded) {
   info = loaded;
   const from = loaded.modelSource === 'cache' ? 'from the browser cache' : `from the ${loaded.modelSource}`;
-  setStatus(
+  el.status.dataset.readyText =
     `Model ready: ${fmtKB(loaded.modelBytes)} (id ${loaded.modelId}), loaded ${from} in ${fmtMs(loaded.ms)} · ` +
-      `WebAssembly ${loaded.simd ? 'SIMD' : 'scalar'} · lmzip ${loaded.version}`,
-    'ready',
-  );
+    `WebAssembly ${loaded.simd ? 'SIMD' : 'scalar'} · lmzip ${loaded.version}`;
+  setStatus(el.status.dataset.readyText, 'ready');
   el.status.dataset.source = loaded.modelSource === 'cache' ? 'cache' : 'network';
   if (!el.level.options.length) {
     for (const { level, memory } of loaded.levels) {
@@ -169,6 +171,8 @@ function cancel() {
 
 // ------------------------------------------------------------------ the page
 
+const modelName = (file) => (file === 'large.lmzm' ? 'large neural model of level 9' : 'neural model');
+
 function setStatus(text, state) {
   el.status.textContent = text;
   el.status.className = `model-status ${state}`;
@@ -202,7 +206,9 @@ function updateControls() {
 function updateLevelInfo() {
   const option = el.level.selectedOptions[0];
   if (!option) return;
-  el.levelInfo.textContent = `${Number(option.value) <= 2 ? 'context mixing only' : 'with the neural model'}, ${fmtKB(Number(option.dataset.memory))} of memory`;
+  const level = Number(option.value);
+  const model = level <= 2 ? 'context mixing only' : level === 9 ? 'with the large neural model (1.7 MB, loaded on first use)' : 'with the neural model';
+  el.levelInfo.textContent = `${model}, ${fmtKB(Number(option.dataset.memory))} of memory`;
 }
 
 function updateTextInfo() {

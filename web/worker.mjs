@@ -3,7 +3,16 @@
 // loads the model (once, through the Cache API), times the calls and passes
 // bytes to and from the page. It runs off the main thread, so the page stays
 // responsive while the model works.
-import { compress, compressWithCosts, constants, decompress, init, memoryForLevel, simdSupported } from 'lmzip';
+import {
+  compress,
+  compressWithCosts,
+  constants,
+  decompress,
+  init,
+  loadModel as useModel,
+  memoryForLevel,
+  simdSupported,
+} from 'lmzip';
 
 const MODEL_CACHE = 'lmzip-demo-model';
 // Cost recording takes 4 bytes per input byte; beyond this the demo compresses
@@ -11,6 +20,8 @@ const MODEL_CACHE = 'lmzip-demo-model';
 const COSTS_LIMIT = 32 << 20;
 
 let ready = null; // the promise of the loaded module's description
+let manifest = null; // manifest.json: the build's files, sizes, hashes
+let largeReady = null; // the promise of the large model, once level 9 needed it
 const running = new Map(); // request id -> AbortController
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
@@ -37,10 +48,10 @@ async function openCache() {
   }
 }
 
-// The model file, from the cache when it holds the right one (its SHA-256 is
+// A model file, from the cache when it holds the right one (its SHA-256 is
 // in the manifest), else downloaded with progress reports and then cached.
-async function loadModel(entry) {
-  const url = new URL(`default.lmzm?sha256=${entry.sha256}`, self.location.href).href;
+async function loadModel(name, entry) {
+  const url = new URL(`${name}?sha256=${entry.sha256}`, self.location.href).href;
   const cache = await openCache();
   if (cache) {
     const hit = await cache.match(url);
@@ -65,13 +76,15 @@ async function loadModel(entry) {
     if (loaded + value.length > bytes.length) throw new Error('the model download is longer than announced');
     bytes.set(value, loaded);
     loaded += value.length;
-    post({ type: 'model-progress', loaded, total });
+    post({ type: 'model-progress', name, loaded, total });
   }
   if (loaded !== entry.bytes) throw new Error(`the model download has ${loaded} bytes, expected ${entry.bytes}`);
   const hash = await sha256(bytes);
   if (hash !== null && hash !== entry.sha256) throw new Error('the downloaded model is damaged (SHA-256 differs)');
   if (!cache) return { bytes, source: 'network (this page cannot cache it here)' };
-  for (const old of await cache.keys()) if (old.url !== url) await cache.delete(old); // older models
+  for (const old of await cache.keys()) {
+    if (old.url !== url && new URL(old.url).pathname === new URL(url).pathname) await cache.delete(old); // older versions
+  }
   await cache.put(url, new Response(bytes, { headers: { 'Content-Type': 'application/octet-stream' } }));
   return { bytes, source: 'network, now cached' };
 }
@@ -80,12 +93,13 @@ async function load({ simd = simdSupported() } = {}) {
   const t0 = performance.now();
   const response = await fetch(new URL('manifest.json', self.location.href), { cache: 'no-cache' });
   if (!response.ok) throw new Error(`cannot load manifest.json: HTTP ${response.status}`);
-  const manifest = await response.json();
+  manifest = await response.json();
   const modelEntry = manifest.files['default.lmzm'];
-  post({ type: 'model-start', bytes: modelEntry.bytes });
-  const model = await loadModel(modelEntry);
+  post({ type: 'model-start', name: 'default.lmzm', bytes: modelEntry.bytes });
+  const model = await loadModel('default.lmzm', modelEntry);
   const wasm = new URL(simd ? 'lmzip-simd.wasm' : 'lmzip-scalar.wasm', self.location.href).href;
-  const info = await init({ simd, wasm, model: model.bytes });
+  // The large model of level 9 (1.7 MB) is fetched only when level 9 is used.
+  const info = await init({ simd, wasm, model: model.bytes, largeModel: null });
   const c = constants();
   const levels = [];
   for (let level = c.minLevel; level <= c.maxLevel; level++) levels.push({ level, memory: memoryForLevel(level) });
@@ -98,6 +112,23 @@ async function load({ simd = simdSupported() } = {}) {
     version: manifest.package.version,
     ms: performance.now() - t0,
   };
+}
+
+// Level 9 uses the large model: loaded on first use (compressing at level 9,
+// or decompressing a stream whose header, byte 4, says level 9).
+function ensureModelFor(level) {
+  if (level !== constants().maxLevel) return null;
+  largeReady ??= (async () => {
+    const entry = manifest.files['large.lmzm'];
+    post({ type: 'model-start', name: 'large.lmzm', bytes: entry.bytes });
+    const model = await loadModel('large.lmzm', entry);
+    await useModel(model.bytes, { level });
+    post({ type: 'model-ready', name: 'large.lmzm', source: model.source });
+  })().catch((error) => {
+    largeReady = null; // try again next time
+    throw error;
+  });
+  return largeReady;
 }
 
 // The size of the platform's own compression of the same bytes, for comparison.
@@ -124,6 +155,7 @@ async function run(message) {
   try {
     await ready;
     const bytes = new Uint8Array(message.bytes);
+    await ensureModelFor(type === 'compress' ? message.level : bytes[4]);
     if (type === 'compress') {
       const withCosts = bytes.length <= COSTS_LIMIT;
       const t0 = performance.now();

@@ -80,14 +80,20 @@ export interface InitOptions {
    */
   simd?: boolean;
   /**
-   * The neural model file (`.lmzm`): its bytes or its URL (fetched with
-   * `fetch()`). Default: the model shipped in the package
-   * (`dist/default.lmzm`). `null` loads no model: only the levels that need
-   * none then work (the others fail with LMZ_ERR_MODEL_MISMATCH), and so
-   * does decompressing streams written without a model. An invalid file
-   * fails with LMZ_ERR_INVALID_ARGUMENT.
+   * The neural model of levels 3-8 (`.lmzm`): its bytes or its URL (fetched
+   * with `fetch()`). Default: the model shipped in the package
+   * (`dist/default.lmzm`, 0.7 MB). `null` loads no model: the levels that
+   * need it then fail with LMZ_ERR_MODEL_MISMATCH, and so does decompressing
+   * streams written with it, until {@link loadModel} gives one. An invalid
+   * file fails with LMZ_ERR_INVALID_ARGUMENT.
    */
   model?: BufferSource | URL | string | null;
+  /**
+   * The large neural model of level 9, likewise. Default: the package's
+   * `dist/large.lmzm` (1.7 MB); `null` skips it (saves the download in
+   * browsers that never use level 9).
+   */
+  largeModel?: BufferSource | URL | string | null;
 }
 
 /** What {@link init} loaded. */
@@ -100,6 +106,10 @@ export interface InitResult {
   modelId: number;
   /** The size of the loaded model file in bytes, 0 when none is loaded. */
   modelBytes: number;
+  /** The id of the loaded model of level 9, 0 when none is loaded. */
+  largeModelId: number;
+  /** The size of the loaded model file of level 9 in bytes, 0 when none is loaded. */
+  largeModelBytes: number;
 }
 
 /** The format constants of the loaded core (see {@link constants}). */
@@ -159,6 +169,18 @@ export function simdSupported(): boolean;
  * call's promise, whatever their options. A failed load may be retried.
  */
 export function init(options?: InitOptions): Promise<InitResult>;
+
+/**
+ * Makes a neural model the one `level` uses (and the levels sharing it:
+ * 3-8, or 9) for streams created from now on: e.g. the large model after
+ * `init({largeModel: null})`, or a model of your own. Decompression finds a
+ * loaded model by the id the stream names. Fails with
+ * LMZ_ERR_INVALID_ARGUMENT for an invalid file or a level without a model.
+ */
+export function loadModel(
+  source: BufferSource | URL | string,
+  options?: { level?: number },
+): Promise<{ modelId: number }>;
 
 /**
  * The format constants. Synchronous: throws LMZ_ERR_NOT_INITIALIZED before

@@ -59,16 +59,20 @@ let native = null; // the Embind module once loaded
 let loading = null; // the promise of the first init()
 
 /**
- * Loads the WebAssembly module and the neural model. Optional (every async
+ * Loads the WebAssembly module and the neural models. Optional (every async
  * API calls it) and idempotent: later calls return the first call's result.
  * @param {{wasm?: BufferSource | WebAssembly.Module | URL | string, simd?: boolean,
- *   model?: BufferSource | URL | string | null}} [options]
+ *   model?: BufferSource | URL | string | null,
+ *   largeModel?: BufferSource | URL | string | null}} [options]
  *   `simd`: force the SIMD (true) or scalar (false) build; by default SIMD
  *   when supported. `wasm`: the module's bytes, a compiled module or its URL,
  *   for hosts where the package's own file cannot be loaded. `model`: the
- *   neural model file's bytes or URL (default: the model shipped in the
- *   package); `null` loads none, leaving only the levels without one.
- * @returns {Promise<{simd: boolean, kernels: string, modelId: number, modelBytes: number}>}
+ *   neural model of levels 3-8, as bytes or URL (default: `dist/default.lmzm`
+ *   of the package); `largeModel`: the model of level 9 (default:
+ *   `dist/large.lmzm`, 1.7 MB). `null` loads none: the levels that need it
+ *   fail with `LMZ_ERR_MODEL_MISMATCH` until {@link loadModel} gives one.
+ * @returns {Promise<{simd: boolean, kernels: string, modelId: number, modelBytes: number,
+ *   largeModelId: number, largeModelBytes: number}>}
  */
 export function init(options = {}) {
   if (!loading) {
@@ -86,7 +90,15 @@ async function fetchBytes(source) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function instantiate({ wasm, simd, model } = {}) {
+// A model option: undefined = the packaged file `name`, null = none.
+async function modelBytesOf(source, name) {
+  if (source === undefined) return loadDefaultModel(name);
+  if (source === null) return null;
+  if (typeof source === 'string' || source instanceof URL) return fetchBytes(source);
+  return toBytes(source);
+}
+
+async function instantiate({ wasm, simd, model, largeModel } = {}) {
   const useSimd = simd ?? simdSupported();
   if (useSimd && !simdSupported()) {
     throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: this engine has no WebAssembly SIMD');
@@ -96,9 +108,10 @@ async function instantiate({ wasm, simd, model } = {}) {
   const compiled =
     source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
   const factory = useSimd ? createSimdModule : createScalarModule;
-  let modelSource = model === undefined ? await loadDefaultModel() : model;
-  if (typeof modelSource === 'string' || modelSource instanceof URL) modelSource = await fetchBytes(modelSource);
-  const modelBytes = modelSource === null ? null : toBytes(modelSource);
+  const [modelBytes, largeBytes] = await Promise.all([
+    modelBytesOf(model, 'default'),
+    modelBytesOf(largeModel, 'large'),
+  ]);
   const loaded = await factory({
     locateFile: (path) => path, // the glue must not resolve its own URL
     instantiateWasm(imports, receive) {
@@ -106,26 +119,54 @@ async function instantiate({ wasm, simd, model } = {}) {
       return {};
     },
   });
-  if (modelBytes) setModel(loaded, modelBytes);
+  if (modelBytes) setModel(loaded, modelBytes, STANDARD_LEVEL);
+  if (largeBytes) setModel(loaded, largeBytes, LARGE_LEVEL);
   native = loaded;
   return {
     simd: useSimd,
     kernels: native.kernels(),
-    modelId: native.modelId(),
+    modelId: native.modelId(STANDARD_LEVEL),
     modelBytes: modelBytes ? modelBytes.length : 0,
+    largeModelId: native.modelId(LARGE_LEVEL),
+    largeModelBytes: largeBytes ? largeBytes.length : 0,
   };
 }
 
-function setModel(m, bytes) {
+// A level of each default model: 3-8 share the standard one, 9 has the large one.
+const STANDARD_LEVEL = 6;
+const LARGE_LEVEL = 9;
+
+function setModel(m, bytes, level) {
   const at = m._malloc(Math.max(1, bytes.length));
   if (!at) throw new LmzipError('LMZ_ERR_OUT_OF_MEMORY', 'lmzip: out of WebAssembly memory');
   try {
     m.HEAPU8.set(bytes, at);
-    const why = m.setModel(at, bytes.length);
+    const why = m.setModel(at, bytes.length, level);
     if (why) throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: invalid model file: ${why}`);
   } finally {
     m._free(at);
   }
+}
+
+/**
+ * Makes a neural model the one `level` uses (and the levels sharing it:
+ * 3-8, or 9) for streams created from now on, e.g. the large model after
+ * `init({largeModel: null})`, or a model of your own. Decompression finds
+ * a loaded model by the id the stream names.
+ * @param {BufferSource | URL | string} source the model file's bytes or URL
+ * @param {{level?: number}} [options] default level 6 (the standard model)
+ * @returns {Promise<{modelId: number}>}
+ */
+export async function loadModel(source, { level = STANDARD_LEVEL } = {}) {
+  await init();
+  if (source === null || source === undefined) {
+    throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: loadModel() needs the model bytes or URL');
+  }
+  if (!Number.isInteger(level) || !native.levelUsesModel(level)) {
+    throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: level ${level} uses no neural model`);
+  }
+  setModel(native, await modelBytesOf(source), level);
+  return { modelId: native.modelId(level) };
 }
 
 function requireNative() {
@@ -259,10 +300,10 @@ class Stream {
     let message = `lmzip: ${native.errorMessage(code)}`;
     const needed = this.#stream.modelId ? this.#stream.modelId() : 0;
     if (name === 'LMZ_ERR_MODEL_MISMATCH' && needed) {
-      const have = native.modelId();
-      message += ` (the data needs model ${hex32(needed)}; loaded: ${have ? hex32(have) : 'none'})`;
+      const loaded = [STANDARD_LEVEL, LARGE_LEVEL].map((level) => native.modelId(level)).filter(Boolean);
+      message += ` (the data needs model ${hex32(needed)}; loaded: ${loaded.length ? loaded.map(hex32).join(', ') : 'none'})`;
     } else if (name === 'LMZ_ERR_MODEL_MISMATCH') {
-      message += ' (this level needs a neural model; none is loaded)';
+      message += ' (this level needs a neural model that is not loaded; see loadModel())';
     }
     throw new LmzipError(name, message);
   }

@@ -16,11 +16,15 @@ export async function loadWasm(simd) {
 }
 
 /**
- * Fetches the neural model shipped in the package.
+ * Fetches a neural model shipped in the package.
+ * @param {'default' | 'large'} name the model of levels 3-8 or of level 9
  * @returns {Promise<Uint8Array>}
  */
-export async function loadDefaultModel() {
-  const url = new URL('../dist/default.lmzm', import.meta.url);
+export async function loadDefaultModel(name) {
+  const url =
+    name === 'large'
+      ? new URL('../dist/large.lmzm', import.meta.url)
+      : new URL('../dist/default.lmzm', import.meta.url);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`lmzip: cannot load ${url}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());

@@ -14,9 +14,14 @@ export async function loadWasm(simd) {
 }
 
 /**
- * Reads the neural model shipped in the package.
+ * Reads a neural model shipped in the package.
+ * @param {'default' | 'large'} name the model of levels 3-8 or of level 9
  * @returns {Promise<Uint8Array>}
  */
-export async function loadDefaultModel() {
-  return new Uint8Array(await readFile(new URL('../dist/default.lmzm', import.meta.url)));
+export async function loadDefaultModel(name) {
+  const url =
+    name === 'large'
+      ? new URL('../dist/large.lmzm', import.meta.url)
+      : new URL('../dist/default.lmzm', import.meta.url);
+  return new Uint8Array(await readFile(url));
 }

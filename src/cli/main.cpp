@@ -83,18 +83,15 @@ void report_errno(std::string_view name, std::string_view what, int err) {
 void report_library(std::string_view name, lmzip::Error e, uint32_t model_needed = 0) {
   std::string cause = lmzip::error_message(e);
   if (e == lmzip::Error::model_mismatch) {
-    char ids[96];
-    auto have = lmzip::default_model();
+    char ids[128];
+    auto standard = lmzip::default_model(lmzip::kDefaultLevel), large = lmzip::default_model(lmzip::kMaxLevel);
+    auto id_of = [](const auto& m) { return m ? m->id() : 0u; };
     if (model_needed)
-      std::snprintf(ids, sizeof ids, ": the data needs model %08x, this lmzip has %s", model_needed,
-                    have ? "" : "none");
+      std::snprintf(ids, sizeof ids, ": the data needs model %08x, this lmzip has %08x (levels 3-8) and %08x (level 9)",
+                    model_needed, id_of(standard), id_of(large));
     else
       std::snprintf(ids, sizeof ids, ": this level needs a neural model and this lmzip has none");
     cause += ids;
-    if (model_needed && have) {
-      std::snprintf(ids, sizeof ids, "%08x", have->id());
-      cause += ids;
-    }
   }
   cause += " (";
   cause += lmzip::error_name(e);
