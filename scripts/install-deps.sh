@@ -31,6 +31,19 @@ if [ "${1:-}" = web ]; then
   [ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-microhei)
 fi
 
+# `install-deps.sh matrix`: the determinism matrix (mk/matrix.mk): clang, the
+# Debian cross compilers for aarch64 and s390x (big-endian) and qemu-user to
+# run their static binaries; Node.js and Chromium for the WebAssembly columns.
+if [ "${1:-}" = matrix ]; then
+  command -v clang++ >/dev/null 2>&1 || need+=(clang)
+  command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 || need+=(g++-aarch64-linux-gnu)
+  command -v s390x-linux-gnu-g++ >/dev/null 2>&1 || need+=(g++-s390x-linux-gnu)
+  { command -v qemu-aarch64 >/dev/null 2>&1 && command -v qemu-s390x >/dev/null 2>&1; } || need+=(qemu-user)
+  command -v node >/dev/null 2>&1 || need+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+fi
+
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

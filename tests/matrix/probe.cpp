@@ -1,0 +1,28 @@
+// Built by tests/matrix/matrix.py with each native toolchain of the matrix,
+// against that build's liblmzip_core.a: prints what the platform runs (the
+// neural matvec kernel the library picks at run time, the byte order, the
+// compiler) so that the matrix table shows what each column really tested.
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+
+#include "lmzip.h"
+#include "nn/gru_model.h"
+
+int main() {
+  const uint32_t one = 1;
+  unsigned char first = 0;
+  std::memcpy(&first, &one, 1);
+  const auto model = lmzip::default_model();
+  std::printf("matvec=%s endian=%s model=%s compiler=%s\n", lmzip::nn::best_matvec_name(),
+              first ? "little" : "big", model ? "embedded" : "MISSING",
+#if defined(__clang__)
+              "clang-" __clang_version__
+#elif defined(__GNUC__)
+              "gcc-" __VERSION__
+#else
+              "unknown"
+#endif
+  );
+  return model ? 0 : 1;
+}
