@@ -4,8 +4,8 @@
 # s390x (big-endian) cross builds under qemu-user, and the npm package's
 # WebAssembly SIMD and scalar builds in Node and in headless Chromium; each
 # decodes the reference's (build/lmzip) streams.
-#   make test-matrix         full inputs, incl. a multi-block stream (~15 min on 2 cores)
-#   make test-matrix-quick   shorter inputs, every platform and level (what CI runs)
+#   make test-matrix         full inputs, incl. a multi-block stream (~15-30 min on 2 cores)
+#   make test-matrix-quick   shorter inputs, every platform and level (~4-8 min; what CI runs)
 # Reports: build-matrix/matrix.md, build-matrix/matrix-reduced.md.
 .PHONY: matrix-deps matrix-prereqs test-matrix test-matrix-quick
 

@@ -13,9 +13,9 @@ int main() {
   const uint32_t one = 1;
   unsigned char first = 0;
   std::memcpy(&first, &one, 1);
-  const auto model = lmzip::default_model();
-  std::printf("matvec=%s endian=%s model=%s compiler=%s\n", lmzip::nn::best_matvec_name(),
-              first ? "little" : "big", model ? "embedded" : "MISSING",
+  const auto model = lmzip::default_model(6), large = lmzip::default_model(9);
+  std::printf("matvec=%s endian=%s models=%s compiler=%s\n", lmzip::nn::best_matvec_name(),
+              first ? "little" : "big", model && large ? "embedded" : "MISSING",
 #if defined(__clang__)
               "clang-" __clang_version__
 #elif defined(__GNUC__)
@@ -24,5 +24,5 @@ int main() {
               "unknown"
 #endif
   );
-  return model ? 0 : 1;
+  return model && large ? 0 : 1;
 }
