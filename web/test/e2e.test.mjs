@@ -19,20 +19,11 @@ import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { build } from '../build.mjs';
 import { startServer } from '../serve.mjs';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test-support/chromium.mjs';
 
 const WEB = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = join(WEB, '..');
 const CLI = process.env.LMZIP_NATIVE_CLI || join(ROOT, 'build', 'lmzip');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 // The committed pictures are rewritten only on request (LMZIP_SCREENSHOTS=1):
 // otherwise every test run would leave the checkout modified.
 const SCREENSHOTS = join(WEB, process.env.LMZIP_SCREENSHOTS === '1' ? 'screenshots' : 'test-output');
