@@ -48,7 +48,7 @@ def write_vector(m: intmodel.IntModel, model_name: str, model_id: int, path: Pat
     path.write_text("\n".join(lines) + "\n")
 
 
-def export(model, out: Path, state: dict, valid_bytes: int = 1 << 20, corpus: Path = CORPUS,
+def export(model, out: Path, state: dict, valid_bytes: int = 16384, corpus: Path = CORPUS,
            vector: Path = HERE.parent / "tests" / "lm_vector.txt"):
     """model: a train.QuantGRU; writes the file, the figures and the vector."""
     p = {k: v.detach().cpu().numpy().astype(np.float64) for k, v in model.state_dict().items()}

@@ -6,9 +6,9 @@ inputs), and exports it with train/export.py.
     /usr/bin/python3 train/train.py --hidden 192 --megabytes 180 --qat-megabytes 20 \
         --out runs/gru192 --export models/default.lmzm
 
-The schedule is measured in training bytes, not time, so the same command
-gives the same model on any machine (one thread; PyTorch CPU kernels).
-On a GPU (--device cuda) use --minutes to size the byte budget from the
+The schedule is measured in training bytes, not time, and only deterministic
+kernels run, so the same command on the same hardware and software (PyTorch,
+CUDA, cuDNN versions; printed first) gives the same model bit for bit. On a GPU (--device cuda) use --minutes to size the byte budget from the
 measured speed: it prints the --megabytes/--qat-megabytes that reproduce the
 run (with the same --warmup-steps, the learning rate never depends on the
 calibration).
@@ -33,6 +33,7 @@ the quantized phase folds the embedding and input weights into G.
 import argparse
 import lzma
 import math
+import os
 import random
 import sys
 import time
@@ -169,6 +170,21 @@ def evaluate(model, data: np.ndarray, streams: int = 16, seq: int = 256) -> floa
     return total / count / math.log(2)
 
 
+def make_deterministic():
+    """Same command, same software and hardware -> the same model, bit for bit.
+    cuBLAS needs a fixed workspace (read when its handle is created, so this runs
+    before the first CUDA op); ops without a deterministic kernel raise."""
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+    torch.use_deterministic_algorithms(True)
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.benchmark = False
+    line = f"torch {torch.__version__}"
+    if DEVICE.type == "cuda":
+        line += (f", CUDA {torch.version.cuda}, cuDNN {torch.backends.cudnn.version()}, "
+                 f"{torch.cuda.get_device_name(DEVICE)}")
+    print(line, flush=True)
+
+
 def main(argv):
     global CORPUS, DEVICE
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -196,13 +212,13 @@ def main(argv):
     p.add_argument("--minutes", type=float,
                    help="size both byte budgets to end after about this long (calibrated "
                         "during the warm-up, which must be >= 200 steps)")
-    p.add_argument("--export-valid-bytes", type=int, default=1 << 20)
+    p.add_argument("--export-valid-bytes", type=int, default=16384,
+                   help="bytes of valid the exported integer model is measured on (Python: slow)")
     p.add_argument("--export-vector", help="test vector path (default tests/lm_vector.txt)")
     args = p.parse_args(argv)
     CORPUS = Path(args.corpus)
     DEVICE = torch.device(args.device)
-    if DEVICE.type == "cuda":
-        torch.backends.cudnn.deterministic = True
+    make_deterministic()
     start_time = time.time()
 
     torch.manual_seed(args.seed)
