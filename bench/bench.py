@@ -744,16 +744,29 @@ def wasm_speed(results: List[FileResult], cfg: Config, notes: List[str]) -> List
     return out
 
 
-def package_size(notes: List[str]) -> Optional[int]:
-    """Bytes of the npm tarball (`npm pack --dry-run`)."""
-    if shutil.which("npm") is None or not (REPO / "npm/dist/node.cjs").is_file():
-        return None
-    proc = subprocess.run(["npm", "pack", "--dry-run", "--json"], cwd=REPO / "npm",
+def npm_pack_size(folder: Path, notes: List[str]) -> Optional[int]:
+    proc = subprocess.run(["npm", "pack", "--dry-run", "--json"], cwd=folder,
                           capture_output=True, text=True)
     if proc.returncode != 0:
         notes.append(f"npm pack failed: {proc.stderr.strip()[-300:]}")
         return None
-    return int(json.loads(proc.stdout)[0]["size"])
+    return int(json.loads(proc.stdout[proc.stdout.index("["):])[0]["size"])
+
+
+def package_size(notes: List[str]) -> Optional[Tuple[int, int]]:
+    """Bytes of the npm tarball (`npm pack --dry-run`), whole and without the
+    model files (packed from a copy of the package that lacks them)."""
+    npm_dir = REPO / "npm"
+    if shutil.which("npm") is None or not (npm_dir / "dist/node.cjs").is_file():
+        return None
+    whole = npm_pack_size(npm_dir, notes)
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "npm"
+        shutil.copytree(npm_dir, copy, ignore=shutil.ignore_patterns("node_modules", "*.lmzm"))
+        without_models = npm_pack_size(copy, notes)
+    if whole is None or without_models is None:
+        return None
+    return whole, without_models
 
 
 # ---------------------------------------------------------------- slices and sweep
@@ -1282,7 +1295,7 @@ class Run:
     svg_link: Optional[str]
     lm_line: Optional[str]
     randoms: Optional[List[RandomResult]]
-    tarball: Optional[int]
+    tarball: Optional[Tuple[int, int]]
     targets: List[Target]
     notes: List[str]
     errors: List[str]
@@ -1451,7 +1464,8 @@ def render_report(run: Run) -> str:
                   "simd128 = the SIMD build, scalar = the fallback for engines without "
                   "WebAssembly SIMD.", "", wasm_table(run.files, run.wasm), ""]
     if run.tarball is not None:
-        parts += [f"npm package tarball (`npm pack`): {run.tarball:,} bytes.", ""]
+        parts += [f"npm package tarball (`npm pack`): {run.tarball[0]:,} bytes; "
+                  f"{run.tarball[1]:,} bytes without the two model files.", ""]
     if run.slices:
         parts += ["## Small inputs (mean bits/byte over slices)", "",
                   f"Evenly spaced slices of {' and '.join(n for n, _ in SLICE_SOURCES)} (texts "
@@ -1576,7 +1590,9 @@ def main(argv: List[str]) -> int:
                + slice_targets(slices) + lm_targets(results, wasm, lm_line))
     tarball = package_size(notes) if "wasm" in sections else None
     if tarball is not None:
-        targets.append(Target("npm tarball <= 1 MB", check(tarball <= 1_000_000), f"{tarball:,} bytes"))
+        targets.append(Target("npm tarball without the model files <= 1 MB",
+                              check(tarball[1] <= 1_000_000),
+                              f"{tarball[1]:,} bytes ({tarball[0]:,} with both models)"))
     elapsed = time.perf_counter() - t_start
     meta["elapsed"] = f"{elapsed / 60:.1f} min"
     meta["load_end"] = load_average()

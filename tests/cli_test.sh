@@ -296,6 +296,35 @@ expect_rc 1 "--max-output on stored data"
 expect_err "LMZ_ERR_OUTPUT_LIMIT" "output limit error code (stored)"
 rm -f mo.lmz mo2.lmz
 
+# ----------------------------------------------------------------- --model
+section "model"
+MODELS="$SCRIPT_DIR/../models"
+large_id=$(python3 -c "import sys, zlib; print('%08x' % zlib.crc32(open(sys.argv[1], 'rb').read()))" "$MODELS/large.lmzm")
+run "$LMZIP" -c -6 --model "$MODELS/large.lmzm" orig/text
+expect_rc 0 "compress -6 with --model large.lmzm"
+cp out ml.lmz
+if [ "$(od -An -tx1 -j6 -N4 ml.lmz | tr -d ' \n' | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')" = "$large_id" ]; then ok
+else fail "the stream should name the --model file's id $large_id"; fi
+run "$LMZIP" -dc ml.lmz
+expect_rc 0 "decompress: the built-in large model has that id"
+expect_same out orig/text
+run "$LMZIP" -dc --model="$MODELS/large.lmzm" ml.lmz
+expect_rc 0 "decompress with the same --model"
+expect_same out orig/text
+"$LMZIP" -c -6 orig/text > md.lmz
+run "$LMZIP" -dc --model "$MODELS/large.lmzm" md.lmz
+expect_rc 1 "decompress with the wrong --model"
+expect_err "md\.lmz: .*needs model [0-9a-f]{8}, the --model file is $large_id.*LMZ_ERR_MODEL_MISMATCH" "names both models"
+printf 'not a model' > bad.lmzm
+for m in bad.lmzm orig/empty missing.lmzm; do
+  run "$LMZIP" -c --model "$m" orig/text
+  expect_rc 1 "--model $m"
+  expect_err "$m: not a usable model file" "--model $m error"
+done
+run "$LMZIP" -c --model
+expect_rc 1 "--model without a file"
+rm -f ml.lmz md.lmz bad.lmzm
+
 # ----------------------------------------------------------------- -v, -q
 section "verbose"
 cp orig/text vb

@@ -51,6 +51,8 @@ struct Options {
   bool quiet = false;
   int level = lmzip::kDefaultLevel;
   uint64_t max_output = UINT64_MAX;
+  std::string model_path;                     // --model: used instead of the built-in ones
+  std::shared_ptr<const lmzip::Model> model;  // loaded from model_path
 };
 
 // ---------------------------------------------------------------- messages
@@ -79,15 +81,21 @@ void report_errno(std::string_view name, std::string_view what, int err) {
   report_error(name, cause);
 }
 
-// `model_needed`: the model id a stream asked for (0 if none or unknown).
-void report_library(std::string_view name, lmzip::Error e, uint32_t model_needed = 0) {
+// `model_needed`: the model id a stream asked for (0 if none or unknown);
+// `given`: the --model file, if any.
+void report_library(std::string_view name, lmzip::Error e, uint32_t model_needed = 0,
+                    const lmzip::Model* given = nullptr) {
   std::string cause = lmzip::error_message(e);
   if (e == lmzip::Error::model_mismatch) {
-    char ids[128];
+    char ids[192];
     auto standard = lmzip::default_model(lmzip::kDefaultLevel), large = lmzip::default_model(lmzip::kMaxLevel);
     auto id_of = [](const auto& m) { return m ? m->id() : 0u; };
-    if (model_needed)
-      std::snprintf(ids, sizeof ids, ": the data needs model %08x, this lmzip has %08x (levels 3-8) and %08x (level 9)",
+    if (model_needed && given)
+      std::snprintf(ids, sizeof ids, ": the data needs model %08x, the --model file is %08x",
+                    model_needed, given->id());
+    else if (model_needed)
+      std::snprintf(ids, sizeof ids, ": the data needs model %08x, this lmzip has %08x (levels 3-8) and %08x (level 9)"
+                    " (another model: --model FILE)",
                     model_needed, id_of(standard), id_of(large));
     else
       std::snprintf(ids, sizeof ids, ": this level needs a neural model and this lmzip has none");
@@ -258,7 +266,7 @@ bool progress_wanted(const Source& src, const Sink& sink, const Options& o) {
 // ---------------------------------------------------------------- streaming
 
 bool compress_stream(const Source& src, const Sink& sink, const Options& o, Counts& counts) {
-  lmzip::Encoder encoder(o.level);
+  lmzip::Encoder encoder(o.level, o.model);
   if (encoder.error() != lmzip::Error::ok) {
     report_library(src.name, encoder.error());
     return false;
@@ -300,6 +308,7 @@ bool compress_stream(const Source& src, const Sink& sink, const Options& o, Coun
 bool decompress_stream(const Source& src, const Sink& sink, const Options& o, Counts& counts) {
   lmzip::DecoderOptions options;
   options.max_output = o.max_output;
+  options.model = o.model;
   lmzip::Decoder decoder(options);
   std::vector<uint8_t> inbuf(kChunkSize), outbuf(kChunkSize);
   Progress progress(src.name, src.size, progress_wanted(src, sink, o));
@@ -319,7 +328,7 @@ bool decompress_stream(const Source& src, const Sink& sink, const Options& o, Co
       lmzip::Status status = decoder.decompress(in, out, end_of_input);
       if (!sink_write(sink, outbuf.data(), out.pos)) return false;
       if (status == lmzip::Status::error) {
-        report_library(src.name, decoder.error(), decoder.model_id());
+        report_library(src.name, decoder.error(), decoder.model_id(), o.model.get());
         return false;
       }
       if (status == lmzip::Status::done) {
@@ -562,6 +571,8 @@ void print_help() {
       "      --fast, --best  the same as -1 and -9\n"
       "      --max-output=N  decompression fails beyond N bytes of output per file\n"
       "                      (suffixes K, M, G, T: powers of 1024)\n"
+      "      --model=FILE    neural model file (.lmzm) instead of the built-in ones:\n"
+      "                      compress levels 3-9 with it; decompress data made with it\n"
       "  -v, --verbose       print sizes, ratio, bits/byte and speed for each file\n"
       "  -q, --quiet         suppress warnings and the progress bar\n"
       "  -h, --help          show this help and exit\n"
@@ -648,7 +659,7 @@ ParseResult parse_args(int argc, char** argv, Options& o, std::vector<std::strin
         usage_error("option '--" + std::string(name) + "' doesn't allow an argument");
         return false;
       };
-      if (name == "level" || name == "max-output") {
+      if (name == "level" || name == "max-output" || name == "model") {
         if (!takes_value()) return ParseResult::exit_error;
         if (name == "level" && !parse_level(value, o.level)) {
           usage_error("invalid level '" + std::string(value) + "' (must be 1..9)");
@@ -658,6 +669,7 @@ ParseResult parse_args(int argc, char** argv, Options& o, std::vector<std::strin
           usage_error("invalid size '" + std::string(value) + "' for --max-output");
           return ParseResult::exit_error;
         }
+        if (name == "model") o.model_path = value;
         continue;
       }
       if (!no_value()) return ParseResult::exit_error;
@@ -706,6 +718,26 @@ ParseResult parse_args(int argc, char** argv, Options& o, std::vector<std::strin
   return ParseResult::ok;
 }
 
+// Reads and validates the --model file; false (reported) if it is unusable.
+bool load_model(Options& o) {
+  std::string why = "cannot open";
+  int fd = open(o.model_path.c_str(), O_RDONLY | O_CLOEXEC);
+  std::vector<uint8_t> bytes;
+  if (fd >= 0) {
+    uint8_t chunk[1 << 16];
+    ssize_t got;
+    while ((got = read_some(fd, chunk, sizeof chunk)) > 0) bytes.insert(bytes.end(), chunk, chunk + got);
+    int err = errno;
+    close(fd);
+    if (got < 0) why = std::string("read error: ") + std::strerror(err);
+    else o.model = lmzip::Model::load(bytes.data(), bytes.size(), &why);
+  } else {
+    why += std::string(": ") + std::strerror(errno);
+  }
+  if (!o.model) report_error(o.model_path, "not a usable model file: " + why);
+  return o.model != nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -716,6 +748,7 @@ int main(int argc, char** argv) {
     case ParseResult::exit_ok: return 0;
     case ParseResult::exit_error: return 1;
   }
+  if (!o.model_path.empty() && !load_model(o)) return 1;
 
   bool uses_stdin = files.empty() || std::find(files.begin(), files.end(), "-") != files.end();
   bool writes_stdout = o.mode != Mode::test && (o.to_stdout || uses_stdin);
