@@ -115,9 +115,6 @@ std::shared_ptr<const Model> find_default_model(uint32_t id) {
   return nullptr;
 }
 
-bool level_uses_model(int level) {
-  LevelConfig config;
-  return level_config(level, config) && config.lm;
-}
+bool level_uses_model(int level) { return slot_of(level) >= 0; }
 
 }  // namespace lmzip

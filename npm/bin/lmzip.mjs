@@ -16,7 +16,9 @@ import { isatty } from 'node:tty';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { getSystemErrorMap } from 'node:util';
-import { init, constants, createCompress, createDecompress, LmzipError } from '../lib/node.mjs';
+import {
+  init, constants, createCompress, createDecompress, levelUsesModel, loadModel, LmzipError,
+} from '../lib/node.mjs';
 
 const PROGRAM = 'lmzip';
 const SUFFIX = '.lmz';
@@ -121,10 +123,17 @@ function reportErrno(name, what, error) {
   reportError(name, (what ? `${what}: ` : '') + strerror(error));
 }
 
-function reportLibrary(name, error) {
-  const message = error.message.startsWith(`${PROGRAM}: `)
+const hex32 = (id) => id.toString(16).padStart(8, '0');
+
+// `o.modelId`: the --model file's id, if one was given.
+function reportLibrary(name, error, o) {
+  let message = error.message.startsWith(`${PROGRAM}: `)
     ? error.message.slice(PROGRAM.length + 2)
     : error.message;
+  if (error.modelNeeded && o.modelId !== undefined) {
+    message = message.replace(/ \(the data needs model .*\)$/, '') +
+      `: the data needs model ${hex32(error.modelNeeded)}, the --model file is ${hex32(o.modelId)}`;
+  }
   reportError(name, `${message} (${error.code})`);
 }
 
@@ -332,7 +341,7 @@ async function runStream(src, sink, o) {
     ) {
       reportError(src.name, 'trailing data after lmzip stream');
     } else if (error instanceof LmzipError) {
-      reportLibrary(src.name, error);
+      reportLibrary(src.name, error, o);
     } else {
       reportError(src.name, String(error?.message ?? error));
     }
@@ -592,6 +601,8 @@ function printHelp() {
       `      --fast, --best  the same as -${K.minLevel} and -${K.maxLevel}\n` +
       '      --max-output=N  decompression fails beyond N bytes of output per file\n' +
       '                      (suffixes K, M, G, T: powers of 1024)\n' +
+      '      --model=FILE    neural model file (.lmzm) instead of the built-in ones:\n' +
+      '                      compress levels 3-9 with it; decompress data made with it\n' +
       '  -v, --verbose       print sizes, ratio, bits/byte and speed for each file\n' +
       '  -q, --quiet         suppress warnings and the progress bar\n' +
       '  -h, --help          show this help and exit\n' +
@@ -644,7 +655,7 @@ function parseArgs(argv, o, files) {
         name = name.slice(0, eq);
         hasValue = true;
       }
-      if (name === 'level' || name === 'max-output') {
+      if (name === 'level' || name === 'max-output' || name === 'model') {
         if (!hasValue) {
           if (i + 1 >= argv.length) {
             usageError(`option '--${name}' requires an argument`);
@@ -652,7 +663,9 @@ function parseArgs(argv, o, files) {
           }
           value = argv[++i];
         }
-        if (name === 'level') {
+        if (name === 'model') {
+          o.modelPath = value;
+        } else if (name === 'level') {
           if (!isLevelDigit(value)) {
             usageError(`invalid level '${value}' (must be ${K.minLevel}..${K.maxLevel})`);
             return 'exit_error';
@@ -723,6 +736,29 @@ function parseArgs(argv, o, files) {
   return 'ok';
 }
 
+// Loads the --model file where the chosen mode looks for a model: the
+// compression level's slot, or (to decompress) every slot, so that only this
+// model decodes, as in the native CLI. False (reported) if it is unusable.
+async function useModelFile(o) {
+  let bytes;
+  try {
+    bytes = fs.readFileSync(o.modelPath);
+  } catch (error) {
+    reportError(o.modelPath, `not a usable model file: cannot open: ${strerror(error)}`);
+    return false;
+  }
+  const levels = o.mode !== 'compress' ? [K.defaultLevel, K.maxLevel]
+    : [levelUsesModel(o.level) ? o.level : K.defaultLevel];
+  try {
+    for (const level of levels) o.modelId = (await loadModel(bytes, { level })).modelId;
+  } catch (error) {
+    if (!(error instanceof LmzipError)) throw error;
+    reportError(o.modelPath, `not a usable model file: ${error.message.replace(/^lmzip: invalid model file: /, '')}`);
+    return false;
+  }
+  return true;
+}
+
 async function main(argv) {
   try {
     await init();
@@ -740,6 +776,8 @@ async function main(argv) {
     quiet: false,
     level: K.defaultLevel,
     maxOutput: undefined, // no limit
+    modelPath: undefined, // --model
+    modelId: undefined, // its id once loaded
   };
   const files = [];
   switch (parseArgs(argv, o, files)) {
@@ -747,6 +785,7 @@ async function main(argv) {
     case 'exit_error': return 1;
     default: break;
   }
+  if (o.modelPath !== undefined && !(await useModelFile(o))) return 1;
 
   const usesStdin = files.length === 0 || files.includes('-');
   const writesStdout = o.mode !== 'test' && (o.toStdout || usesStdin);

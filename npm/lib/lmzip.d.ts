@@ -38,7 +38,7 @@ export type LmzipErrorCode =
   | 'LMZ_ERR_UNKNOWN'
   /** The AbortSignal passed in the options fired; `cause` is its reason. */
   | 'LMZ_ERR_ABORTED'
-  /** A synchronous API (Compressor, Decompressor, constants, memoryForLevel) was used before `await init()`. */
+  /** A synchronous API (Compressor, Decompressor, constants, memoryForLevel, levelUsesModel) was used before `await init()`. */
   | 'LMZ_ERR_NOT_INITIALIZED';
 
 /**
@@ -56,6 +56,11 @@ export class LmzipError extends Error {
   name: string;
   /** The stable identifier of the failure. */
   code: LmzipErrorCode;
+  /**
+   * With `LMZ_ERR_MODEL_MISMATCH` from a decompressor: the id of the model the
+   * stream needs (load it with {@link loadModel}); otherwise undefined.
+   */
+  modelNeeded?: number;
 }
 
 /** Input accepted by the compressor: bytes, or a string (encoded as UTF-8). */
@@ -194,6 +199,13 @@ export function constants(): LmzipConstants;
  * LMZ_ERR_NOT_INITIALIZED before `await init()`.
  */
 export function memoryForLevel(level: number): number;
+
+/**
+ * Whether streams of `level` are predicted with a neural model (levels 3-9;
+ * false for an invalid level). Synchronous: throws LMZ_ERR_NOT_INITIALIZED
+ * before `await init()`.
+ */
+export function levelUsesModel(level: number): boolean;
 
 /**
  * Compresses `data` (a string is encoded as UTF-8) into one lmzip stream.

@@ -38,6 +38,8 @@ export class LmzipError extends Error {
     this.name = 'LmzipError';
     /** @type {string} */
     this.code = code;
+    /** @type {number | undefined} the model id a stream needs (LMZ_ERR_MODEL_MISMATCH) */
+    this.modelNeeded = undefined;
   }
 }
 
@@ -198,6 +200,14 @@ export function memoryForLevel(level) {
   return requireNative().memoryForLevel(level);
 }
 
+/**
+ * Whether streams of `level` are predicted with a neural model (levels 3-9).
+ * @param {number} level
+ */
+export function levelUsesModel(level) {
+  return Number.isInteger(level) && requireNative().levelUsesModel(level);
+}
+
 const encoder = new TextEncoder();
 
 /**
@@ -305,7 +315,9 @@ class Stream {
     } else if (name === 'LMZ_ERR_MODEL_MISMATCH') {
       message += ' (this level needs a neural model that is not loaded; see loadModel())';
     }
-    throw new LmzipError(name, message);
+    const error = new LmzipError(name, message);
+    if (name === 'LMZ_ERR_MODEL_MISMATCH' && needed) error.modelNeeded = needed;
+    throw error;
   }
 
   /** Releases the WebAssembly memory of this stream; safe to call twice. */

@@ -5,7 +5,7 @@
 // no other file.)
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LmzipError, compress, decompress, init, loadModel } from '../lib/node.mjs';
+import { LmzipError, compress, decompress, init, levelUsesModel, loadModel } from '../lib/node.mjs';
 import { ENGLISH, NPM_DIR, expectBytes, utf8 } from './support/util.mjs';
 
 const standardFile = readFileSync(resolve(NPM_DIR, 'dist/default.lmzm'));
@@ -51,8 +51,15 @@ test('loadModel() replaces a level\'s model; a stream needing an absent model na
   expectBytes(await decompress(s9standard), text);
   // The large model is no longer loaded: its streams fail and say which model they need.
   await rejectsWith(decompress(s9), 'LMZ_ERR_MODEL_MISMATCH', new RegExp(hex32(info.largeModelId)));
+  await expect(decompress(s9)).rejects.toMatchObject({ modelNeeded: info.largeModelId });
   expect(await loadModel(largeFile, { level: 9 })).toEqual({ modelId: info.largeModelId });
   expectBytes(await decompress(s9), text);
+});
+
+test('levelUsesModel(): levels 3-9', async () => {
+  await init();
+  expect([0, 1, 2, 3, 6, 8, 9, 10, 2.5].map(levelUsesModel))
+    .toEqual([false, false, false, true, true, true, true, false, false]);
 });
 
 test('loadModel() rejects bad arguments', async () => {
