@@ -316,10 +316,10 @@ run "$LMZIP" -dc --model "$MODELS/large.lmzm" md.lmz
 expect_rc 1 "decompress with the wrong --model"
 expect_err "md\.lmz: .*needs model [0-9a-f]{8}, the --model file is $large_id.*LMZ_ERR_MODEL_MISMATCH" "names both models"
 printf 'not a model' > bad.lmzm
-for m in bad.lmzm orig/empty missing.lmzm; do
+for m in bad.lmzm orig/empty missing.lmzm /dev/zero ""; do
   run "$LMZIP" -c --model "$m" orig/text
   expect_rc 1 "--model $m"
-  expect_err "$m: not a usable model file" "--model $m error"
+  expect_err "^lmzip: $m: not a usable model file" "--model '$m' error"
 done
 run "$LMZIP" -c --model
 expect_rc 1 "--model without a file"

@@ -29,6 +29,9 @@ const CHUNK_SIZE = 256 << 10; // input and output chunks
 const DECODE_CHUNK_SIZE = 16 << 10;
 const PROGRESS_THRESHOLD = 4000000; // bytes (4 MB)
 const PROGRESS_INTERVAL_MS = 100;
+// A --model file is read whole; the largest valid one (hidden 1024) is ~5 MB,
+// so this only stops endless inputs (/dev/zero, a pipe).
+const MAX_MODEL_FILE_BYTES = 16 << 20;
 const STDIN = 0;
 const STDOUT = 1;
 const STDERR = 2;
@@ -740,13 +743,33 @@ function parseArgs(argv, o, files) {
 // compression level's slot, or (to decompress) every slot, so that only this
 // model decodes, as in the native CLI. False (reported) if it is unusable.
 async function useModelFile(o) {
-  let bytes;
+  const chunks = [];
+  let size = 0;
+  let fd;
   try {
-    bytes = fs.readFileSync(o.modelPath);
+    fd = fs.openSync(o.modelPath, 'r');
   } catch (error) {
     reportError(o.modelPath, `not a usable model file: cannot open: ${strerror(error)}`);
     return false;
   }
+  try {
+    for (let got; size <= MAX_MODEL_FILE_BYTES; size += got) {
+      const chunk = Buffer.alloc(1 << 16);
+      got = fs.readSync(fd, chunk);
+      if (got === 0) break;
+      chunks.push(chunk.subarray(0, got));
+    }
+  } catch (error) {
+    reportError(o.modelPath, `not a usable model file: read error: ${strerror(error)}`);
+    return false;
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (size > MAX_MODEL_FILE_BYTES) {
+    reportError(o.modelPath, 'not a usable model file: larger than any model file (16 MiB)');
+    return false;
+  }
+  const bytes = Buffer.concat(chunks);
   const levels = o.mode !== 'compress' ? [K.defaultLevel, K.maxLevel]
     : [levelUsesModel(o.level) ? o.level : K.defaultLevel];
   try {

@@ -37,6 +37,9 @@ constexpr std::string_view kSuffix = ".lmz";
 constexpr size_t kChunkSize = size_t{256} << 10;   // input and output chunks
 constexpr uint64_t kProgressThreshold = 4000000;   // bytes (4 MB)
 constexpr auto kProgressInterval = std::chrono::milliseconds(100);
+// A --model file is read whole; the largest valid one (hidden 1024) is ~5 MB,
+// so this only stops endless inputs (/dev/zero, a pipe).
+constexpr size_t kMaxModelFileBytes = size_t{16} << 20;
 
 using Clock = std::chrono::steady_clock;
 
@@ -51,7 +54,8 @@ struct Options {
   bool quiet = false;
   int level = lmzip::kDefaultLevel;
   uint64_t max_output = UINT64_MAX;
-  std::string model_path;                     // --model: used instead of the built-in ones
+  bool model_given = false;                   // --model FILE: used instead of the built-in ones
+  std::string model_path;
   std::shared_ptr<const lmzip::Model> model;  // loaded from model_path
 };
 
@@ -669,7 +673,10 @@ ParseResult parse_args(int argc, char** argv, Options& o, std::vector<std::strin
           usage_error("invalid size '" + std::string(value) + "' for --max-output");
           return ParseResult::exit_error;
         }
-        if (name == "model") o.model_path = value;
+        if (name == "model") {
+          o.model_given = true;
+          o.model_path = value;
+        }
         continue;
       }
       if (!no_value()) return ParseResult::exit_error;
@@ -726,10 +733,12 @@ bool load_model(Options& o) {
   if (fd >= 0) {
     uint8_t chunk[1 << 16];
     ssize_t got;
-    while ((got = read_some(fd, chunk, sizeof chunk)) > 0) bytes.insert(bytes.end(), chunk, chunk + got);
+    while (bytes.size() <= kMaxModelFileBytes && (got = read_some(fd, chunk, sizeof chunk)) > 0)
+      bytes.insert(bytes.end(), chunk, chunk + got);
     int err = errno;
     close(fd);
-    if (got < 0) why = std::string("read error: ") + std::strerror(err);
+    if (bytes.size() > kMaxModelFileBytes) why = "larger than any model file (16 MiB)";
+    else if (got < 0) why = std::string("read error: ") + std::strerror(err);
     else o.model = lmzip::Model::load(bytes.data(), bytes.size(), &why);
   } else {
     why += std::string(": ") + std::strerror(errno);
@@ -748,7 +757,7 @@ int main(int argc, char** argv) {
     case ParseResult::exit_ok: return 0;
     case ParseResult::exit_error: return 1;
   }
-  if (!o.model_path.empty() && !load_model(o)) return 1;
+  if (o.model_given && !load_model(o)) return 1;
 
   bool uses_stdin = files.empty() || std::find(files.begin(), files.end(), "-") != files.end();
   bool writes_stdout = o.mode != Mode::test && (o.to_stdout || uses_stdin);
