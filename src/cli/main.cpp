@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,8 +55,7 @@ struct Options {
   bool quiet = false;
   int level = lmzip::kDefaultLevel;
   uint64_t max_output = UINT64_MAX;
-  bool model_given = false;                   // --model FILE: used instead of the built-in ones
-  std::string model_path;
+  std::optional<std::string> model_path;      // --model FILE: used instead of the built-in ones
   std::shared_ptr<const lmzip::Model> model;  // loaded from model_path
 };
 
@@ -673,10 +673,7 @@ ParseResult parse_args(int argc, char** argv, Options& o, std::vector<std::strin
           usage_error("invalid size '" + std::string(value) + "' for --max-output");
           return ParseResult::exit_error;
         }
-        if (name == "model") {
-          o.model_given = true;
-          o.model_path = value;
-        }
+        if (name == "model") o.model_path = value;
         continue;
       }
       if (!no_value()) return ParseResult::exit_error;
@@ -728,7 +725,7 @@ ParseResult parse_args(int argc, char** argv, Options& o, std::vector<std::strin
 // Reads and validates the --model file; false (reported) if it is unusable.
 bool load_model(Options& o) {
   std::string why = "cannot open";
-  int fd = open(o.model_path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = open(o.model_path->c_str(), O_RDONLY | O_CLOEXEC);
   std::vector<uint8_t> bytes;
   if (fd >= 0) {
     uint8_t chunk[1 << 16];
@@ -743,7 +740,7 @@ bool load_model(Options& o) {
   } else {
     why += std::string(": ") + std::strerror(errno);
   }
-  if (!o.model) report_error(o.model_path, "not a usable model file: " + why);
+  if (!o.model) report_error(*o.model_path, "not a usable model file: " + why);
   return o.model != nullptr;
 }
 
@@ -757,7 +754,7 @@ int main(int argc, char** argv) {
     case ParseResult::exit_ok: return 0;
     case ParseResult::exit_error: return 1;
   }
-  if (o.model_given && !load_model(o)) return 1;
+  if (o.model_path && !load_model(o)) return 1;
 
   bool uses_stdin = files.empty() || std::find(files.begin(), files.end(), "-") != files.end();
   bool writes_stdout = o.mode != Mode::test && (o.to_stdout || uses_stdin);
