@@ -4,6 +4,7 @@
 
 #include "coder.h"
 #include "format.h"
+#include "levels.h"
 #include "lmzip.h"
 #include "predictor.h"
 #include "tables.h"
@@ -43,9 +44,8 @@ struct Decoder::Impl {
   DecoderOptions options;
   Error error = Error::ok;
   Stage stage = Stage::header;
-  int level = 0;
-  uint32_t model_id = 0;
-  LevelConfig config{};
+  StreamHeader header;
+  const LevelConfig* config = nullptr;
   std::unique_ptr<Predictor> predictor;
 
   // Fixed-size fields (headers, checksum) are gathered here first.
@@ -61,8 +61,7 @@ struct Decoder::Impl {
   bool overrun = false;
   ArithmeticDecoder<StagedSource> coder;
 
-  uint64_t trailer_length = 0;
-  int trailer_shift = 0;
+  format::VarintReader trailer_length;
   uint32_t crc = 0;
   uint64_t total_in = 0, total_out = 0;
 
@@ -85,7 +84,8 @@ struct Decoder::Impl {
   bool ensure_predictor() {
     if (predictor) return true;
     try {
-      predictor = std::make_unique<Predictor>(config, config.lm ? &options.model->gru() : nullptr);
+      predictor = std::make_unique<Predictor>(
+          *config, config->model != ModelSlot::none ? &options.model->byte_model() : nullptr);
     } catch (const std::bad_alloc&) {
       return false;
     }
@@ -117,12 +117,11 @@ struct Decoder::Impl {
   bool emit_room(OutBuffer& out) const { return out.pos < out.size; }
 
   Status start_block() {
-    uint32_t v = static_cast<uint32_t>(format::get_le(field, format::kBlockHeaderSize));
-    last_block = v & 1;
-    uint32_t type = (v >> 1) & 3;
-    block_left = v >> 3;
-    if (type > format::kCoded || block_left > format::kMaxBlockSize) return fail(Error::corrupt_data);
-    block_coded = type == format::kCoded;
+    format::BlockHeader block;
+    if (Error e = format::parse_block_header(field, block); e != Error::ok) return fail(e);
+    last_block = block.last;
+    block_coded = block.coded;
+    block_left = block.raw_size;
     // The model must learn this block unless it is the stream's last one
     // and stored: then nothing is ever predicted from it.
     if ((block_coded || !last_block) && !ensure_predictor()) return fail(Error::out_of_memory);
@@ -139,27 +138,26 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
       case Stage::header: {
         if (!gather(in, format::kHeaderSize)) break;
         field_len = 0;
-        if (std::memcmp(field, format::kMagic, sizeof format::kMagic) != 0)
-          return fail(Error::not_lmzip);
-        if (field[3] != kFormatVersion)
-          return fail(field[3] > kFormatVersion ? Error::unsupported_version : Error::corrupt_header);
-        level = field[4];
-        if (!level_config(level, config)) return fail(Error::corrupt_header);
-        uint8_t flags = field[5];
-        if (flags & ~format::kKnownFlags) return fail(Error::corrupt_header);
-        // Exactly the levels with a neural model name one.
-        if (((flags & format::kFlagModelId) != 0) != (config.lm != 0)) return fail(Error::corrupt_header);
-        stage = config.lm ? Stage::model_id : Stage::block_header;
+        StreamHeader h;
+        if (Error e = format::parse_header_start(field, h); e != Error::ok) return fail(e);
+        header = h;
+        config = level_config(h.level);
+        stage = h.header_size > format::kHeaderSize ? Stage::model_id : Stage::block_header;
         continue;
       }
-      case Stage::model_id:
+      case Stage::model_id: {
         if (!gather(in, format::kModelIdSize)) break;
         field_len = 0;
-        model_id = static_cast<uint32_t>(format::get_le(field, format::kModelIdSize));
-        if (!options.model) options.model = find_default_model(model_id);
-        if (!options.model || options.model->id() != model_id) return fail(Error::model_mismatch);
+        format::parse_model_id(field, header);
+        if (!options.model) options.model = find_default_model(header.model_id);
+        if (!options.model || options.model->id() != header.model_id) {
+          // Another model at hand, or none at all for this level.
+          bool some_model = options.model || default_model(header.level);
+          return fail(some_model ? Error::model_mismatch : Error::model_not_loaded);
+        }
         stage = Stage::block_header;
         continue;
+      }
       case Stage::block_header: {
         if (!gather(in, format::kBlockHeaderSize)) break;
         field_len = 0;
@@ -170,8 +168,7 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
         if (!gather(in, format::kCodedLengthSize)) break;
         field_len = 0;
         payload_left = static_cast<uint32_t>(format::get_le(field, format::kCodedLengthSize));
-        if (payload_left < 4 || payload_left + format::kCodedLengthSize >= block_left)
-          return fail(Error::corrupt_data);
+        if (Error e = format::check_coded_length(payload_left, block_left); e != Error::ok) return fail(e);
         staged_pos = staged_end = 0;
         overrun = false;
         stage = Stage::coded_start;
@@ -234,16 +231,11 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
       }
       case Stage::trailer_length: {
         if (in.pos == in.size) break;
-        uint8_t b = in.src[in.pos++];
         ++total_in;
-        if (trailer_shift == 63 && b > 1) return fail(Error::corrupt_data);
-        trailer_length |= uint64_t{b & 0x7Fu} << trailer_shift;
-        if (b & 0x80) {
-          trailer_shift += 7;
-          if (trailer_shift > 63) return fail(Error::corrupt_data);
-          continue;
-        }
-        if (trailer_length != total_out) return fail(Error::length_mismatch);
+        format::VarintReader::Result r = trailer_length.feed(in.src[in.pos++]);
+        if (r == format::VarintReader::invalid) return fail(Error::corrupt_data);
+        if (r == format::VarintReader::more) continue;
+        if (trailer_length.value() != total_out) return fail(Error::length_mismatch);
         stage = Stage::trailer_checksum;
         continue;
       }
@@ -278,8 +270,8 @@ Status Decoder::decompress(InBuffer& in, OutBuffer& out, bool end_of_input) {
 Error Decoder::error() const { return impl_->error; }
 uint64_t Decoder::bytes_in() const { return impl_->total_in; }
 uint64_t Decoder::bytes_out() const { return impl_->total_out; }
-int Decoder::level() const { return impl_->level; }
-uint32_t Decoder::model_id() const { return impl_->model_id; }
+int Decoder::level() const { return impl_->header.level; }
+uint32_t Decoder::model_id() const { return impl_->header.model_id; }
 
 Error decompress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, DecoderOptions options) {
   Decoder decoder(options);

@@ -3,6 +3,7 @@
 
 #include "coder.h"
 #include "format.h"
+#include "levels.h"
 #include "lmzip.h"
 #include "predictor.h"
 #include "tables.h"
@@ -41,15 +42,8 @@ struct Encoder::Impl {
   std::vector<uint16_t> costs;        // of written blocks, not yet taken
 
   void write_header() {
-    uint8_t h[format::kHeaderSize + format::kModelIdSize] = {
-        format::kMagic[0], format::kMagic[1], format::kMagic[2],
-        static_cast<uint8_t>(kFormatVersion), static_cast<uint8_t>(level),
-        model ? format::kFlagModelId : uint8_t{0}};
-    size_t size = format::kHeaderSize;
-    if (model) {
-      format::put_le(h + size, model->id(), format::kModelIdSize);
-      size += format::kModelIdSize;
-    }
+    uint8_t h[format::kMaxHeaderSize];
+    size_t size = format::pack_header(format::make_header(level, model.get()), h);
     pending.insert(pending.end(), h, h + size);
   }
 
@@ -77,9 +71,8 @@ struct Encoder::Impl {
     coder.flush();
     uint32_t raw_size = static_cast<uint32_t>(raw.size());
     bool use_coded = !coded_overflow && coded.size() + format::kCodedLengthSize < raw.size();
-    uint32_t type = use_coded ? format::kCoded : format::kStored;
     uint8_t h[format::kBlockHeaderSize + format::kCodedLengthSize];
-    format::put_le(h, (raw_size << 3) | (type << 1) | (last ? 1u : 0u), format::kBlockHeaderSize);
+    format::pack_block_header({last, use_coded, raw_size}, h);
     size_t header_size = format::kBlockHeaderSize;
     if (use_coded) {
       format::put_le(h + header_size, coded.size(), format::kCodedLengthSize);
@@ -121,22 +114,22 @@ struct Encoder::Impl {
 
 Encoder::Encoder(int level, std::shared_ptr<const Model> model)
     : impl_(std::make_unique<Impl>(level)) {
-  LevelConfig config;
-  if (!level_config(level, config)) {
+  const LevelConfig* config = level_config(level);
+  if (!config) {
     impl_->error = Error::invalid_argument;
     return;
   }
-  if (config.lm) {
+  if (config->model != ModelSlot::none) {
     if (!model) model = default_model(level);
     if (!model) {
-      impl_->error = Error::model_mismatch;
+      impl_->error = Error::model_not_loaded;
       return;
     }
     impl_->model = std::move(model);
   }
   try {
     impl_->predictor =
-        std::make_unique<Predictor>(config, impl_->model ? &impl_->model->gru() : nullptr);
+        std::make_unique<Predictor>(*config, impl_->model ? &impl_->model->byte_model() : nullptr);
     impl_->raw.reserve(format::kMaxBlockSize);
     impl_->coded.reserve(format::kMaxBlockSize);
   } catch (const std::bad_alloc&) {

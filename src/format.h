@@ -24,6 +24,44 @@ enum BlockType : uint32_t { kStored = 0, kCoded = 1 };
 constexpr size_t kMaxVarintSize = 10;
 constexpr size_t kChecksumSize = 4;
 
+// The stream header: magic, version, level, flags, [model id]. pack writes
+// header.header_size bytes (at most kMaxHeaderSize) and returns that size.
+constexpr size_t kMaxHeaderSize = kHeaderSize + kModelIdSize;
+StreamHeader make_header(int level, const Model* model);
+size_t pack_header(const StreamHeader& header, uint8_t* out);
+// Parses the first kHeaderSize bytes; sets header_size to what the whole
+// header takes (the model id follows when it is larger).
+Error parse_header_start(const uint8_t* p, StreamHeader& header);
+void parse_model_id(const uint8_t* p, StreamHeader& header);
+
+struct BlockHeader {
+  bool last = false;
+  bool coded = false;
+  uint32_t raw_size = 0;
+};
+void pack_block_header(const BlockHeader& block, uint8_t* out);  // kBlockHeaderSize bytes
+Error parse_block_header(const uint8_t* p, BlockHeader& block);
+// A coded block's payload length, given its raw size.
+Error check_coded_length(uint32_t coded_size, uint32_t raw_size);
+
+// Reads the trailer's LEB128 length one byte at a time.
+class VarintReader {
+ public:
+  enum Result { more, complete, invalid };
+  Result feed(uint8_t b) {
+    if (shift_ == 63 && b > 1) return invalid;
+    value_ |= uint64_t{b & 0x7Fu} << shift_;
+    if (!(b & 0x80)) return complete;
+    shift_ += 7;
+    return shift_ > 63 ? invalid : more;
+  }
+  uint64_t value() const { return value_; }
+
+ private:
+  uint64_t value_ = 0;
+  int shift_ = 0;
+};
+
 // Longest input a coded byte may need: up to 4 bytes per bit (the range can
 // collapse to one value) — never exceeded by a valid stream.
 constexpr size_t kMaxCodedBytesPerByte = 32;

@@ -25,20 +25,39 @@ constexpr int kDefaultLevel = 6;
 constexpr int kFormatVersion = 1;
 
 // Every failure has a stable code; error_name() gives its identifier
-// ("LMZ_ERR_CORRUPT_DATA"), error_message() a sentence for humans.
+// ("LMZ_ERR_CORRUPT_DATA"), error_message() a sentence for humans. This list
+// is the only place they are written: the enum, the names, the messages, the
+// JavaScript constants and the TypeScript declaration (checked by a test)
+// all come from it. X(id, code, name, message); codes never change meaning.
+#define LMZIP_ERROR_LIST(X)                                                                     \
+  X(ok, 0, "LMZ_OK", "no error")                                                                \
+  X(invalid_argument, 1, "LMZ_ERR_INVALID_ARGUMENT", "invalid argument")                        \
+  X(not_lmzip, 2, "LMZ_ERR_NOT_LMZIP", "not in lmzip format")                                   \
+  X(unsupported_version, 3, "LMZ_ERR_UNSUPPORTED_VERSION",                                      \
+    "written by a newer lmzip (unsupported format version)")                                    \
+  X(corrupt_header, 4, "LMZ_ERR_CORRUPT_HEADER", "corrupt header")                              \
+  /* a model is at hand, but not the one whose id the stream names */                           \
+  X(model_mismatch, 5, "LMZ_ERR_MODEL_MISMATCH", "needs another neural model than the one at hand") \
+  X(corrupt_data, 6, "LMZ_ERR_CORRUPT_DATA", "corrupt compressed data")                         \
+  X(checksum_mismatch, 7, "LMZ_ERR_CHECKSUM_MISMATCH", "checksum mismatch (data corrupt)")      \
+  X(length_mismatch, 8, "LMZ_ERR_LENGTH_MISMATCH", "length mismatch (data corrupt)")            \
+  X(truncated, 9, "LMZ_ERR_TRUNCATED", "unexpected end of input (truncated)")                   \
+  X(output_limit, 10, "LMZ_ERR_OUTPUT_LIMIT", "decompressed size exceeds the limit")            \
+  X(out_of_memory, 11, "LMZ_ERR_OUT_OF_MEMORY", "out of memory")                                \
+  /* the level needs a neural model and none is loaded for it */                                \
+  X(model_not_loaded, 12, "LMZ_ERR_MODEL_NOT_LOADED", "needs a neural model and none is loaded")
+
 enum class Error : int {
-  ok = 0,
-  invalid_argument = 1,     // bad level, null buffer, call after an error
-  not_lmzip = 2,            // magic bytes do not match
-  unsupported_version = 3,  // format version newer than this library
-  corrupt_header = 4,       // header fields out of range / unknown flags
-  model_mismatch = 5,       // stream needs a model this library lacks
-  corrupt_data = 6,         // block structure or coded payload invalid
-  checksum_mismatch = 7,    // CRC-32 of the output differs
-  length_mismatch = 8,      // length in the trailer differs
-  truncated = 9,            // input ended before the stream did
-  output_limit = 10,        // decompressed size exceeds max_output
-  out_of_memory = 11,       // model tables could not be allocated
+#define LMZIP_ERROR_ENUM(id, code, name, message) id = code,
+  LMZIP_ERROR_LIST(LMZIP_ERROR_ENUM)
+#undef LMZIP_ERROR_ENUM
+};
+
+// Every code, in the order of the list.
+constexpr Error kErrors[] = {
+#define LMZIP_ERROR_VALUE(id, code, name, message) Error::id,
+    LMZIP_ERROR_LIST(LMZIP_ERROR_VALUE)
+#undef LMZIP_ERROR_VALUE
 };
 
 const char* error_name(Error e);
@@ -63,16 +82,47 @@ struct OutBuffer {
   size_t pos = 0;
 };
 
+// ---------------------------------------------------------------- levels
+// The level table (src/levels.cpp) is the one place that says what a level
+// is; every shell (CLI, npm package, web demo, bench) reads it from here.
+
+// The neural model a level uses: none, or one of the two default models
+// (shared by every level that names the same slot).
+enum class ModelSlot : int { none = 0, standard = 1, large = 2 };
+
+struct LevelInfo {
+  int level;
+  ModelSlot model;
+  // The predictor profile: "fast" (one mixer over few contexts), "cm" (all
+  // context models, mixer network and APM stages) or "neural" (cm + the
+  // neural model as a mixer input).
+  const char* profile;
+  size_t memory;  // bytes the encoder or decoder of this level allocates
+  const char* summary;  // one line for help texts
+};
+
+// The row of `level`, or nullptr for a level outside kMinLevel..kMaxLevel.
+const LevelInfo* level_info(int level);
 // Bytes of memory the model of `level` allocates (the same for encoder and
 // decoder); 0 for an invalid level.
 size_t memory_for_level(int level);
+// Whether streams of `level` are predicted with a neural model.
+bool level_uses_model(int level);
+// "none", "standard", "large"; and the file the npm package ships for a slot
+// ("default.lmzm", "large.lmzm"; "" for none).
+const char* model_slot_name(ModelSlot slot);
+const char* model_slot_file(ModelSlot slot);
+
+// ---------------------------------------------------------------- models
 
 namespace nn {
-struct GruModel;
+class ByteModel;
 }
 
 // A neural language model file (docs/MODEL_FORMAT.md), parsed and validated
-// once; immutable, so any number of encoders and decoders may share it.
+// once; immutable, so any number of encoders and decoders may share it. The
+// file's architecture field selects the implementation (one table,
+// src/nn/architectures.cpp).
 class Model {
  public:
   // Parses a model file; on failure returns nullptr and, if `why` is given,
@@ -81,38 +131,55 @@ class Model {
                                            std::string* why = nullptr);
   ~Model();
   // The id recorded in streams that need this model (CRC-32 of the file).
-  uint32_t id() const;
-  int hidden_size() const;
-  const nn::GruModel& gru() const { return *gru_; }
+  uint32_t id() const { return id_; }
+  // What the file holds, e.g. "gru, hidden 256".
+  const std::string& description() const { return description_; }
+  // The architecture's implementation (internal: the predictor uses it).
+  const nn::ByteModel& byte_model() const { return *byte_model_; }
 
  private:
   Model();
-  std::unique_ptr<nn::GruModel> gru_;
+  std::unique_ptr<nn::ByteModel> byte_model_;
+  uint32_t id_ = 0;
+  std::string description_;
 };
 
-// The default models: the standard one of levels 3-8 (models/default.lmzm)
-// and the large one of level 9 (models/large.lmzm). Native builds have both
-// built in; the WebAssembly module has none until JavaScript passes their
-// bytes (set_default_model).
+// The default models: the one of each ModelSlot (models/default.lmzm and
+// models/large.lmzm). Native builds have both built in; the WebAssembly
+// module has none until JavaScript passes their bytes (set_default_model).
 //
 // The model that streams of `level` use when no other is given; nullptr for
 // a level without a neural model or when that model is not loaded.
 std::shared_ptr<const Model> default_model(int level = kDefaultLevel);
-// Makes `model` the default of `level` and of the levels that share its
-// model (3-8, or 9) from now on; streams already created keep theirs.
-// Returns false for a level without a neural model.
+// Makes `model` the default of `level`'s slot (so of every level sharing
+// it) from now on; streams already created keep theirs. Returns false for a
+// level without a neural model.
 bool set_default_model(std::shared_ptr<const Model> model, int level = kDefaultLevel);
 // The default model whose id is `id`, or nullptr: what a decoder uses.
 std::shared_ptr<const Model> find_default_model(uint32_t id);
 
-// Whether streams of `level` are predicted with a neural model.
-bool level_uses_model(int level);
+// ---------------------------------------------------------------- header
+
+// What the header at the start of a stream says (docs/FORMAT.md); see
+// peek_header().
+struct StreamHeader {
+  int format_version = 0;
+  int level = 0;
+  uint8_t flags = 0;
+  uint32_t model_id = 0;   // 0 when the level uses no model
+  size_t header_size = 0;  // bytes of the header, the first block follows
+};
+
+// Reads the header at the start of `data` without decoding anything (like
+// ZSTD_getFrameHeader). Returns ok, truncated when `size` is too short for
+// it, or the error the decoder would report for it.
+Error peek_header(const uint8_t* data, size_t size, StreamHeader& header);
 
 class Encoder {
  public:
   // Levels that use a neural model (level_uses_model) use `model`, or
   // default_model(level) when it is null; without either the encoder fails
-  // with Error::model_mismatch.
+  // with Error::model_not_loaded.
   explicit Encoder(int level = kDefaultLevel, std::shared_ptr<const Model> model = nullptr);
   ~Encoder();
   Encoder(const Encoder&) = delete;
@@ -148,8 +215,10 @@ struct DecoderOptions {
   uint64_t max_output = UINT64_MAX;
   // The model for streams that need one; when null, the default model with
   // the id the stream names (find_default_model). A stream whose model is
-  // not at hand fails with Error::model_mismatch (Decoder::model_id() names
-  // the one needed).
+  // not at hand fails with Error::model_mismatch when some other model is
+  // (this one, or the default of the stream's level), with
+  // Error::model_not_loaded when none is; Decoder::model_id() names the one
+  // needed.
   std::shared_ptr<const Model> model;
 };
 
@@ -174,6 +243,38 @@ class Decoder {
   int level() const;
   // Model id recorded in the stream header (0 when it needs no model).
   uint32_t model_id() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Walks a stream's structure (header, block headers, trailer) without
+// decoding it: what a listing (lmzip -l) shows. Needs no model and little
+// memory; it does not verify the checksum (only decoding can).
+struct StreamInfo {
+  StreamHeader header;
+  uint64_t compressed_size = 0;  // bytes of the stream, header to trailer
+  uint64_t original_size = 0;    // the trailer's length (= the blocks' sum)
+  uint64_t blocks = 0;
+  uint64_t stored_blocks = 0;  // blocks kept as they were (incompressible)
+  uint32_t checksum = 0;       // the trailer's CRC-32 of the original
+};
+
+class StreamScanner {
+ public:
+  StreamScanner();
+  ~StreamScanner();
+  StreamScanner(const StreamScanner&) = delete;
+  StreamScanner& operator=(const StreamScanner&) = delete;
+
+  // As Decoder::decompress, without output: returns done once the trailer
+  // has been read (bytes after the stream stay in `in`), needs_input, or
+  // error (truncated at the end of input).
+  Status scan(InBuffer& in, bool end_of_input = false);
+  Error error() const;
+  // Complete once scan() returned done; the header from when it was read.
+  const StreamInfo& info() const;
 
  private:
   struct Impl;

@@ -2,12 +2,13 @@
 #include <mutex>
 #include <new>
 
+#include "levels.h"
 #include "lmzip.h"
-#include "nn/gru_model.h"
-#include "predictor.h"
+#include "nn/byte_model.h"
+#include "tables.h"
 
 // The model files embedded at build time (CMake sets the paths): the
-// standard model of levels 3-8 and the large model of level 9.
+// standard and the large model slot's defaults.
 #define LMZIP_EMBED(name, path)                                         \
   __asm__(".section .rodata\n"                                          \
           ".balign 16\n" #name "_begin:\n"                              \
@@ -30,18 +31,30 @@ LMZIP_EMBED(lmzip_large_model, LMZIP_LARGE_MODEL)
 
 namespace lmzip {
 
-Model::Model() : gru_(std::make_unique<nn::GruModel>()) {}
+Model::Model() = default;
 Model::~Model() = default;
 
 std::shared_ptr<const Model> Model::load(const uint8_t* data, size_t size, std::string* why) {
   std::string reason;
   std::shared_ptr<Model> model;
   try {
-    model.reset(new Model());
-    if (!data || !nn::GruModel::parse(data, size, *model->gru_, reason)) {
+    nn::FileHeader header;
+    const nn::Architecture* arch = nullptr;
+    if (!nn::parse_file_header(data, size, header, reason)) {
       if (why) *why = data ? reason : "no model data";
       return nullptr;
     }
+    if (!(arch = nn::find_architecture(header.architecture))) {
+      if (why) *why = "unknown model architecture " + std::to_string(header.architecture);
+      return nullptr;
+    }
+    model.reset(new Model());
+    if (!(model->byte_model_ = arch->parse(data, size, reason))) {
+      if (why) *why = reason;
+      return nullptr;
+    }
+    model->id_ = crc32_update(0, data, size);
+    model->description_ = model->byte_model_->description();
   } catch (const std::bad_alloc&) {
     if (why) *why = "out of memory";
     return nullptr;
@@ -49,21 +62,19 @@ std::shared_ptr<const Model> Model::load(const uint8_t* data, size_t size, std::
   return model;
 }
 
-uint32_t Model::id() const { return gru_->id; }
-int Model::hidden_size() const { return gru_->hidden; }
-
 namespace {
 
 // A damaged build-time file makes the levels that use it fail with
-// model_mismatch rather than crash.
+// model_not_loaded rather than crash.
 std::shared_ptr<const Model> embedded(const uint8_t* begin, const uint8_t* end) {
   return Model::load(begin, static_cast<size_t>(end - begin));
 }
 
 struct DefaultModels {
   std::mutex lock;
-  // [0]: levels 3-8, [1]: level 9 (LevelConfig::lm - 1).
-  std::shared_ptr<const Model> slots[2] = {
+  // Indexed by ModelSlot (slot none stays empty).
+  std::shared_ptr<const Model> slots[3] = {
+      nullptr,
 #if defined(LMZIP_DEFAULT_MODEL)
       embedded(lmzip_default_model_begin, lmzip_default_model_end),
 #else
@@ -82,25 +93,25 @@ DefaultModels& default_models() {
   return models;
 }
 
-// The slot of `level`'s model, or -1 for a level without one.
-int slot_of(int level) {
-  LevelConfig config;
-  return level_config(level, config) && config.lm ? config.lm - 1 : -1;
+// The slot of `level`'s model, or 0 (none) for a level without one.
+size_t slot_of(int level) {
+  const LevelConfig* config = level_config(level);
+  return config ? static_cast<size_t>(config->model) : 0;
 }
 
 }  // namespace
 
 std::shared_ptr<const Model> default_model(int level) {
-  int slot = slot_of(level);
-  if (slot < 0) return nullptr;
+  size_t slot = slot_of(level);
+  if (!slot) return nullptr;
   DefaultModels& d = default_models();
   std::lock_guard<std::mutex> guard(d.lock);
   return d.slots[slot];
 }
 
 bool set_default_model(std::shared_ptr<const Model> model, int level) {
-  int slot = slot_of(level);
-  if (slot < 0) return false;
+  size_t slot = slot_of(level);
+  if (!slot) return false;
   DefaultModels& d = default_models();
   std::lock_guard<std::mutex> guard(d.lock);
   d.slots[slot] = std::move(model);
@@ -114,7 +125,5 @@ std::shared_ptr<const Model> find_default_model(uint32_t id) {
     if (model && model->id() == id) return model;
   return nullptr;
 }
-
-bool level_uses_model(int level) { return slot_of(level) >= 0; }
 
 }  // namespace lmzip

@@ -238,11 +238,16 @@ TEST_CASE("corrupt: streams of the neural levels name their model") {
   lmzip::InBuffer in{s.data(), s.size(), 0};
   lmzip::OutBuffer ob{out.data(), out.size(), 0};
   CHECK(d.decompress(in, ob, true) == lmzip::Status::error);
-  CHECK(d.error() == Error::model_mismatch);
+  CHECK(d.error() == Error::model_not_loaded);
   CHECK(d.model_id() == standard->id());
   // ... and the encoder refuses such a level without one.
   lmzip::Encoder e(level, nullptr);
-  CHECK(e.error() == Error::model_mismatch);
+  CHECK(e.error() == Error::model_not_loaded);
+  // With a model given, a stream naming another one is a mismatch even
+  // when no default is loaded.
+  lmzip::DecoderOptions wrong;
+  wrong.model = lmzip::default_model(lmzip::kMaxLevel);
+  CHECK(decode_one(s, wrong) == Error::model_mismatch);
   // A model passed explicitly needs no default.
   lmzip::DecoderOptions given;
   given.model = standard;

@@ -88,11 +88,15 @@ TEST_CASE("lm: C++ integer models equal the Python reference vectors") {
   INFO(file);
   LmVector v;
   REQUIRE_MESSAGE(read_vector(file, v), "tests/" << file << " missing (train/export.py writes it)");
+  // Through the architecture table, as the library loads it.
   lmzt::Bytes bytes;
-  lmzip::nn::GruModel model;
-  REQUIRE_MESSAGE(load_model(v.model_file, bytes, model), "models/" << v.model_file);
-  CHECK(model.id == v.model_id);
-  lmzip::nn::GruState state(model);
+  REQUIRE_MESSAGE(lmzt::read_file(lmzt::source_dir() / "models" / v.model_file, bytes), "models/" << v.model_file);
+  std::string why;
+  auto model = lmzip::Model::load(bytes.data(), bytes.size(), &why);
+  REQUIRE_MESSAGE(model, why);
+  CHECK(model->id() == v.model_id);
+  std::unique_ptr<lmzip::nn::ByteModelState> model_state = model->byte_model().new_state();
+  lmzip::nn::ByteModelState& state = *model_state;
   std::vector<int> probs;
   lmzt::Bytes as_bytes;
   for (uint8_t byte : v.input) {
@@ -134,4 +138,16 @@ TEST_CASE("lm: malformed model files are rejected") {
   size_t w_offset = 16 + 4096 * 2 * 2 + 4096 * 4 + 256 * 3 * H * 2 + H * 2;
   bad_weight[w_offset] = 0x80;  // -128: outside [-127, 127]
   CHECK_FALSE(lmzip::nn::GruModel::parse(bad_weight.data(), bad_weight.size(), model, why));
+  // The architecture field selects the parser: an id without a table row is
+  // refused by name, and the GRU parser refuses a file of another one.
+  lmzt::Bytes other_arch = bytes;
+  other_arch[5] = 0xEE;
+  CHECK(lmzip::Model::load(other_arch.data(), other_arch.size(), &why) == nullptr);
+  CHECK(why == "unknown model architecture 238");
+  CHECK_FALSE(lmzip::nn::GruModel::parse(other_arch.data(), other_arch.size(), model, why));
+  REQUIRE(lmzip::nn::find_architecture(lmzip::nn::kGruArchitecture) != nullptr);
+  CHECK(std::string(lmzip::nn::find_architecture(lmzip::nn::kGruArchitecture)->name) == "gru");
+  auto loaded = lmzip::Model::load(bytes.data(), bytes.size());
+  REQUIRE(loaded);
+  CHECK(loaded->description() == "gru, hidden " + std::to_string(model.hidden));
 }

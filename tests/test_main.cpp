@@ -130,7 +130,7 @@ TEST_CASE("api: constants and memory_for_level") {
     auto model = lmzip::default_model(level);
     REQUIRE_MESSAGE(model != nullptr, "no default model for level " << level);
     MESSAGE("level " << level << " model: id " << lmzt::hex64(model->id()) << ", hidden size "
-                     << model->hidden_size());
+                     << model->description());
   }
   CHECK(lmzip::default_model(6) != lmzip::default_model(9));
   CHECK(lmzip::default_model(1) == nullptr);

@@ -9,10 +9,7 @@ namespace lmzip::nn {
 
 namespace {
 
-constexpr uint8_t kMagic[4] = {'L', 'M', 'Z', 'M'};
-constexpr int kFileVersion = 1;
-constexpr int kArchGru = 1;
-constexpr int kHeaderSize = 16;
+constexpr int kHeaderSize = 16;  // the common header, H and the vocabulary
 constexpr int kMultShift = 28;
 constexpr int kQ14 = 16384;
 
@@ -57,16 +54,20 @@ inline int64_t scale(int32_t acc, int32_t mult) {
 }  // namespace
 
 bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string& why) {
-  if (size < kHeaderSize || !std::equal(kMagic, kMagic + 4, data)) {
-    why = "not an lmzip model file (bad magic)";
+  FileHeader header;
+  if (!parse_file_header(data, size, header, why)) return false;
+  if (header.architecture != kGruArchitecture) {
+    why = "not a GRU model file";
     return false;
   }
-  Reader r(data + 4, size - 4);
-  int version = static_cast<int>(r.le(1)), arch = static_cast<int>(r.le(1));
-  r.le(2);
+  if (size < kHeaderSize) {
+    why = "model file size does not match its dimensions";
+    return false;
+  }
+  Reader r(data + FileHeader::kSize, size - FileHeader::kSize);
   uint64_t hidden = r.le(4), vocab = r.le(4);
-  if (version != kFileVersion || arch != kArchGru || vocab != 256) {
-    why = "unsupported model version or architecture";
+  if (vocab != 256) {
+    why = "unsupported vocabulary (must be 256 bytes)";
     return false;
   }
   if (hidden < 16 || hidden > kMaxHidden || hidden % 16 != 0) {
@@ -91,8 +92,17 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
     why = "model values out of range";
     return false;
   }
-  m.id = crc32_update(0, data, size);
   return true;
+}
+
+std::unique_ptr<ByteModelState> GruModel::new_state() const { return std::make_unique<GruState>(*this); }
+
+std::string GruModel::description() const { return "gru, hidden " + std::to_string(hidden); }
+
+std::unique_ptr<ByteModel> parse_gru(const uint8_t* data, size_t size, std::string& why) {
+  auto model = std::make_unique<GruModel>();
+  if (!GruModel::parse(data, size, *model, why)) return nullptr;
+  return model;
 }
 
 MatvecFn best_matvec() {

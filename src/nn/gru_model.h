@@ -19,13 +19,15 @@
 #include <string>
 #include <vector>
 
+#include "nn/byte_model.h"
+
 namespace lmzip::nn {
 
 constexpr int kLutSize = 4096;
+constexpr int kGruArchitecture = 1;  // its id in the model file header
 
-struct GruModel {
+struct GruModel : ByteModel {
   int hidden = 0;
-  uint32_t id = 0;  // CRC-32 of the file: the model id in stream headers
   std::vector<int16_t> sigmoid, tanh;  // kLutSize, Q8 input -> Q14
   std::vector<uint32_t> exp;           // kLutSize, Q16
   std::vector<int16_t> G;              // 256 x 3H
@@ -39,22 +41,25 @@ struct GruModel {
   // Parses and validates a model file (every value within the bounds the
   // arithmetic relies on). On failure returns false and says why.
   static bool parse(const uint8_t* data, size_t size, GruModel& out, std::string& why);
+
+  std::unique_ptr<ByteModelState> new_state() const override;
+  std::string description() const override;
 };
 
-// The model's state while it reads a stream.
+// The architecture table's entry point (architectures.cpp).
+std::unique_ptr<ByteModel> parse_gru(const uint8_t* data, size_t size, std::string& why);
+
 // Matrix-vector kernel, the best one this CPU has (all are bit-equal).
 using MatvecFn = void (*)(const int8_t* W, const int16_t* h, int rows, int n, int32_t* acc);
 MatvecFn best_matvec();
 const char* best_matvec_name();
 
-class GruState {
+// The model's state while it reads a stream.
+class GruState final : public ByteModelState {
  public:
   explicit GruState(const GruModel& model);
-  // Reads one byte (the stream starts as if byte 0 had been read) and
-  // prepares the distribution of the next one.
-  void step(int byte);
-  // 12-bit P(next bit = 1) after k bits of the byte; c0 = 1 << k | those bits.
-  int p_bit(uint32_t c0, int k) const {
+  void step(int byte) override;
+  int p_bit(uint32_t c0, int k) const override {
     int width = 256 >> k;
     int lo = static_cast<int>(c0 - (1u << k)) * width;
     uint64_t total = cum_[lo + width] - cum_[lo];

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "lmzip.h"
-#include "nn/gru_model.h"
+#include "nn/byte_model.h"
 #include "tables.h"
 
 namespace {
@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     auto start = std::chrono::steady_clock::now();
-    lmzip::nn::GruState state(model->gru());
+    std::unique_ptr<lmzip::nn::ByteModelState> model_state = model->byte_model().new_state();
+    lmzip::nn::ByteModelState& state = *model_state;
     uint64_t cost = 0;  // 1/256 bits
     for (uint8_t byte : data) {
       uint32_t c0 = 1;

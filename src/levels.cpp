@@ -1,0 +1,97 @@
+#include "levels.h"
+
+#include <array>
+
+#include "predictor.h"
+
+namespace lmzip {
+
+namespace {
+
+// Level 1 trades size for speed (four hashed contexts, one mixer, no APM,
+// smaller tables); level 2 runs every context model; levels
+// 3-8 add the standard neural model and differ only in table memory (which
+// pays on inputs of many MB); level 9 uses the large model.
+constexpr LevelConfig kLevels[] = {
+    // level, model,            profile,                 hash, window, match table
+    {1, ModelSlot::none,     Profile::fast,            20, 22, 18, "context mixing, fastest"},
+    {2, ModelSlot::none,     Profile::context_mixing,  21, 22, 20, "context mixing, every context model"},
+    {3, ModelSlot::standard, Profile::neural,          22, 23, 21, "standard neural model, small tables"},
+    {4, ModelSlot::standard, Profile::neural,          22, 23, 21, "standard neural model, small tables"},
+    {5, ModelSlot::standard, Profile::neural,          22, 24, 22, "standard neural model"},
+    {6, ModelSlot::standard, Profile::neural,          22, 24, 22, "standard neural model"},
+    {7, ModelSlot::standard, Profile::neural,          23, 24, 22, "standard neural model, large tables"},
+    {8, ModelSlot::standard, Profile::neural,          23, 24, 22, "standard neural model, large tables"},
+    {9, ModelSlot::large,    Profile::neural,          23, 24, 22, "large neural model, large tables"},
+};
+constexpr int kLevelCount = static_cast<int>(sizeof kLevels / sizeof kLevels[0]);
+
+constexpr bool table_is_consistent() {
+  if (kLevels[0].level != kMinLevel || kLevelCount != kMaxLevel - kMinLevel + 1) return false;
+  for (int i = 0; i < kLevelCount; ++i) {
+    const LevelConfig& c = kLevels[i];
+    if (c.level != kMinLevel + i) return false;
+    if ((c.model != ModelSlot::none) != (c.profile == Profile::neural)) return false;
+  }
+  return kDefaultLevel >= kMinLevel && kDefaultLevel <= kMaxLevel;
+}
+static_assert(table_is_consistent(), "levels are kMinLevel..kMaxLevel in order; neural exactly with a model");
+
+}  // namespace
+
+const LevelConfig* level_config(int level) {
+  if (level < kMinLevel || level > kMaxLevel) return nullptr;
+  return &kLevels[level - kMinLevel];
+}
+
+const char* profile_name(Profile profile) {
+  switch (profile) {
+    case Profile::fast: return "fast";
+    case Profile::context_mixing: return "cm";
+    case Profile::neural: return "neural";
+  }
+  return "";
+}
+
+const LevelInfo* level_info(int level) {
+  static const std::array<LevelInfo, kLevelCount> infos = [] {
+    std::array<LevelInfo, kLevelCount> rows{};
+    for (int i = 0; i < kLevelCount; ++i) {
+      const LevelConfig& c = kLevels[i];
+      rows[i] = {c.level, c.model, profile_name(c.profile), predictor_memory(c), c.summary};
+    }
+    return rows;
+  }();
+  const LevelConfig* c = level_config(level);
+  return c ? &infos[static_cast<size_t>(c->level - kMinLevel)] : nullptr;
+}
+
+size_t memory_for_level(int level) {
+  const LevelInfo* info = level_info(level);
+  return info ? info->memory : 0;
+}
+
+bool level_uses_model(int level) {
+  const LevelConfig* c = level_config(level);
+  return c && c->model != ModelSlot::none;
+}
+
+const char* model_slot_name(ModelSlot slot) {
+  switch (slot) {
+    case ModelSlot::none: return "none";
+    case ModelSlot::standard: return "standard";
+    case ModelSlot::large: return "large";
+  }
+  return "";
+}
+
+const char* model_slot_file(ModelSlot slot) {
+  switch (slot) {
+    case ModelSlot::none: return "";
+    case ModelSlot::standard: return "default.lmzm";
+    case ModelSlot::large: return "large.lmzm";
+  }
+  return "";
+}
+
+}  // namespace lmzip

@@ -1,0 +1,126 @@
+// StreamScanner: the container's structure without its payload, for
+// listings. It reads the same fields as the decoder, through the same
+// format.h parsers, and skips the block bodies.
+#include <algorithm>
+#include <cstring>
+
+#include "format.h"
+#include "lmzip.h"
+
+namespace lmzip {
+
+namespace {
+enum class Stage { header, model_id, block_header, coded_length, body, trailer_length, trailer_checksum, done };
+}  // namespace
+
+struct StreamScanner::Impl {
+  Stage stage = Stage::header;
+  Error error = Error::ok;
+  StreamInfo info;
+  uint8_t field[format::kMaxHeaderSize] = {};
+  size_t field_len = 0;
+  format::BlockHeader block;
+  uint64_t body_left = 0;
+  format::VarintReader trailer_length;
+
+  Status fail(Error e) {
+    error = e;
+    return Status::error;
+  }
+
+  // Gathers `need` bytes of a field; false while more input is needed.
+  bool gather(InBuffer& in, size_t need) {
+    size_t n = std::min(need - field_len, in.size - in.pos);
+    if (n == 0) return field_len == need;
+    std::memcpy(field + field_len, in.src + in.pos, n);
+    field_len += n;
+    in.pos += n;
+    info.compressed_size += n;
+    return field_len == need;
+  }
+
+  bool take_field(InBuffer& in, size_t need) {
+    if (!gather(in, need)) return false;
+    field_len = 0;
+    return true;
+  }
+
+  Status run(InBuffer& in, bool end_of_input) {
+    for (;;) {
+      switch (stage) {
+        case Stage::header: {
+          if (!take_field(in, format::kHeaderSize)) break;
+          if (Error e = format::parse_header_start(field, info.header); e != Error::ok) return fail(e);
+          stage = info.header.header_size > format::kHeaderSize ? Stage::model_id : Stage::block_header;
+          continue;
+        }
+        case Stage::model_id:
+          if (!take_field(in, format::kModelIdSize)) break;
+          format::parse_model_id(field, info.header);
+          stage = Stage::block_header;
+          continue;
+        case Stage::block_header: {
+          if (!take_field(in, format::kBlockHeaderSize)) break;
+          if (Error e = format::parse_block_header(field, block); e != Error::ok) return fail(e);
+          ++info.blocks;
+          info.original_size += block.raw_size;
+          if (!block.coded) ++info.stored_blocks;
+          body_left = block.raw_size;
+          stage = block.coded ? Stage::coded_length : Stage::body;
+          continue;
+        }
+        case Stage::coded_length: {
+          if (!take_field(in, format::kCodedLengthSize)) break;
+          uint32_t coded = static_cast<uint32_t>(format::get_le(field, format::kCodedLengthSize));
+          if (Error e = format::check_coded_length(coded, block.raw_size); e != Error::ok) return fail(e);
+          body_left = coded;
+          stage = Stage::body;
+          continue;
+        }
+        case Stage::body: {
+          size_t n = static_cast<size_t>(std::min<uint64_t>(body_left, in.size - in.pos));
+          in.pos += n;
+          info.compressed_size += n;
+          body_left -= n;
+          if (body_left > 0) break;
+          stage = block.last ? Stage::trailer_length : Stage::block_header;
+          continue;
+        }
+        case Stage::trailer_length: {
+          if (in.pos == in.size) break;
+          ++info.compressed_size;
+          format::VarintReader::Result r = trailer_length.feed(in.src[in.pos++]);
+          if (r == format::VarintReader::invalid) return fail(Error::corrupt_data);
+          if (r == format::VarintReader::more) continue;
+          if (trailer_length.value() != info.original_size) return fail(Error::length_mismatch);
+          stage = Stage::trailer_checksum;
+          continue;
+        }
+        case Stage::trailer_checksum:
+          if (!take_field(in, format::kChecksumSize)) break;
+          info.checksum = static_cast<uint32_t>(format::get_le(field, format::kChecksumSize));
+          stage = Stage::done;
+          continue;
+        case Stage::done:
+          return Status::done;
+      }
+      if (end_of_input) return fail(Error::truncated);
+      return Status::needs_input;
+    }
+  }
+};
+
+StreamScanner::StreamScanner() : impl_(std::make_unique<Impl>()) {}
+StreamScanner::~StreamScanner() = default;
+
+Status StreamScanner::scan(InBuffer& in, bool end_of_input) {
+  Impl& s = *impl_;
+  if (s.error != Error::ok) return Status::error;
+  if (in.pos > in.size || (in.pos < in.size && !in.src)) return s.fail(Error::invalid_argument);
+  return s.run(in, end_of_input);
+}
+
+Error StreamScanner::error() const { return impl_->error; }
+const StreamInfo& StreamScanner::info() const { return impl_->info; }
+
+}  // namespace lmzip
