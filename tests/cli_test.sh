@@ -401,6 +401,49 @@ expect_rc 2 "symbolic link skipped without -f"
 expect_file orig/text
 rm -f link link.lmz
 
+# ----------------------------------------------------------------- list
+section "list"
+GOLDEN="$SCRIPT_DIR/golden"
+# golden.txt: "# input NAME SIZE HASH" gives each input's size.
+for f in "$GOLDEN"/*.lmz; do
+  name=$(basename "$f" .lmz)
+  input=${name%-*}
+  level=${name##*-}
+  size=$(awk -v n="$input" '$1 == "#" && $2 == "input" && $3 == n { print $4 }' "$GOLDEN/golden.txt")
+  run "$LMZIP" -l "$f"
+  expect_rc 0 "-l $name.lmz"
+  row=$(tail -n 1 out)
+  # Compressed, uncompressed, ratio, bits/byte, level, model, blocks, name.
+  read -r c u _ _ l m _ file <<< "$row"
+  if [ "$c" = "$(wc -c < "$f" | tr -d ' ')" ] && [ "$u" = "$size" ] && [ "$l" = "$level" ] &&
+     [ "$file" = "$f" ]; then ok; else fail "-l $name.lmz: row '$row' (want $size bytes, level $level)"; fi
+  if [ "$level" -ge 3 ]; then
+    if [[ "$m" =~ ^[0-9a-f]{8}$ ]]; then ok; else fail "-l $name.lmz names no model id: '$m'"; fi
+  else
+    if [ "$m" = "none" ]; then ok; else fail "-l $name.lmz: model '$m' at a level without one"; fi
+  fi
+done
+run "$LMZIP" -l "$GOLDEN"/*.lmz
+expect_rc 0 "-l of several files"
+if tail -n 1 out | grep -Eq "\($(ls "$GOLDEN"/*.lmz | wc -l | tr -d ' ') files\)"; then ok; else fail "-l totals row: $(tail -n 1 out)"; fi
+"$LMZIP" -c -1 orig/text > listed.lmz
+run "$LMZIP" -l < listed.lmz
+expect_rc 0 "-l from stdin"
+if grep -q "(stdin)" out; then ok; else fail "-l from stdin names (stdin)"; fi
+head -c 20 listed.lmz > cut.lmz
+run "$LMZIP" -l cut.lmz
+expect_rc 1 "-l of a truncated file"
+expect_err "cut\.lmz: .*LMZ_ERR_TRUNCATED" "-l of a truncated file says so"
+run "$LMZIP" -l orig/text
+expect_rc 1 "-l of a file that is not lmzip"
+expect_err "LMZ_ERR_NOT_LMZIP" "-l of a file that is not lmzip says so"
+expect_file orig/text
+rm -f listed.lmz cut.lmz
+run "$LMZIP" --levels
+expect_rc 0 "--levels"
+if [ "$(head -n 1 out)" = "$(printf 'level\tmodel\tprofile\tmemory_bytes\tdefault')" ] &&
+   [ "$(grep -c $'\tyes$' out)" = 1 ] && [ "$(wc -l < out | tr -d ' ')" -ge 2 ]; then ok; else fail "--levels table: $(head -n 3 out)"; fi
+
 # ----------------------------------------------------------------- a real text
 section "corpus"
 ALICE="$CORPUS/bench/canterbury/alice29.txt"

@@ -1,6 +1,7 @@
 // lmzip — command-line tool (gzip/xz-like). A thin shell over the streaming
 // Encoder/Decoder of lmzip.h: it reads and writes files in bounded chunks and
-// adds no compression logic of its own.
+// adds no compression logic of its own. Its options, help and messages are
+// defined in cli/spec.h, shared with the npm package's CLI.
 //
 //   lmzip FILE...        compress each FILE to FILE.lmz, remove FILE
 //   lmzip -d FILE.lmz... decompress to FILE, remove FILE.lmz
@@ -25,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/spec.h"
 #include "lmzip.h"
 
 #ifndef LMZIP_VERSION_STRING
@@ -33,29 +35,17 @@
 
 namespace {
 
-constexpr const char* kProgram = "lmzip";
-constexpr std::string_view kSuffix = ".lmz";
-constexpr size_t kChunkSize = size_t{256} << 10;   // input and output chunks
-constexpr uint64_t kProgressThreshold = 4000000;   // bytes (4 MB)
-constexpr auto kProgressInterval = std::chrono::milliseconds(100);
-// A --model file is read whole; the largest valid one (hidden 1024) is ~5 MB,
-// so this only stops endless inputs (/dev/zero, a pipe).
-constexpr size_t kMaxModelFileBytes = size_t{16} << 20;
+using lmzip::cli::Message;
+using lmzip::cli::Mode;
+using lmzip::cli::message;
+
+constexpr std::string_view kSuffix = lmzip::cli::kSuffix;
+constexpr size_t kChunkSize = size_t{256} << 10;  // input and output chunks
+constexpr auto kProgressInterval = std::chrono::milliseconds(lmzip::cli::kProgressIntervalMs);
 
 using Clock = std::chrono::steady_clock;
 
-enum class Mode { compress, decompress, test };
-
-struct Options {
-  Mode mode = Mode::compress;
-  bool to_stdout = false;
-  bool keep = false;
-  bool force = false;
-  bool verbose = false;
-  bool quiet = false;
-  int level = lmzip::kDefaultLevel;
-  uint64_t max_output = UINT64_MAX;
-  std::optional<std::string> model_path;      // --model FILE: used instead of the built-in ones
+struct Options : lmzip::cli::Options {
   std::shared_ptr<const lmzip::Model> model;  // loaded from model_path
 };
 
@@ -70,59 +60,30 @@ void set_status(int status) {
   if (status == 1 || g_status == 0) g_status = status;
 }
 
-void report_error(std::string_view name, std::string_view cause) {
+void report_error(const std::string& name, const std::string& cause) {
   clear_progress();
-  std::fprintf(stderr, "%s: %.*s: %.*s\n", kProgram, static_cast<int>(name.size()), name.data(),
-               static_cast<int>(cause.size()), cause.data());
+  std::fprintf(stderr, "%s\n", lmzip::cli::report_line(name, cause).c_str());
   set_status(1);
 }
 
 // `what` may be empty: then the cause is the errno text alone.
-void report_errno(std::string_view name, std::string_view what, int err) {
-  std::string cause(what);
-  if (!cause.empty()) cause += ": ";
-  cause += std::strerror(err);
-  report_error(name, cause);
+void report_errno(const std::string& name, const std::string& what, int err) {
+  report_error(name, lmzip::cli::with_errno(what, lmzip::cli::errno_text(err)));
 }
 
 // `model_needed`: the model id a stream asked for (0 if none or unknown);
 // `given`: the --model file, if any.
-void report_library(std::string_view name, lmzip::Error e, uint32_t model_needed = 0,
+void report_library(const std::string& name, lmzip::Error e, uint32_t model_needed = 0,
                     const lmzip::Model* given = nullptr) {
-  std::string cause = lmzip::error_message(e);
-  if (e == lmzip::Error::model_mismatch) {
-    char ids[192];
-    auto standard = lmzip::default_model(lmzip::kDefaultLevel), large = lmzip::default_model(lmzip::kMaxLevel);
-    auto id_of = [](const auto& m) { return m ? m->id() : 0u; };
-    if (model_needed && given)
-      std::snprintf(ids, sizeof ids, ": the data needs model %08x, the --model file is %08x",
-                    model_needed, given->id());
-    else if (model_needed)
-      std::snprintf(ids, sizeof ids, ": the data needs model %08x, this lmzip has %08x (levels 3-8) and %08x (level 9)"
-                    " (another model: --model FILE)",
-                    model_needed, id_of(standard), id_of(large));
-    else
-      std::snprintf(ids, sizeof ids, ": this level needs a neural model and this lmzip has none");
-    cause += ids;
-  }
-  cause += " (";
-  cause += lmzip::error_name(e);
-  cause += ")";
-  report_error(name, cause);
+  report_error(name, lmzip::cli::library_error(e, model_needed, given ? given->id() : 0));
 }
 
-void report_warning(std::string_view name, std::string_view cause, const Options& o) {
+void report_warning(const std::string& name, const std::string& cause, const Options& o) {
   if (!o.quiet) {
     clear_progress();
-    std::fprintf(stderr, "%s: %.*s: %.*s\n", kProgram, static_cast<int>(name.size()), name.data(),
-                 static_cast<int>(cause.size()), cause.data());
+    std::fprintf(stderr, "%s\n", lmzip::cli::report_line(name, cause).c_str());
   }
   set_status(2);
-}
-
-void usage_error(std::string_view message) {
-  std::fprintf(stderr, "%s: %.*s\nTry '%s --help' for more information.\n", kProgram,
-               static_cast<int>(message.size()), message.data(), kProgram);
 }
 
 // ---------------------------------------------------------------- progress
@@ -131,11 +92,8 @@ void usage_error(std::string_view message) {
 // 100 ms and erased when done.
 class Progress {
  public:
-  Progress(std::string_view name, uint64_t total, bool enabled)
-      : enabled_(enabled), total_(total), start_(Clock::now()), last_(start_) {
-    // Keep the line short enough not to wrap (which would defeat '\r').
-    name_ = name.size() > 40 ? "..." + std::string(name.substr(name.size() - 37)) : std::string(name);
-  }
+  Progress(std::string name, uint64_t total, bool enabled)
+      : enabled_(enabled), total_(total), name_(std::move(name)), start_(Clock::now()), last_(start_) {}
   ~Progress() { clear(); }
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
@@ -149,13 +107,9 @@ class Progress {
     last_ = now;
     double secs = std::chrono::duration<double>(now - start_).count();
     double mbs = secs > 0 ? static_cast<double>(bytes) / 1e6 / secs : 0.0;
-    uint64_t percent = total_ ? std::min<uint64_t>(100, pos * 100 / total_) : 0;
-    char line[128];
-    int n = std::snprintf(line, sizeof line, "%s: %3" PRIu64 "%%  %.2f MB/s", name_.c_str(), percent,
-                          mbs);
-    if (n < 0) return;
-    size_t len = std::min(static_cast<size_t>(n), sizeof line - 1);
-    std::fprintf(stderr, "\r%s%*s", line, static_cast<int>(shown_ > len ? shown_ - len : 0), "");
+    std::string line = lmzip::cli::progress_line(name_, pos, total_, mbs);
+    size_t len = line.size();
+    std::fprintf(stderr, "\r%s%*s", line.c_str(), static_cast<int>(shown_ > len ? shown_ - len : 0), "");
     std::fflush(stderr);
     shown_ = std::max(shown_, len);
   }
@@ -256,13 +210,13 @@ struct Counts {
 bool sink_write(const Sink& sink, const uint8_t* p, size_t n) {
   if (sink.fd < 0 || n == 0) return true;
   if (write_all(sink.fd, p, n)) return true;
-  report_errno(sink.name, "write error", errno);
+  report_errno(sink.name, message(Message::write_error), errno);
   if (sink.fd == STDOUT_FILENO) g_stdout_failed = true;
   return false;
 }
 
 bool progress_wanted(const Source& src, const Sink& sink, const Options& o) {
-  if (o.quiet || src.size <= kProgressThreshold || !isatty(STDERR_FILENO)) return false;
+  if (o.quiet || src.size <= lmzip::cli::kProgressThreshold || !isatty(STDERR_FILENO)) return false;
   // Do not scribble over data going to the same terminal.
   return !(sink.fd == STDOUT_FILENO && isatty(STDOUT_FILENO));
 }
@@ -281,7 +235,7 @@ bool compress_stream(const Source& src, const Sink& sink, const Options& o, Coun
   for (;;) {
     ssize_t got = read_some(src.fd, inbuf.data(), inbuf.size());
     if (got < 0) {
-      report_errno(src.name, "read error", errno);
+      report_errno(src.name, message(Message::read_error), errno);
       return false;
     }
     bool finish = got == 0;
@@ -302,7 +256,7 @@ bool compress_stream(const Source& src, const Sink& sink, const Options& o, Coun
       if (status == lmzip::Status::needs_input) break;
     }
     if (finish) {  // the encoder broke its contract: never loop forever
-      report_error(src.name, "internal error: encoder wants input after finish");
+      report_error(src.name, message(Message::encoder_contract));
       return false;
     }
     progress.update(encoder.bytes_in(), encoder.bytes_in());
@@ -320,7 +274,7 @@ bool decompress_stream(const Source& src, const Sink& sink, const Options& o, Co
   for (;;) {
     ssize_t got = read_some(src.fd, inbuf.data(), inbuf.size());
     if (got < 0) {
-      report_errno(src.name, "read error", errno);
+      report_errno(src.name, message(Message::read_error), errno);
       return false;
     }
     // An empty read is the end of the file: tell the decoder, so that an
@@ -340,13 +294,13 @@ bool decompress_stream(const Source& src, const Sink& sink, const Options& o, Co
         if (!trailing && !end_of_input) {
           got = read_some(src.fd, inbuf.data(), inbuf.size());
           if (got < 0) {
-            report_errno(src.name, "read error", errno);
+            report_errno(src.name, message(Message::read_error), errno);
             return false;
           }
           trailing = got > 0;
         }
         if (trailing) {
-          report_error(src.name, "trailing data after lmzip stream");
+          report_error(src.name, message(Message::trailing_data));
           return false;
         }
         counts.compressed = decoder.bytes_in();
@@ -363,30 +317,58 @@ bool decompress_stream(const Source& src, const Sink& sink, const Options& o, Co
   }
 }
 
+// lmzip -l: what the listing has shown so far.
+struct Listing {
+  uint64_t files = 0, compressed = 0, uncompressed = 0;
+} g_listing;
+
+// Prints the stream's row of the listing (the header before the first).
+bool list_stream(const Source& src) {
+  lmzip::StreamScanner scanner;
+  std::vector<uint8_t> inbuf(kChunkSize);
+  for (;;) {
+    ssize_t got = read_some(src.fd, inbuf.data(), inbuf.size());
+    if (got < 0) {
+      report_errno(src.name, message(Message::read_error), errno);
+      return false;
+    }
+    lmzip::InBuffer in{inbuf.data(), static_cast<size_t>(got), 0};
+    lmzip::Status status = scanner.scan(in, got == 0);
+    if (status == lmzip::Status::error) {
+      report_library(src.name, scanner.error());
+      return false;
+    }
+    if (status != lmzip::Status::done) continue;
+    bool trailing = in.pos < in.size;
+    if (!trailing) {
+      uint8_t probe;
+      got = read_some(src.fd, &probe, 1);
+      trailing = got > 0;
+    }
+    if (trailing) {
+      report_error(src.name, message(Message::trailing_data));
+      return false;
+    }
+    const lmzip::StreamInfo& info = scanner.info();
+    if (g_listing.files++ == 0) std::fputs(lmzip::cli::list_header().c_str(), stdout);
+    std::fputs(lmzip::cli::list_row(src.name, info).c_str(), stdout);
+    g_listing.compressed += info.compressed_size;
+    g_listing.uncompressed += info.original_size;
+    return true;
+  }
+}
+
 // Runs the stream for the mode; prints the -v line on success.
 bool run_stream(const Source& src, const Sink& sink, const Options& o) {
+  if (o.mode == Mode::list) return list_stream(src);
   Counts counts;
   Clock::time_point start = Clock::now();
   bool ok = o.mode == Mode::compress ? compress_stream(src, sink, o, counts)
                                      : decompress_stream(src, sink, o, counts);
   if (!ok || !o.verbose) return ok;
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
-  uint64_t in = o.mode == Mode::compress ? counts.uncompressed : counts.compressed;
-  uint64_t out = o.mode == Mode::compress ? counts.compressed : counts.uncompressed;
-  std::string line = src.name + ": " + std::to_string(in) + " -> " + std::to_string(out) + " bytes, ";
-  char buf[160];
-  if (counts.uncompressed > 0 && counts.compressed > 0) {
-    double ratio = static_cast<double>(counts.uncompressed) / static_cast<double>(counts.compressed);
-    double bpb = 8.0 * static_cast<double>(counts.compressed) / static_cast<double>(counts.uncompressed);
-    std::snprintf(buf, sizeof buf, "%.2f:1, %.3f bits/byte, ", ratio, bpb);
-  } else {
-    std::snprintf(buf, sizeof buf, "n/a:1, n/a bits/byte, ");
-  }
-  line += buf;
-  double mbs = secs > 0 ? static_cast<double>(counts.uncompressed) / 1e6 / secs : 0.0;
-  std::snprintf(buf, sizeof buf, "%.2f MB/s, %.2f s%s", mbs, secs, o.mode == Mode::test ? ", OK" : "");
-  line += buf;
-  std::fprintf(stderr, "%s\n", line.c_str());
+  std::fprintf(stderr, "%s\n",
+               lmzip::cli::verbose_line(src.name, o.mode, counts.uncompressed, counts.compressed, secs).c_str());
   return true;
 }
 
@@ -414,10 +396,11 @@ void copy_metadata(int fd, const struct stat& st, const std::string& target, con
     mode &= static_cast<mode_t>(~(S_ISUID | S_ISGID));
     if (fchown(fd, static_cast<uid_t>(-1), st.st_gid) != 0) mode &= static_cast<mode_t>(~S_ISGID);
   }
-  if (fchmod(fd, mode) != 0) report_warning(target, std::string("cannot set mode: ") + std::strerror(errno), o);
+  if (fchmod(fd, mode) != 0) report_warning(target, lmzip::cli::with_errno(message(Message::cannot_set_mode), lmzip::cli::errno_text(errno)), o);
   struct timespec times[2] = {st.st_atim, st.st_mtim};
   if (futimens(fd, times) != 0)
-    report_warning(target, std::string("cannot set times: ") + std::strerror(errno), o);
+    report_warning(target, lmzip::cli::with_errno(message(Message::cannot_set_times), lmzip::cli::errno_text(errno)),
+                   o);
 }
 
 void process_file(const std::string& path, const Options& o) {
@@ -425,7 +408,7 @@ void process_file(const std::string& path, const Options& o) {
     process_stdin(o);
     return;
   }
-  const bool to_file = o.mode != Mode::test && !o.to_stdout;
+  const bool to_file = o.mode != Mode::test && o.mode != Mode::list && !o.to_stdout;
 
   std::string target;
   if (to_file) {
@@ -433,7 +416,7 @@ void process_file(const std::string& path, const Options& o) {
       std::string_view base = path;
       if (size_t slash = base.rfind('/'); slash != std::string_view::npos) base.remove_prefix(slash + 1);
       if (!ends_with(base, kSuffix) || base.size() == kSuffix.size()) {
-        report_error(path, "unknown suffix (expected .lmz) -- ignored");
+        report_error(path, message(Message::unknown_suffix));
         return;
       }
       target = path.substr(0, path.size() - kSuffix.size());
@@ -449,7 +432,7 @@ void process_file(const std::string& path, const Options& o) {
   }
   if (S_ISLNK(st.st_mode)) {
     if (to_file && !o.force) {
-      report_warning(path, "is a symbolic link -- ignored (use -f to follow it)", o);
+      report_warning(path, message(Message::symbolic_link), o);
       return;
     }
     if (stat(path.c_str(), &st) != 0) {
@@ -458,27 +441,25 @@ void process_file(const std::string& path, const Options& o) {
     }
   }
   if (S_ISDIR(st.st_mode)) {
-    report_warning(path, "is a directory -- ignored", o);
+    report_warning(path, message(Message::directory), o);
     return;
   }
   if (!S_ISREG(st.st_mode) && to_file) {
-    report_warning(path, "is not a regular file -- ignored", o);
+    report_warning(path, message(Message::not_regular_file), o);
     return;
   }
   if (to_file && o.mode == Mode::compress && ends_with(path, kSuffix) && !o.force) {
-    report_warning(path, "already has .lmz suffix -- unchanged", o);
+    report_warning(path, message(Message::has_suffix), o);
     return;
   }
   if (to_file && !o.keep && !o.force && st.st_nlink > 1) {
-    report_warning(path,
-                   "has " + std::to_string(st.st_nlink - 1) + " other link(s) -- unchanged (use -k or -f)",
-                   o);
+    report_warning(path, message(Message::other_links, {{"count", std::to_string(st.st_nlink - 1)}}), o);
     return;
   }
   if (to_file && !o.force) {
     struct stat tst {};
     if (lstat(target.c_str(), &tst) == 0) {
-      report_error(target, "already exists; not overwritten (use -f to overwrite)");
+      report_error(target, message(Message::exists));
       return;
     }
   }
@@ -494,7 +475,7 @@ void process_file(const std::string& path, const Options& o) {
     return;
   }
   if (to_file && !S_ISREG(st.st_mode)) {  // changed since lstat
-    report_warning(path, "is not a regular file -- ignored", o);
+    report_warning(path, message(Message::not_regular_file), o);
     close(in_fd);
     return;
   }
@@ -510,7 +491,7 @@ void process_file(const std::string& path, const Options& o) {
   // Write beside the target, rename into place only when all went well.
   std::string temp = target + ".tmp.XXXXXX";
   if (temp.size() >= sizeof g_temp_path) {
-    report_error(target, "output file name too long");
+    report_error(target, message(Message::name_too_long));
     close(in_fd);
     return;
   }
@@ -524,7 +505,7 @@ void process_file(const std::string& path, const Options& o) {
   if (out_fd >= 0) g_temp_active = 1;
   sigprocmask(SIG_SETMASK, &saved, nullptr);
   if (out_fd < 0) {
-    report_errno(target, "cannot create output file", mkstemp_errno);
+    report_errno(target, message(Message::cannot_create), mkstemp_errno);
     close(in_fd);
     return;
   }
@@ -539,7 +520,7 @@ void process_file(const std::string& path, const Options& o) {
   close(in_fd);
   if (ok) copy_metadata(out_fd, st, target, o);
   if (close(out_fd) != 0 && ok) {
-    report_errno(target, "write error", errno);
+    report_errno(target, message(Message::write_error), errno);
     ok = false;
   }
   if (!ok) {
@@ -547,229 +528,60 @@ void process_file(const std::string& path, const Options& o) {
     return;
   }
   if (rename(temp.c_str(), target.c_str()) != 0) {
-    report_errno(target, "cannot rename temporary file into place", errno);
+    report_errno(target, message(Message::cannot_rename), errno);
     discard();
     return;
   }
   g_temp_active = 0;
   if (!o.keep && unlink(path.c_str()) != 0)
-    report_warning(path, std::string("cannot remove input: ") + std::strerror(errno), o);
-}
-
-// ---------------------------------------------------------------- arguments
-
-void print_help() {
-  std::printf(
-      "Usage: %s [OPTION]... [FILE]...\n"
-      "Compress or decompress FILEs with lmzip (context mixing; by default in place:\n"
-      "FILE becomes FILE.lmz). With no FILE, or when FILE is -, read standard input.\n"
-      "\n"
-      "  -d, --decompress    decompress (FILE.lmz -> FILE)\n"
-      "  -c, --stdout        write to standard output, keep input files\n"
-      "  -t, --test          decompress and verify, write nothing\n"
-      "  -k, --keep          keep (don't delete) input files\n"
-      "  -f, --force         overwrite existing output files; compress to a terminal;\n"
-      "                      follow symbolic links; compress files with .lmz suffix\n"
-      "  -1 ... -9           level: -1 fastest, -9 best (default %d)\n"
-      "      --level=N       the same as -N\n"
-      "      --fast, --best  the same as -1 and -9\n"
-      "      --max-output=N  decompression fails beyond N bytes of output per file\n"
-      "                      (suffixes K, M, G, T: powers of 1024)\n"
-      "      --model=FILE    neural model file (.lmzm) instead of the built-in ones:\n"
-      "                      compress levels 3-9 with it; decompress data made with it\n"
-      "  -v, --verbose       print sizes, ratio, bits/byte and speed for each file\n"
-      "  -q, --quiet         suppress warnings and the progress bar\n"
-      "  -h, --help          show this help and exit\n"
-      "  -V, --version       show the version and exit\n"
-      "\n"
-      "Exit status: 0 success, 1 error, 2 warning (e.g. a file was skipped).\n",
-      kProgram, lmzip::kDefaultLevel);
-}
-
-void print_version() {
-  std::printf("%s %s (format version %d, levels %d-%d)\n", kProgram, LMZIP_VERSION_STRING,
-              lmzip::kFormatVersion, lmzip::kMinLevel, lmzip::kMaxLevel);
-}
-
-bool parse_level(std::string_view s, int& level) {
-  if (s.size() != 1 || s[0] < '0' + lmzip::kMinLevel || s[0] > '0' + lmzip::kMaxLevel) return false;
-  level = s[0] - '0';
-  return true;
-}
-
-// Decimal number with an optional K/M/G/T suffix (powers of 1024; "KiB",
-// "KB" and "k" accepted too).
-bool parse_size(std::string_view s, uint64_t& value) {
-  size_t i = 0;
-  uint64_t v = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-    uint64_t digit = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - digit) / 10) return false;
-    v = v * 10 + digit;
-    ++i;
-  }
-  if (i == 0) return false;
-  std::string_view unit = s.substr(i);
-  int shift = 0;
-  if (!unit.empty()) {
-    switch (unit[0]) {
-      case 'k': case 'K': shift = 10; break;
-      case 'm': case 'M': shift = 20; break;
-      case 'g': case 'G': shift = 30; break;
-      case 't': case 'T': shift = 40; break;
-      default: return false;
-    }
-    unit.remove_prefix(1);
-    if (unit != "" && unit != "B" && unit != "iB") return false;
-  }
-  if (shift && v > (UINT64_MAX >> shift)) return false;
-  value = v << shift;
-  return true;
-}
-
-enum class ParseResult { ok, exit_ok, exit_error };
-
-ParseResult parse_args(int argc, char** argv, Options& o, std::vector<std::string>& files) {
-  bool options_done = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (options_done || arg.size() < 2 || arg[0] != '-') {
-      files.emplace_back(arg);
-      continue;
-    }
-    if (arg == "--") {
-      options_done = true;
-      continue;
-    }
-    if (arg.substr(0, 2) == "--") {
-      std::string_view name = arg.substr(2), value;
-      bool has_value = false;
-      if (size_t eq = name.find('='); eq != std::string_view::npos) {
-        value = name.substr(eq + 1);
-        name = name.substr(0, eq);
-        has_value = true;
-      }
-      auto takes_value = [&]() -> bool {
-        if (has_value) return true;
-        if (i + 1 >= argc) {
-          usage_error("option '--" + std::string(name) + "' requires an argument");
-          return false;
-        }
-        value = argv[++i];
-        return true;
-      };
-      auto no_value = [&]() -> bool {
-        if (!has_value) return true;
-        usage_error("option '--" + std::string(name) + "' doesn't allow an argument");
-        return false;
-      };
-      if (name == "level" || name == "max-output" || name == "model") {
-        if (!takes_value()) return ParseResult::exit_error;
-        if (name == "level" && !parse_level(value, o.level)) {
-          usage_error("invalid level '" + std::string(value) + "' (must be 1..9)");
-          return ParseResult::exit_error;
-        }
-        if (name == "max-output" && !parse_size(value, o.max_output)) {
-          usage_error("invalid size '" + std::string(value) + "' for --max-output");
-          return ParseResult::exit_error;
-        }
-        if (name == "model") o.model_path = value;
-        continue;
-      }
-      if (!no_value()) return ParseResult::exit_error;
-      if (name == "decompress" || name == "uncompress") o.mode = Mode::decompress;
-      else if (name == "stdout" || name == "to-stdout") o.to_stdout = true;
-      else if (name == "test") o.mode = Mode::test;
-      else if (name == "keep") o.keep = true;
-      else if (name == "force") o.force = true;
-      else if (name == "fast") o.level = lmzip::kMinLevel;
-      else if (name == "best") o.level = lmzip::kMaxLevel;
-      else if (name == "verbose") { o.verbose = true; o.quiet = false; }
-      else if (name == "quiet" || name == "silent") { o.quiet = true; o.verbose = false; }
-      else if (name == "help") {
-        print_help();
-        return ParseResult::exit_ok;
-      } else if (name == "version") {
-        print_version();
-        return ParseResult::exit_ok;
-      } else {
-        usage_error("unrecognized option '" + std::string(arg) + "'");
-        return ParseResult::exit_error;
-      }
-      continue;
-    }
-    for (char c : arg.substr(1)) {  // a cluster of short flags: -dkc, -9v
-      switch (c) {
-        case 'd': o.mode = Mode::decompress; break;
-        case 'c': o.to_stdout = true; break;
-        case 't': o.mode = Mode::test; break;
-        case 'k': o.keep = true; break;
-        case 'f': o.force = true; break;
-        case 'v': { o.verbose = true; o.quiet = false; } break;
-        case 'q': { o.quiet = true; o.verbose = false; } break;
-        case 'h': print_help(); return ParseResult::exit_ok;
-        case 'V': print_version(); return ParseResult::exit_ok;
-        default:
-          if (c >= '0' + lmzip::kMinLevel && c <= '0' + lmzip::kMaxLevel) {
-            o.level = c - '0';
-            break;
-          }
-          usage_error(std::string("invalid option -- '") + c + "'");
-          return ParseResult::exit_error;
-      }
-    }
-  }
-  return ParseResult::ok;
+    report_warning(path, lmzip::cli::with_errno(message(Message::cannot_remove), lmzip::cli::errno_text(errno)), o);
 }
 
 // Reads and validates the --model file; false (reported) if it is unusable.
 bool load_model(Options& o) {
-  std::string why = "cannot open";
+  std::string why;
   int fd = open(o.model_path->c_str(), O_RDONLY | O_CLOEXEC);
   std::vector<uint8_t> bytes;
   if (fd >= 0) {
     uint8_t chunk[1 << 16];
     ssize_t got;
-    while (bytes.size() <= kMaxModelFileBytes && (got = read_some(fd, chunk, sizeof chunk)) > 0)
+    while (bytes.size() <= lmzip::cli::kMaxModelFileBytes && (got = read_some(fd, chunk, sizeof chunk)) > 0)
       bytes.insert(bytes.end(), chunk, chunk + got);
     int err = errno;
     close(fd);
-    if (bytes.size() > kMaxModelFileBytes) why = "larger than any model file (16 MiB)";
-    else if (got < 0) why = std::string("read error: ") + std::strerror(err);
+    if (bytes.size() > lmzip::cli::kMaxModelFileBytes) why = message(Message::model_too_large);
+    else if (got < 0) why = lmzip::cli::with_errno(message(Message::read_error), lmzip::cli::errno_text(err));
     else o.model = lmzip::Model::load(bytes.data(), bytes.size(), &why);
   } else {
-    why += std::string(": ") + std::strerror(errno);
+    why = lmzip::cli::with_errno(message(Message::model_cannot_open), lmzip::cli::errno_text(errno));
   }
-  if (!o.model) report_error(*o.model_path, "not a usable model file: " + why);
+  if (!o.model) report_error(*o.model_path, message(Message::bad_model_file, {{"why", why}}));
   return o.model != nullptr;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options o;
-  std::vector<std::string> files;
-  switch (parse_args(argc, argv, o, files)) {
-    case ParseResult::ok: break;
-    case ParseResult::exit_ok: return 0;
-    case ParseResult::exit_error: return 1;
+  lmzip::cli::Invocation inv = lmzip::cli::parse_args(std::vector<std::string>(argv + 1, argv + argc),
+                                                      LMZIP_VERSION_STRING);
+  switch (inv.action) {
+    case lmzip::cli::Invocation::run: break;
+    case lmzip::cli::Invocation::print: std::fputs(inv.text.c_str(), stdout); return 0;
+    case lmzip::cli::Invocation::usage_error: std::fputs(inv.text.c_str(), stderr); return 1;
   }
+  Options o;
+  static_cast<lmzip::cli::Options&>(o) = inv.options;
+  const std::vector<std::string>& files = inv.files;
   if (o.model_path && !load_model(o)) return 1;
 
   bool uses_stdin = files.empty() || std::find(files.begin(), files.end(), "-") != files.end();
-  bool writes_stdout = o.mode != Mode::test && (o.to_stdout || uses_stdin);
+  bool writes_stdout = o.mode == Mode::compress && (o.to_stdout || uses_stdin);
   if (o.mode == Mode::compress && writes_stdout && !o.force && isatty(STDOUT_FILENO)) {
-    std::fprintf(stderr,
-                 "%s: compressed data not written to a terminal. Use -f to force compression.\n"
-                 "For help, type: %s -h\n",
-                 kProgram, kProgram);
+    std::fprintf(stderr, "%s: %s\n", lmzip::cli::kProgram, message(Message::not_to_terminal).c_str());
     return 1;
   }
   if (o.mode != Mode::compress && uses_stdin && !o.force && isatty(STDIN_FILENO)) {
-    std::fprintf(stderr,
-                 "%s: compressed data not read from a terminal. Use -f to force decompression.\n"
-                 "For help, type: %s -h\n",
-                 kProgram, kProgram);
+    std::fprintf(stderr, "%s: %s\n", lmzip::cli::kProgram, message(Message::not_from_terminal).c_str());
     return 1;
   }
 
@@ -782,5 +594,7 @@ int main(int argc, char** argv) {
       process_file(f, o);
     }
   }
+  if (g_listing.files > 1)
+    std::fputs(lmzip::cli::list_totals(g_listing.files, g_listing.compressed, g_listing.uncompressed).c_str(), stdout);
   return g_status;
 }

@@ -1,0 +1,126 @@
+// The header as the library packs and parses it, the public peek and the
+// structure scanner (lmzip -l), on the golden streams and on streams made
+// here.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "format.h"
+#include "lmzip.h"
+#include "tables.h"
+#include "test_util.h"
+
+using lmzip::Error;
+using lmzt::Bytes;
+
+namespace {
+
+Bytes compressed(const Bytes& data, int level) {
+  Bytes out;
+  REQUIRE(lmzip::compress(data.data(), data.size(), out, level) == Error::ok);
+  return out;
+}
+
+// Scans `s` fed `step` bytes at a time.
+Error scan(const Bytes& s, size_t step, lmzip::StreamInfo& info, size_t* consumed = nullptr) {
+  lmzip::StreamScanner scanner;
+  size_t pos = 0;
+  for (;;) {
+    size_t n = std::min(step, s.size() - pos);
+    lmzip::InBuffer in{s.data() + pos, n, 0};
+    lmzip::Status st = scanner.scan(in, pos + n == s.size());
+    pos += in.pos;
+    if (st == lmzip::Status::error) return scanner.error();
+    if (st == lmzip::Status::done) {
+      info = scanner.info();
+      if (consumed) *consumed = pos;
+      return Error::ok;
+    }
+    REQUIRE(in.pos == n);  // needs_input: everything given was taken
+  }
+}
+
+}  // namespace
+
+TEST_CASE("header: pack and parse agree, and peek reads what the encoder wrote") {
+  const Bytes text = lmzt::to_bytes("a header names the level and, at neural levels, the model");
+  for (int level = lmzip::kMinLevel; level <= lmzip::kMaxLevel; ++level) {
+    INFO("level " << level);
+    Bytes s = compressed(text, level);
+    lmzip::StreamHeader h;
+    REQUIRE(lmzip::peek_header(s.data(), s.size(), h) == Error::ok);
+    CHECK(h.format_version == lmzip::kFormatVersion);
+    CHECK(h.level == level);
+    auto model = lmzip::default_model(level);
+    CHECK(h.model_id == (model ? model->id() : 0u));
+    CHECK(h.header_size == (model ? 10u : 6u));
+    // pack(make_header) is what the stream starts with.
+    uint8_t packed[lmzip::format::kMaxHeaderSize];
+    size_t n = lmzip::format::pack_header(lmzip::format::make_header(level, model.get()), packed);
+    CHECK(n == h.header_size);
+    CHECK(Bytes(packed, packed + n) == Bytes(s.begin(), s.begin() + static_cast<long>(n)));
+    // Every prefix shorter than the header is truncated, never misread.
+    for (size_t cut = 0; cut < h.header_size; ++cut) {
+      lmzip::StreamHeader p;
+      CHECK(lmzip::peek_header(s.data(), cut, p) == Error::truncated);
+    }
+  }
+  lmzip::StreamHeader h;
+  const Bytes not_lmzip = lmzt::to_bytes("PK\x03\x04 zip");
+  CHECK(lmzip::peek_header(not_lmzip.data(), not_lmzip.size(), h) == Error::not_lmzip);
+  CHECK(lmzip::peek_header(not_lmzip.data(), 1, h) == Error::not_lmzip);  // judged on what is there
+  Bytes newer = compressed(text, 1);
+  newer[3] = 2;
+  CHECK(lmzip::peek_header(newer.data(), newer.size(), h) == Error::unsupported_version);
+  Bytes bad_level = compressed(text, 1);
+  bad_level[4] = 0;
+  CHECK(lmzip::peek_header(bad_level.data(), bad_level.size(), h) == Error::corrupt_header);
+}
+
+TEST_CASE("header: the scanner reads the structure of the golden streams") {
+  for (const char* name : {"english-1", "chinese-6", "random4k-9"}) {
+    INFO(name);
+    Bytes s;
+    REQUIRE(lmzt::read_file(lmzt::source_dir() / "tests" / "golden" / (std::string(name) + ".lmz"), s));
+    Bytes decoded;
+    REQUIRE(lmzip::decompress(s.data(), s.size(), decoded) == Error::ok);
+    lmzip::StreamInfo whole, bytewise;
+    REQUIRE(scan(s, s.size(), whole) == Error::ok);
+    REQUIRE(scan(s, 1, bytewise) == Error::ok);
+    CHECK(whole.compressed_size == s.size());
+    CHECK(whole.original_size == decoded.size());
+    CHECK(whole.checksum == lmzip::crc32_update(0, decoded.data(), decoded.size()));
+    CHECK(whole.blocks == 1);
+    CHECK(bytewise.original_size == whole.original_size);
+    CHECK(bytewise.compressed_size == whole.compressed_size);
+    lmzip::StreamHeader h;
+    REQUIRE(lmzip::peek_header(s.data(), s.size(), h) == Error::ok);
+    CHECK(whole.header.level == h.level);
+    CHECK(whole.header.model_id == h.model_id);
+    // Every truncation is reported as such.
+    for (size_t cut = 0; cut < s.size(); cut += 1 + s.size() / 64) {
+      lmzip::StreamInfo info;
+      CHECK(scan(Bytes(s.begin(), s.begin() + static_cast<long>(cut)), 7, info) == Error::truncated);
+    }
+  }
+}
+
+TEST_CASE("header: the scanner counts blocks, stops at the stream's end and checks the length") {
+  // Three blocks of 1 MiB: incompressible, then text.
+  Bytes data = lmzt::random_bytes((size_t{1} << 20) + 1000, 5);
+  lmzt::append(data, lmzt::repeat_to(lmzt::to_bytes("blocks of text. "), size_t{1} << 20));
+  Bytes s = compressed(data, 1);
+  Bytes with_tail = s;
+  with_tail.push_back(0x42);
+  lmzip::StreamInfo info;
+  size_t consumed = 0;
+  REQUIRE(scan(with_tail, 4096, info, &consumed) == Error::ok);
+  CHECK(consumed == s.size());  // the byte after the stream stays unread
+  CHECK(info.blocks == 3);
+  CHECK(info.stored_blocks == 1);
+  CHECK(info.original_size == data.size());
+  // A trailer length that disagrees with the blocks.
+  Bytes wrong = s;
+  wrong[wrong.size() - 5] ^= 1;  // the varint's last byte (length < 2^21 fits 3 bytes)
+  CHECK(scan(wrong, wrong.size(), info) == Error::length_mismatch);
+}
