@@ -4,6 +4,7 @@
 // outputPointer()/outputSize(), and while push() returned needs_output calls
 // it again on the input after consumed().
 #include <emscripten/bind.h>
+#include <emscripten/val.h>
 
 #include <cstdint>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/spec.h"
 #include "lmzip.h"
 #include "mixer_kernels.h"
 
@@ -112,8 +114,151 @@ class StreamDecoder : public Stream {
   lmzip::Decoder decoder_;
 };
 
+// Walks a stream's structure (lmzip -l) from the bytes JS pushes.
+class StreamScanner {
+ public:
+  int push(uintptr_t pointer, size_t length, bool end_of_input) {
+    lmzip::InBuffer in{reinterpret_cast<const uint8_t*>(pointer), length, 0};
+    lmzip::Status status = scanner_.scan(in, end_of_input);
+    consumed_ = in.pos;
+    return static_cast<int>(status);
+  }
+  size_t consumed() const { return consumed_; }
+  int error() const { return static_cast<int>(scanner_.error()); }
+  emscripten::val info() const {
+    const lmzip::StreamInfo& i = scanner_.info();
+    emscripten::val o = emscripten::val::object();
+    o.set("formatVersion", i.header.format_version);
+    o.set("level", i.header.level);
+    o.set("flags", i.header.flags);
+    o.set("modelId", static_cast<double>(i.header.model_id));
+    o.set("compressedSize", static_cast<double>(i.compressed_size));
+    o.set("originalSize", static_cast<double>(i.original_size));
+    o.set("blocks", static_cast<double>(i.blocks));
+    o.set("storedBlocks", static_cast<double>(i.stored_blocks));
+    o.set("checksum", static_cast<double>(i.checksum));
+    return o;
+  }
+  // Its row of the CLI's listing.
+  std::string listRow(const std::string& name) const { return lmzip::cli::list_row(name, scanner_.info()); }
+
+ private:
+  lmzip::StreamScanner scanner_;
+  size_t consumed_ = 0;
+};
+
+// The header at [pointer, pointer + length): {error, formatVersion, level,
+// flags, modelId, headerSize}; error is a lmzip::Error code.
+emscripten::val peek_header(uintptr_t pointer, size_t length) {
+  lmzip::StreamHeader h;
+  lmzip::Error e = lmzip::peek_header(reinterpret_cast<const uint8_t*>(pointer), length, h);
+  emscripten::val o = emscripten::val::object();
+  o.set("error", static_cast<int>(e));
+  o.set("formatVersion", h.format_version);
+  o.set("level", h.level);
+  o.set("flags", h.flags);
+  o.set("modelId", static_cast<double>(h.model_id));
+  o.set("headerSize", static_cast<double>(h.header_size));
+  return o;
+}
+
+// The level table (lmzip::level_info), one object per level.
+emscripten::val level_table() {
+  emscripten::val rows = emscripten::val::array();
+  for (int level = lmzip::kMinLevel; level <= lmzip::kMaxLevel; ++level) {
+    const lmzip::LevelInfo& info = *lmzip::level_info(level);
+    emscripten::val row = emscripten::val::object();
+    row.set("level", level);
+    row.set("model", std::string(lmzip::model_slot_name(info.model)));
+    row.set("modelFile", std::string(lmzip::model_slot_file(info.model)));
+    row.set("profile", std::string(info.profile));
+    row.set("memory", static_cast<double>(info.memory));
+    row.set("summary", std::string(info.summary));
+    row.set("isDefault", level == lmzip::kDefaultLevel);
+    rows.call<void>("push", row);
+  }
+  return rows;
+}
+
+// Every error of the core's list: {code, name, message}.
+emscripten::val error_list() {
+  emscripten::val rows = emscripten::val::array();
+  for (lmzip::Error e : lmzip::kErrors) {
+    emscripten::val row = emscripten::val::object();
+    row.set("code", static_cast<int>(e));
+    row.set("name", std::string(lmzip::error_name(e)));
+    row.set("message", std::string(lmzip::error_message(e)));
+    rows.call<void>("push", row);
+  }
+  return rows;
+}
+
+// ------------------------------------------------ the CLI's definition
+// (src/cli/spec.h), for npm/bin/lmzip.mjs.
+
+// {action: "run" | "print" | "usage_error", text, files, options}.
+emscripten::val cli_parse_args(emscripten::val args, const std::string& version) {
+  std::vector<std::string> list = emscripten::vecFromJSArray<std::string>(args);
+  lmzip::cli::Invocation inv = lmzip::cli::parse_args(list, version);
+  emscripten::val o = emscripten::val::object();
+  static constexpr const char* kActions[] = {"run", "print", "usage_error"};
+  o.set("action", std::string(kActions[inv.action]));
+  o.set("text", inv.text);
+  emscripten::val files = emscripten::val::array();
+  for (const std::string& f : inv.files) files.call<void>("push", f);
+  o.set("files", files);
+  const lmzip::cli::Options& opt = inv.options;
+  emscripten::val options = emscripten::val::object();
+  options.set("mode", std::string(lmzip::cli::mode_name(opt.mode)));
+  options.set("toStdout", opt.to_stdout);
+  options.set("keep", opt.keep);
+  options.set("force", opt.force);
+  options.set("verbose", opt.verbose);
+  options.set("quiet", opt.quiet);
+  options.set("level", opt.level);
+  // -1: no limit (JS numbers hold integers up to 2^53).
+  options.set("maxOutput", opt.max_output == UINT64_MAX ? -1.0 : static_cast<double>(opt.max_output));
+  options.set("modelPath", opt.model_path ? emscripten::val(*opt.model_path) : emscripten::val::null());
+  o.set("options", options);
+  return o;
+}
+
+// The message `id` with the {name} values of the object `args`.
+std::string cli_message(const std::string& id, emscripten::val args) {
+  lmzip::cli::Args pairs;
+  emscripten::val keys = emscripten::val::global("Object").call<emscripten::val>("keys", args);
+  for (const std::string& key : emscripten::vecFromJSArray<std::string>(keys))
+    pairs.emplace_back(key, args[key].as<std::string>());
+  std::string out;
+  if (!lmzip::cli::message_named(id, pairs, out)) return "(unknown message " + id + ")";
+  return out;
+}
+
+std::string cli_library_error(int code, double needed, double given) {
+  return lmzip::cli::library_error(static_cast<lmzip::Error>(code), static_cast<uint32_t>(needed),
+                                   static_cast<uint32_t>(given));
+}
+
+std::string cli_verbose_line(const std::string& name, const std::string& mode, double uncompressed,
+                             double compressed, double seconds) {
+  lmzip::cli::Mode m = lmzip::cli::Mode::compress;
+  for (auto candidate : {lmzip::cli::Mode::decompress, lmzip::cli::Mode::test, lmzip::cli::Mode::list})
+    if (mode == lmzip::cli::mode_name(candidate)) m = candidate;
+  return lmzip::cli::verbose_line(name, m, static_cast<uint64_t>(uncompressed), static_cast<uint64_t>(compressed),
+                                  seconds);
+}
+
+std::string cli_progress_line(const std::string& name, double done, double total, double mbs) {
+  return lmzip::cli::progress_line(name, static_cast<uint64_t>(done), static_cast<uint64_t>(total), mbs);
+}
+
+std::string cli_list_totals(double files, double compressed, double uncompressed) {
+  return lmzip::cli::list_totals(static_cast<uint64_t>(files), static_cast<uint64_t>(compressed),
+                                 static_cast<uint64_t>(uncompressed));
+}
+
 // Parses a model file at [pointer, pointer + length) and makes it the model
-// of `level` (and of the levels sharing it: 3-8, or 9) for streams created
+// of `level` (and of the levels sharing its model slot) for streams created
 // afterwards. Returns "" or why the file was rejected.
 std::string set_model(uintptr_t pointer, size_t length, int level) {
   if (!lmzip::level_uses_model(level)) return "level " + std::to_string(level) + " uses no model";
@@ -162,6 +307,30 @@ EMSCRIPTEN_BINDINGS(lmzip) {
       .function("modelId", &StreamDecoder::modelId)
       .function("bytesIn", &StreamDecoder::bytesIn)
       .function("bytesOut", &StreamDecoder::bytesOut);
+  class_<StreamScanner>("StreamScanner")
+      .constructor<>()
+      .function("push", &StreamScanner::push)
+      .function("consumed", &StreamScanner::consumed)
+      .function("error", &StreamScanner::error)
+      .function("info", &StreamScanner::info)
+      .function("listRow", &StreamScanner::listRow);
+  function("peekHeader", &peek_header);
+  function("levelTable", &level_table);
+  function("errorList", &error_list);
+  function("cliParseArgs", &cli_parse_args);
+  function("cliMessage", &cli_message);
+  function("cliReportLine", &lmzip::cli::report_line);
+  function("cliWithErrno", &lmzip::cli::with_errno);
+  function("cliErrnoText", static_cast<std::string (*)(const std::string&)>(&lmzip::cli::errno_text));
+  function("cliLibraryError", &cli_library_error);
+  function("cliVerboseLine", &cli_verbose_line);
+  function("cliProgressLine", &cli_progress_line);
+  function("cliListHeader", &lmzip::cli::list_header);
+  function("cliListTotals", &cli_list_totals);
+  constant("cliSuffix", std::string(lmzip::cli::kSuffix));
+  constant("cliProgressThreshold", static_cast<double>(lmzip::cli::kProgressThreshold));
+  constant("cliProgressIntervalMs", lmzip::cli::kProgressIntervalMs);
+  constant("cliMaxModelFileBytes", static_cast<double>(lmzip::cli::kMaxModelFileBytes));
   function("setModel", &set_model);
   function("modelId", &model_id);
   function("levelUsesModel", &level_uses_model);

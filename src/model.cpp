@@ -64,11 +64,13 @@ std::shared_ptr<const Model> Model::load(const uint8_t* data, size_t size, std::
 
 namespace {
 
+#if defined(LMZIP_DEFAULT_MODEL) || defined(LMZIP_LARGE_MODEL)
 // A damaged build-time file makes the levels that use it fail with
 // model_not_loaded rather than crash.
 std::shared_ptr<const Model> embedded(const uint8_t* begin, const uint8_t* end) {
   return Model::load(begin, static_cast<size_t>(end - begin));
 }
+#endif
 
 struct DefaultModels {
   std::mutex lock;
