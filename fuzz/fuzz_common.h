@@ -45,12 +45,15 @@ inline bool parse_decode_input(const uint8_t* data, size_t size, DecodeInput& d)
   d.size = size - 1;
   d.in_chunk = chunk_size(data[0] & 15, d.size);
   d.out_chunk = chunk_size(data[0] >> 4, kMaxOutput);
-  // Byte 4 of the stream header is the level.
-  d.max_output = d.size > 4 && lmzip::level_uses_model(d.stream[4]) ? kMaxOutputLm : kMaxOutput;
+  lmzip::StreamHeader header;
+  bool neural = lmzip::peek_header(d.stream, d.size, header) == lmzip::Error::ok &&
+                lmzip::level_uses_model(header.level);
+  d.max_output = neural ? kMaxOutputLm : kMaxOutput;
   return true;
 }
 
-// Round-trip target input: byte 0 picks the level (1 + (byte & 15) % 9),
+// Round-trip target input: byte 0 picks the level (kMinLevel + (byte & 15) %
+// the number of levels),
 // turns on Encoder::record_costs (bit 4) and the comparison with the
 // one-shot lmzip::compress (bit 5; it costs a third encode); byte 1 the
 // chunk sizes (low nibble: input per call, high nibble: output room per
@@ -71,7 +74,7 @@ constexpr size_t kMaxLmInput = 4u << 10;
 
 inline bool parse_roundtrip_input(const uint8_t* data, size_t size, RoundtripInput& r) {
   if (size < 2) return false;
-  r.level = 1 + (data[0] & 15) % 9;
+  r.level = lmzip::kMinLevel + (data[0] & 15) % (lmzip::kMaxLevel - lmzip::kMinLevel + 1);
   r.record_costs = (data[0] & 0x10) != 0;
   r.one_shot = (data[0] & 0x20) != 0;
   r.sizes = data[1];

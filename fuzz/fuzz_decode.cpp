@@ -7,7 +7,8 @@
 // call; see kChunkSizes), the rest is the stream. Output stops at 256 KiB
 // (16 KiB at the neural levels) with Error::output_limit. stream_decode
 // checks the Decoder's promises after every call; a stream that decodes must
-// decode to the same bytes through the one-shot lmzip::decompress.
+// decode to the same bytes through the one-shot lmzip::decompress, and scan
+// (StreamScanner) to the same sizes.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -31,6 +32,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::vector<uint8_t> once;
     FUZZ_CHECK(lmzip::decompress(d.stream, consumed, once, options) == lmzip::Error::ok);
     FUZZ_CHECK(once == out);
+  }
+  // The scanner reads the same structure without decoding: wherever the
+  // decoder got through it, so does the scanner, to the same end.
+  lmzip::StreamInfo info;
+  size_t scanned = 0;
+  lmzip::Error scan_error = lmzip_fuzz::stream_scan(d.stream, d.size, d.in_chunk, info, scanned);
+  if (e == lmzip::Error::ok) {
+    FUZZ_CHECK(scan_error == lmzip::Error::ok);
+    FUZZ_CHECK(scanned == consumed && info.compressed_size == consumed);
+    FUZZ_CHECK(info.original_size == out.size());
   }
   return 0;
 }

@@ -69,5 +69,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(consumed == packed.size());
   FUZZ_CHECK(out.size() == n);
   FUZZ_CHECK(std::equal(out.begin(), out.end(), r.data));
+
+  // The header and the structure say what was written.
+  lmzip::StreamHeader header;
+  FUZZ_CHECK(lmzip::peek_header(packed.data(), packed.size(), header) == lmzip::Error::ok);
+  FUZZ_CHECK(header.level == r.level);
+  lmzip::StreamInfo info;
+  size_t scanned = 0;
+  FUZZ_CHECK(lmzip_fuzz::stream_scan(packed.data(), packed.size(), lmzip_fuzz::chunk_size(r.sizes >> 4, packed.size()),
+                                     info, scanned) == lmzip::Error::ok);
+  FUZZ_CHECK(scanned == packed.size() && info.original_size == n && info.header.model_id == header.model_id);
   return 0;
 }

@@ -76,4 +76,32 @@ inline lmzip::Error stream_decode(const uint8_t* data, size_t size, size_t in_ch
   }
 }
 
+// Scans data[0..size) with lmzip::StreamScanner, `in_chunk` new bytes per
+// call; returns its error (ok when it reached done), the stream's info and
+// where it ended.
+inline lmzip::Error stream_scan(const uint8_t* data, size_t size, size_t in_chunk, lmzip::StreamInfo& info,
+                                size_t& consumed) {
+  lmzip::StreamScanner scanner;
+  lmzip::InBuffer in{data, 0, 0};
+  consumed = 0;
+  for (;;) {
+    if (in.pos == in.size && in.size < size) in.size = std::min(size, in.size + in_chunk);
+    bool end = in.size == size;
+    size_t in_before = in.pos;
+    lmzip::Status st = scanner.scan(in, end);
+    FUZZ_CHECK(in.pos >= in_before && in.pos <= in.size);
+    consumed = in.pos;
+    if (st == lmzip::Status::done) {
+      info = scanner.info();
+      FUZZ_CHECK(info.compressed_size == in.pos);
+      return lmzip::Error::ok;
+    }
+    if (st == lmzip::Status::error) {
+      FUZZ_CHECK(scanner.error() != lmzip::Error::ok);
+      return scanner.error();
+    }
+    FUZZ_CHECK(st == lmzip::Status::needs_input && !end && in.pos == in.size);
+  }
+}
+
 }  // namespace lmzip_fuzz
