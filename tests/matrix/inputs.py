@@ -9,6 +9,8 @@ GOLDEN reproduces the golden inputs of tests/test_golden.cpp byte for byte;
 matrix.py checks them against the '# input' lines of tests/golden/golden.txt.
 """
 
+import subprocess
+
 M64 = (1 << 64) - 1
 
 ENGLISH = (
@@ -81,13 +83,25 @@ def fnv1a64(data):
     return h
 
 
-ALL_LEVELS = tuple(range(1, 10))
+def level_table(lmzip):
+    """The core's level table, as `lmzip --levels` prints it: a list of
+    dicts with the header's keys (level, model, profile, memory_bytes,
+    default), level as an int."""
+    lines = subprocess.run([str(lmzip), "--levels"], check=True, capture_output=True, text=True).stdout.splitlines()
+    keys = lines[0].split("\t")
+    rows = [dict(zip(keys, line.split("\t"))) for line in lines[1:]]
+    for row in rows:
+        row["level"] = int(row["level"])
+    return rows
 
 
-def inputs(reduced=False):
-    """[(name, bytes, levels)]. Both sets have every level of every input
-    (but the multi-block one); the reduced set (for CI) has shorter inputs:
-    under qemu-user the neural levels code ~1-2 KB/s."""
+def inputs(table, reduced=False):
+    """[(name, bytes, levels)] for the level table `table` (level_table()).
+    Both sets have every level of every input (but the multi-block one); the
+    reduced set (for CI) has shorter inputs: under qemu-user the neural
+    levels code ~1-2 KB/s."""
+    ALL_LEVELS = tuple(row["level"] for row in table)
+    adaptive_levels = tuple(row["level"] for row in table if row["model"] == "none")
     mixed = (
         f"{ENGLISH}\n{CHINESE}\n{'Ünïcödé — ✓ 🚀 ' * 20}\n".encode() + bytes(range(256)) + b"\xff\xfe\xc0\x80"
     )
@@ -105,9 +119,9 @@ def inputs(reduced=False):
     ]
     if not reduced:
         # Two blocks and a bit (blocks are 1 MiB): the models carry over
-        # block boundaries. Levels 1 and 2 only: the neural levels would take
-        # half an hour under emulation.
-        out.append(("multiblock", log_pattern(2_200_000), (1, 2)))
+        # block boundaries. The levels without a neural model only: the
+        # neural levels would take half an hour under emulation.
+        out.append(("multiblock", log_pattern(2_200_000), adaptive_levels))
     return out
 
 

@@ -48,7 +48,7 @@ sys.path.insert(0, str(HERE))
 import inputs as matrix_inputs  # noqa: E402
 
 OUT = ROOT / "build-matrix"
-LEVELS = list(range(1, 10))
+LEVELS = []  # every level of the level table (main() reads it from the reference)
 
 # key, title, how it is built and run. "build": None uses the reference
 # binary; otherwise CMake options for build-matrix-<key>/.
@@ -329,7 +329,7 @@ def report(results, cases, ref_streams, ref_info, golden, timings, reduced):
     add("| input | bytes | levels | SHA-256 |")
     add("|---|---:|---|---|")
     for name, data, levels in cases:
-        lv = "1–9" if list(levels) == LEVELS else ",".join(map(str, levels))
+        lv = f"{LEVELS[0]}–{LEVELS[-1]}" if list(levels) == LEVELS else ",".join(map(str, levels))
         add(f"| {name} | {len(data)} | {lv} | `{sha256(data)[:16]}` |")
     add("")
     add("Each cell: for every input at that level the platform wrote the reference's bytes (compared in full)")
@@ -413,7 +413,9 @@ def main():
             return 2
 
     OUT.mkdir(exist_ok=True)
-    cases = matrix_inputs.inputs(reduced=args.reduced)
+    table = matrix_inputs.level_table(ref)
+    LEVELS[:] = [row["level"] for row in table]
+    cases = matrix_inputs.inputs(table, reduced=args.reduced)
     (OUT / "inputs").mkdir(exist_ok=True)
     for name, data, _ in cases:
         (OUT / "inputs" / name).write_bytes(data)
