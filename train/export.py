@@ -57,7 +57,7 @@ def export(model, out: Path, state: dict, valid_bytes: int = 16384, corpus: Path
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     mid = intmodel.model_id(data)
-    assert intmodel.IntModel.from_bytes(data).hidden == m.hidden
+    assert intmodel.load(data).hidden == m.hidden
     valid = np.fromfile(corpus / "valid" / "valid.bin", dtype=np.uint8)[:valid_bytes]
     bpb = intmodel.bits_per_byte(m, valid)
     figures = {"file": out.name, "bytes": len(data), "model_id": f"{mid:08x}", "hidden": m.hidden,

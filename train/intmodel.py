@@ -74,6 +74,22 @@ class IntModel:
         return m
 
 
+# The architecture table, as in src/nn/architectures.cpp: the model file's
+# architecture field -> the class that parses and evaluates it.
+ARCHITECTURES = {ARCH_GRU: IntModel}
+
+
+def load(data: bytes):
+    """Parses a model file through the architecture table."""
+    if data[:4] != MAGIC or len(data) < 8:
+        raise ValueError("not an lmzip model")
+    if data[4] != FORMAT_VERSION:
+        raise ValueError(f"unsupported model file version {data[4]}")
+    if data[5] not in ARCHITECTURES:
+        raise ValueError(f"unknown model architecture {data[5]}")
+    return ARCHITECTURES[data[5]].from_bytes(data)
+
+
 def model_id(data: bytes) -> int:
     """The id recorded in compressed streams: CRC-32 of the model file."""
     return zlib.crc32(data) & 0xFFFFFFFF
