@@ -132,7 +132,7 @@ class Model {
   ~Model();
   // The id recorded in streams that need this model (CRC-32 of the file).
   uint32_t id() const { return id_; }
-  // What the file holds, e.g. "gru, hidden 256".
+  // What the file holds: its architecture and size, for listings and logs.
   const std::string& description() const { return description_; }
   // The architecture's implementation (internal: the predictor uses it).
   const nn::ByteModel& byte_model() const { return *byte_model_; }

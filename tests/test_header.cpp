@@ -3,7 +3,11 @@
 // here.
 #include <doctest/doctest.h>
 
+#include <cctype>
+#include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "format.h"
 #include "lmzip.h"
@@ -123,4 +127,27 @@ TEST_CASE("header: the scanner counts blocks, stops at the stream's end and chec
   Bytes wrong = s;
   wrong[wrong.size() - 5] ^= 1;  // the varint's last byte (length < 2^21 fits 3 bytes)
   CHECK(scan(wrong, wrong.size(), info) == Error::length_mismatch);
+}
+
+TEST_CASE("header: docs/FORMAT.md's error table is the core's error list") {
+  std::ifstream doc(lmzt::source_dir() / "docs" / "FORMAT.md");
+  REQUIRE(doc);
+  std::string line;
+  bool in_table = false;
+  std::vector<std::pair<int, std::string>> rows;
+  while (std::getline(doc, line)) {
+    if (line == "## Error codes") in_table = true;
+    else if (in_table && line.rfind("| ", 0) == 0 && std::isdigit(static_cast<unsigned char>(line[2]))) {
+      int code = std::stoi(line.substr(2));
+      size_t a = line.find('`'), b = line.find('`', a + 1);
+      REQUIRE(b != std::string::npos);
+      rows.emplace_back(code, line.substr(a + 1, b - a - 1));
+    } else if (in_table && line.rfind("## ", 0) == 0) {
+      break;
+    }
+  }
+  std::vector<std::pair<int, std::string>> core;
+  for (Error e : lmzip::kErrors)
+    if (e != Error::ok) core.emplace_back(static_cast<int>(e), lmzip::error_name(e));
+  CHECK(rows == core);
 }
