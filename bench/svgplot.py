@@ -1,6 +1,6 @@
 """A small hand-written SVG line chart with a log-scaled x axis (no matplotlib).
 
-Used by bench.py for the bits/byte-against-input-size plot. Python 3 standard library only.
+Used by report.py for the bits/byte-against-input-size plot. Python 3 standard library only.
 """
 
 import math
