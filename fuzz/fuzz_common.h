@@ -61,7 +61,7 @@ inline bool parse_decode_input(const uint8_t* data, size_t size, DecodeInput& d)
 // Levels with the neural model run one GRU step per byte, so their data is
 // cut to kMaxLmInput bytes.
 struct RoundtripInput {
-  int level = 1;
+  int level = lmzip::kMinLevel;
   bool record_costs = false, one_shot = false;
   const uint8_t* data = nullptr;
   size_t size = 0;

@@ -5,27 +5,45 @@ roundtrip-hm-*) and the small committed seeds of fuzz/seeds/decode/.
 Inputs are in the fuzz targets' layout (fuzz/fuzz_common.h): a decode input is
 one chunk-size selector byte + the stream; a round-trip input is a level/flags
 byte + a chunk-size byte + the data. Their expected outcome is listed by hand
-in tests/fuzz_regressions/expected.txt. Run from anywhere:
-    python3 fuzz/make_handmade.py
+in tests/fuzz_regressions/expected.txt. Which levels name which model comes
+from the library itself (the header build/lmzip writes). Run from anywhere:
+    python3 fuzz/make_handmade.py [path/to/lmzip]
 """
+import functools
 import os
 import struct
+import subprocess
+import sys
 import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REG = os.path.join(ROOT, "tests", "fuzz_regressions")
 SEEDS = os.path.join(ROOT, "fuzz", "seeds", "decode")
-MODEL_IDS = {name: zlib.crc32(open(os.path.join(ROOT, "models", name + ".lmzm"), "rb").read())
-             for name in ("default", "large")}
+LMZIP = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "lmzip")
+
+
+@functools.lru_cache(maxsize=None)
+def library_header(level):
+    """The header the library writes at `level` (flags, and the model id at
+    the levels with a neural model)."""
+    out = subprocess.run([LMZIP, f"-{level}", "-c"], input=b"", capture_output=True, check=True).stdout
+    return out[:10] if out[5] & 1 else out[:6]
+
+
+def default_level():
+    table = subprocess.run([LMZIP, "--levels"], capture_output=True, check=True, text=True).stdout.splitlines()
+    return next(int(row.split("\t")[0]) for row in table[1:] if row.endswith("\tyes"))
 
 
 def header(level, version=1, flags=None):
-    lm = level >= 3
-    if flags is None:
-        flags = 1 if lm else 0
-    h = b"LMZ" + bytes([version, level, flags])
-    if flags & 1:
-        h += struct.pack("<I", MODEL_IDS["large" if level == 9 else "default"])
+    if version == 1 and flags is None:
+        return library_header(level)
+    h = b"LMZ" + bytes([version, level, flags if flags is not None else library_header(level)[5]])
+    if h[5] & 1:
+        # The id the level's own header names, or the default level's at a
+        # level without a model.
+        own = library_header(level)
+        h += (own if len(own) == 10 else library_header(default_level()))[6:10]
     return h
 
 

@@ -61,7 +61,7 @@ class SingleMixer {
   Mixer<kWidth> mixer_{2 * 256, 6, 1 << 13};
 };
 
-// The network above level 1: three mixers whose weight sets are chosen by
+// The network of the other profiles: three mixers whose weight sets are chosen by
 // the bits so far, the match state and the previous byte; a final mixer
 // over their outputs chosen by the bits so far and the neural model's
 // confidence; then two APM/SSE stages (order 0 and order 1).
