@@ -19,9 +19,12 @@
 #include <string>
 #include <vector>
 
+#include "kernels/kernels.h"
+
 namespace lmzip::nn {
 
 constexpr int kLutSize = 4096;
+constexpr int kMaxHidden = kernels::kMatvecMaxN;  // the matvec kernels are proven up to it
 
 struct GruModel {
   int hidden = 0;
@@ -42,11 +45,6 @@ struct GruModel {
 };
 
 // The model's state while it reads a stream.
-// Matrix-vector kernel, the best one this CPU has (all are bit-equal).
-using MatvecFn = void (*)(const int8_t* W, const int16_t* h, int rows, int n, int32_t* acc);
-MatvecFn best_matvec();
-const char* best_matvec_name();
-
 class GruState {
  public:
   explicit GruState(const GruModel& model);
@@ -65,7 +63,7 @@ class GruState {
 
  private:
   const GruModel& m_;
-  MatvecFn matvec_;
+  kernels::MatvecFn matvec_;
   std::vector<int16_t> h_;
   std::vector<int32_t> acc_;
   std::vector<int64_t> logits_;
