@@ -14,7 +14,7 @@
 
 #include "cli/spec.h"
 #include "lmzip.h"
-#include "mixer_kernels.h"
+#include "kernels/kernels.h"
 
 namespace {
 
@@ -280,7 +280,7 @@ std::string error_message(int code) {
   return lmzip::error_message(static_cast<lmzip::Error>(code));
 }
 double memory_for_level(int level) { return static_cast<double>(lmzip::memory_for_level(level)); }
-std::string kernels() { return LMZIP_KERNELS; }
+std::string kernels() { return lmzip::kernels::best_names(); }
 
 }  // namespace
 

@@ -15,7 +15,7 @@ FUZZ_CXXFLAGS ?= -std=c++20 -O1 -g -fno-omit-frame-pointer -Wall -Wextra \
                  $(if $(filter x86_64,$(shell uname -m)),-msse4.1)
 FUZZ_MODEL   := $(abspath models/default.lmzm)
 FUZZ_LARGE_MODEL := $(abspath models/large.lmzm)
-FUZZ_CORE    := $(wildcard src/*.cpp) $(wildcard src/nn/*.cpp)
+FUZZ_CORE    := $(wildcard src/*.cpp) $(wildcard src/nn/*.cpp) $(wildcard src/kernels/*.cpp)
 FUZZ_CORE_OBJ := $(patsubst %.cpp,$(FUZZ_DIR)/obj/%.o,$(FUZZ_CORE))
 
 FUZZ_BINS    := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
@@ -27,11 +27,13 @@ fuzz-build: $(FUZZ_BINS) $(FUZZ_DIR)/run.sh fuzz-seeds
 
 # The core is instrumented for coverage (fuzzer-no-link) and sanitizers; the
 # default model is embedded (.incbin) exactly as CMake does for native builds.
-# The GRU kernels (src/nn/) are straight-line integer arithmetic whose
-# branches do not depend on the data: coverage tracing there found nothing
-# and made the neural levels ~8x slower, so they get the sanitizers only.
+# The GRU model and the kernels (src/nn/, src/kernels/) are straight-line
+# integer arithmetic whose branches do not depend on the data: coverage
+# tracing there found nothing and made the neural levels ~8x slower, so they
+# get the sanitizers only.
 FUZZ_COV := -fsanitize=fuzzer-no-link
 $(FUZZ_DIR)/obj/src/nn/%.o: FUZZ_COV :=
+$(FUZZ_DIR)/obj/src/kernels/%.o: FUZZ_COV :=
 
 $(FUZZ_OBJ): $(FUZZ_DIR)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)

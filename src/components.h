@@ -27,7 +27,7 @@
 
 #include "levels.h"
 #include "memory.h"
-#include "mixer_kernels.h"
+#include "kernels/inline.h"
 #include "nn/byte_model.h"
 #include "tables.h"
 
@@ -107,7 +107,7 @@ class APM {
 
 // Gated linear mixing in the logistic domain: p = squash(sum w_i x_i), one
 // weight vector per selector context, trained online to minimise coding cost.
-// Weights are 2.14 fixed point; see mixer_kernels.h for the bounds.
+// Weights are 2.14 fixed point; see kernels/kernels.h for the bounds.
 template <int N>
 class Mixer {
  public:
@@ -120,14 +120,14 @@ class Mixer {
   }
   void set_context(int cx) { w_cur_ = &w_[static_cast<size_t>(cx) * N]; }
   int mix(const int32_t* x) {
-    int32_t dot = kernels::dot_simd(x, w_cur_, N) >> 14;
+    int32_t dot = kernels::kInlineDot(x, w_cur_, N) >> 14;
     if (dot > kStretchMax) dot = kStretchMax;
     if (dot < -kStretchMax) dot = -kStretchMax;
     pr_ = squash(dot);
     return pr_;
   }
   void update(const int32_t* x, int bit) {
-    kernels::train_simd(x, w_cur_, N, ((bit << 12) - pr_) * lr_);
+    kernels::kInlineTrain(x, w_cur_, N, ((bit << 12) - pr_) * lr_);
   }
 
  private:

@@ -1,59 +1,157 @@
-// Every SIMD kernel equals its scalar reference bit for bit, including at the
-// extremes of the documented input bounds (mixer_kernels.h).
+// Every variant in each dispatch table that this CPU supports equals the
+// scalar reference bit for bit, on random operands and at the extremes of the
+// bounds documented in kernels/kernels.h. Variants the CPU lacks are skipped
+// and named; an emulated older CPU covers them from the other side
+// (qemu-x86_64 -cpu Nehalem build/lmzip_tests -tc='kernels*').
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
-#include <cstring>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
 
-#include "mixer_kernels.h"
+#include "kernels/inline.h"
+#include "kernels/kernels.h"
+#include "kernels/ref.h"
 #include "tables.h"
 #include "test_util.h"
 
 namespace {
 
-using lmzip::kernels::kWeightLimit;
+namespace k = lmzip::kernels;
 
 int32_t bounded(lmzt::SplitMix64& rng, int32_t limit) {
   return static_cast<int32_t>(rng.next() % (2 * static_cast<uint64_t>(limit) + 1)) - limit;
 }
 
-}  // namespace
+int32_t either(lmzt::SplitMix64& rng, int32_t limit) { return rng.next() & 1 ? limit : -limit; }
 
-TEST_CASE("kernels: compiled kernel set is named") {
-  MESSAGE("mixer kernels: " << LMZIP_KERNELS);
-  CHECK(std::strlen(LMZIP_KERNELS) > 0);
+// The rows to check against the reference: every supported one after it.
+template <class K>
+std::vector<const K*> variants_to_check(std::span<const K> table) {
+  std::vector<const K*> out;
+  for (const K& variant : table.subspan(1)) {
+    if (variant.supported())
+      out.push_back(&variant);
+    else
+      MESSAGE(std::string(variant.name) << ": not supported by this CPU, skipped");
+  }
+  return out;
 }
 
-TEST_CASE("kernels: dot_simd equals dot_ref") {
-  lmzt::SplitMix64 rng(7);
-  for (int n : {4, 8, 12, 16}) {
-    for (int iter = 0; iter < 20000; ++iter) {
-      alignas(16) int32_t x[16], w[16];
-      bool extreme = iter % 4 == 0;
-      for (int i = 0; i < n; ++i) {
-        x[i] = extreme ? (rng.next() & 1 ? 2047 : -2047) : bounded(rng, 2047);
-        w[i] = extreme ? (rng.next() & 1 ? kWeightLimit : -kWeightLimit) : bounded(rng, kWeightLimit);
+template <class K>
+void check_table(std::span<const K> table, decltype(K::fn) ref, const K& best) {
+  REQUIRE(!table.empty());
+  CHECK((table.front().fn == ref));
+  CHECK(table.front().supported());
+  CHECK(best.supported());
+  const K* last = nullptr;
+  std::set<std::string> names;
+  for (const K& variant : table) {
+    if (variant.supported()) last = &variant;
+    CHECK(names.insert(variant.name).second);
+  }
+  CHECK(&best == last);
+}
+
+}  // namespace
+
+TEST_CASE("kernels: tables start with the reference and pick the last supported variant") {
+  check_table(k::matvec_kernels(), k::matvec_ref, k::best_matvec());
+  check_table(k::dot_kernels(), k::dot_ref, k::best_dot());
+  check_table(k::train_kernels(), k::train_ref, k::best_train());
+  const std::string in_use = std::string("matvec=") + k::best_matvec().name +
+                             " dot=" + k::best_dot().name + " train=" + k::best_train().name;
+  MESSAGE("kernels in use: " << in_use);
+  CHECK(!k::best_names().empty());
+}
+
+TEST_CASE("kernels: the mixer's inlined dot and train are the tables' best") {
+  CHECK((k::kInlineDot == k::best_dot().fn));
+  CHECK((k::kInlineTrain == k::best_train().fn));
+}
+
+TEST_CASE("kernels: every matvec variant equals matvec_ref") {
+  const auto variants = variants_to_check(k::matvec_kernels());
+  lmzt::SplitMix64 rng(23);
+  for (int rows : {4, 8}) {
+    for (int n : {16, 32, 48, 192, 256, k::kMatvecMaxN}) {
+      for (int iter = 0; iter < 40; ++iter) {
+        std::vector<int8_t> W(static_cast<size_t>(rows) * n);
+        std::vector<int16_t> h(static_cast<size_t>(n));
+        // Every product at its bound with one sign: the largest |acc|.
+        bool extreme = iter % 4 == 0;
+        int w_sign = iter % 8 == 0 ? 1 : -1, h_sign = iter % 16 < 8 ? 1 : -1;
+        for (auto& w : W)
+          w = static_cast<int8_t>(extreme ? w_sign * k::kMatvecMaxWeight : bounded(rng, k::kMatvecMaxWeight));
+        for (auto& x : h)
+          x = static_cast<int16_t>(extreme ? h_sign * k::kMatvecMaxInput : bounded(rng, k::kMatvecMaxInput));
+        std::vector<int32_t> ref(static_cast<size_t>(rows));
+        k::matvec_ref(W.data(), h.data(), rows, n, ref.data());
+        for (const auto* variant : variants) {
+          INFO(std::string(variant->name) << " rows=" << rows << " n=" << n << " iter=" << iter);
+          std::vector<int32_t> got(static_cast<size_t>(rows));
+          variant->fn(W.data(), h.data(), rows, n, got.data());
+          REQUIRE(got == ref);
+        }
       }
-      REQUIRE(lmzip::kernels::dot_simd(x, w, n) == lmzip::kernels::dot_ref(x, w, n));
     }
   }
 }
 
-TEST_CASE("kernels: train_simd equals train_ref") {
-  lmzt::SplitMix64 rng(11);
-  for (int n : {4, 8, 12, 16}) {
+TEST_CASE("kernels: every dot variant equals dot_ref") {
+  const auto variants = variants_to_check(k::dot_kernels());
+  lmzt::SplitMix64 rng(7);
+  for (int n = 4; n <= k::kMixerMaxInputs; n += 4) {
     for (int iter = 0; iter < 20000; ++iter) {
-      alignas(16) int32_t x[16], w_ref[16], w_simd[16];
+      alignas(16) int32_t x[k::kMixerMaxInputs], w[k::kMixerMaxInputs];
+      // 0: operands at their bounds, random signs; 1: also every product of
+      // one sign (the largest |sum|); otherwise anywhere within the bounds.
+      int mode = iter % 4;
+      int32_t x_sign = either(rng, 1), w_sign = either(rng, 1);
+      for (int i = 0; i < n; ++i) {
+        x[i] = mode == 0 ? either(rng, k::kMixerMaxInput)
+             : mode == 1 ? x_sign * k::kMixerMaxInput : bounded(rng, k::kMixerMaxInput);
+        w[i] = mode == 0 ? either(rng, k::kWeightLimit)
+             : mode == 1 ? w_sign * k::kWeightLimit : bounded(rng, k::kWeightLimit);
+      }
+      const int32_t ref = k::dot_ref(x, w, n);
+      for (const auto* variant : variants) {
+        INFO(std::string(variant->name) << " n=" << n << " iter=" << iter);
+        REQUIRE(variant->fn(x, w, n) == ref);
+      }
+    }
+  }
+}
+
+TEST_CASE("kernels: every train variant equals train_ref") {
+  const auto variants = variants_to_check(k::train_kernels());
+  const int32_t max_err = k::kMixerMaxError * k::kMaxLearningRate;
+  lmzt::SplitMix64 rng(11);
+  for (int n = 4; n <= k::kMixerMaxInputs; n += 4) {
+    for (int iter = 0; iter < 20000; ++iter) {
+      alignas(16) int32_t x[k::kMixerMaxInputs], w_ref[k::kMixerMaxInputs];
+      // Extremes: the largest |x * err|, and weights at the clamp limits.
       bool extreme = iter % 4 == 0;
       for (int i = 0; i < n; ++i) {
-        x[i] = extreme ? (rng.next() & 1 ? 2047 : -2047) : bounded(rng, 2047);
-        w_ref[i] = w_simd[i] = bounded(rng, kWeightLimit);
+        x[i] = extreme ? either(rng, k::kMixerMaxInput) : bounded(rng, k::kMixerMaxInput);
+        w_ref[i] = extreme ? either(rng, k::kWeightLimit) : bounded(rng, k::kWeightLimit);
       }
-      int32_t err = bounded(rng, 4095) * (1 + static_cast<int32_t>(rng.next() % lmzip::kernels::kMaxLearningRate));
-      if (extreme) err = (rng.next() & 1 ? 4095 : -4095) * lmzip::kernels::kMaxLearningRate;
-      lmzip::kernels::train_ref(x, w_ref, n, err);
-      lmzip::kernels::train_simd(x, w_simd, n, err);
-      for (int i = 0; i < n; ++i) REQUIRE(w_simd[i] == w_ref[i]);
+      int32_t err = extreme ? either(rng, max_err)
+                            : bounded(rng, k::kMixerMaxError) *
+                                  (1 + static_cast<int32_t>(rng.next() % k::kMaxLearningRate));
+      alignas(16) int32_t w_in[k::kMixerMaxInputs];
+      std::copy(w_ref, w_ref + n, w_in);
+      k::train_ref(x, w_ref, n, err);
+      for (const auto* variant : variants) {
+        INFO(std::string(variant->name) << " n=" << n << " iter=" << iter);
+        alignas(16) int32_t w[k::kMixerMaxInputs];
+        std::copy(w_in, w_in + n, w);
+        variant->fn(x, w, n, err);
+        for (int i = 0; i < n; ++i) REQUIRE(w[i] == w_ref[i]);
+      }
     }
   }
 }

@@ -1,6 +1,6 @@
-// The integer language model: its SIMD kernel equals the scalar reference,
-// the C++ model equals the Python reference (tests/lm_vector.txt, written by
-// train/export.py), and malformed model files are rejected, never trusted.
+// The integer language model: the C++ model equals the Python reference
+// (tests/lm_vector.txt, written by train/export.py), and malformed model files
+// are rejected, never trusted. Its matvec kernels: tests/test_kernels.cpp.
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -8,7 +8,6 @@
 #include <string>
 
 #include "nn/gru_model.h"
-#include "nn/kernels.h"
 #include "test_util.h"
 
 namespace {
@@ -56,29 +55,6 @@ bool load_model(const std::string& name, lmzt::Bytes& bytes, lmzip::nn::GruModel
 }
 
 }  // namespace
-
-TEST_CASE("kernels: nn matvec kernels equal matvec_ref") {
-  MESSAGE("nn kernel in use: " << lmzip::nn::best_matvec_name());
-  lmzt::SplitMix64 rng(23);
-  for (int n : {16, 32, 48, 192, 256, lmzip::nn::kMaxHidden}) {
-    for (int iter = 0; iter < 40; ++iter) {
-      const int rows = 8;
-      std::vector<int8_t> W(static_cast<size_t>(rows) * n);
-      std::vector<int16_t> h(n);
-      bool extreme = iter % 4 == 0;  // every product at its bound, one sign
-      for (auto& w : W) w = static_cast<int8_t>(extreme ? (iter % 8 == 0 ? 127 : -127)
-                                                         : static_cast<int>(rng.next() % 255) - 127);
-      for (auto& x : h)
-        x = static_cast<int16_t>(extreme ? 16384 : static_cast<int>(rng.next() % 32769) - 16384);
-      std::vector<int32_t> ref(rows), simd(rows), best(rows);
-      lmzip::nn::matvec_ref(W.data(), h.data(), rows, n, ref.data());
-      lmzip::nn::matvec_simd(W.data(), h.data(), rows, n, simd.data());
-      lmzip::nn::best_matvec()(W.data(), h.data(), rows, n, best.data());
-      REQUIRE(ref == simd);
-      REQUIRE(ref == best);
-    }
-  }
-}
 
 TEST_CASE("lm: C++ integer models equal the Python reference vectors") {
   // One vector per shipped model: the standard one and the large one.

@@ -105,7 +105,7 @@ export interface InitOptions {
 export interface InitResult {
   /** Whether the SIMD128 build was loaded. */
   simd: boolean;
-  /** The mixer kernels compiled into the loaded build: `'simd128'` or `'scalar'`. */
+  /** The kernel variants the loaded build runs (neural model and mixer): `'simd128'` or `'scalar'`. */
   kernels: string;
   /** The id of the loaded neural model (the CRC-32 of its file), 0 when none is loaded. */
   modelId: number;

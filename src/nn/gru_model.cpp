@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "nn/kernels.h"
 #include "tables.h"
 
 namespace lmzip::nn {
@@ -105,26 +104,8 @@ std::unique_ptr<ByteModel> parse_gru(const uint8_t* data, size_t size, std::stri
   return model;
 }
 
-MatvecFn best_matvec() {
-#if defined(LMZIP_NN_AVX2)
-  if (cpu_has_avx2()) return matvec_avx2;
-#endif
-  return matvec_simd;
-}
-
-const char* best_matvec_name() {
-#if defined(LMZIP_NN_AVX2)
-  if (cpu_has_avx2()) return "avx2";
-  return "sse4.1";
-#elif !defined(LMZIP_SCALAR_ONLY) && defined(__wasm_simd128__)
-  return "simd128";
-#else
-  return "scalar";
-#endif
-}
-
 GruState::GruState(const GruModel& model)
-    : m_(model), matvec_(best_matvec()), h_(model.hidden, 0), acc_(std::max(3 * model.hidden, 256)), logits_(256) {
+    : m_(model), matvec_(kernels::best_matvec().fn), h_(model.hidden, 0), acc_(std::max(3 * model.hidden, 256)), logits_(256) {
   step(0);
 }
 

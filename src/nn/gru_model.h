@@ -19,12 +19,14 @@
 #include <string>
 #include <vector>
 
+#include "kernels/kernels.h"
 #include "nn/byte_model.h"
 
 namespace lmzip::nn {
 
 constexpr int kLutSize = 4096;
 constexpr int kGruArchitecture = 1;  // its id in the model file header
+constexpr int kMaxHidden = kernels::kMatvecMaxN;  // the matvec kernels are proven up to it
 
 struct GruModel : ByteModel {
   int hidden = 0;
@@ -49,11 +51,6 @@ struct GruModel : ByteModel {
 // The architecture table's entry point (architectures.cpp).
 std::unique_ptr<ByteModel> parse_gru(const uint8_t* data, size_t size, std::string& why);
 
-// Matrix-vector kernel, the best one this CPU has (all are bit-equal).
-using MatvecFn = void (*)(const int8_t* W, const int16_t* h, int rows, int n, int32_t* acc);
-MatvecFn best_matvec();
-const char* best_matvec_name();
-
 // The model's state while it reads a stream.
 class GruState final : public ByteModelState {
  public:
@@ -70,7 +67,7 @@ class GruState final : public ByteModelState {
 
  private:
   const GruModel& m_;
-  MatvecFn matvec_;
+  kernels::MatvecFn matvec_;
   std::vector<int16_t> h_;
   std::vector<int32_t> acc_;
   std::vector<int64_t> logits_;

@@ -1,21 +1,26 @@
 // Built by tests/matrix/matrix.py with each native toolchain of the matrix,
 // against that build's liblmzip_core.a: prints what the platform runs (the
-// neural matvec kernel the library picks at run time, the byte order, the
+// kernel variants the library picks at run time, the byte order, the
 // compiler) so that the matrix table shows what each column really tested.
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 
+#include "kernels/kernels.h"
 #include "lmzip.h"
-#include "nn/gru_model.h"
 
 int main() {
   const uint32_t one = 1;
   unsigned char first = 0;
   std::memcpy(&first, &one, 1);
-  const auto model = lmzip::default_model(6), large = lmzip::default_model(9);
-  std::printf("matvec=%s endian=%s models=%s compiler=%s\n", lmzip::nn::best_matvec_name(),
-              first ? "little" : "big", model && large ? "embedded" : "MISSING",
+  // Every level that needs a neural model has its default built in.
+  bool models = true;
+  for (int level = lmzip::kMinLevel; level <= lmzip::kMaxLevel; ++level)
+    if (lmzip::level_uses_model(level) && !lmzip::default_model(level)) models = false;
+  std::printf("matvec=%s dot=%s train=%s endian=%s models=%s compiler=%s\n",
+              lmzip::kernels::best_matvec().name, lmzip::kernels::best_dot().name,
+              lmzip::kernels::best_train().name,
+              first ? "little" : "big", models ? "embedded" : "MISSING",
 #if defined(__clang__)
               "clang-" __clang_version__
 #elif defined(__GNUC__)
@@ -24,5 +29,5 @@ int main() {
               "unknown"
 #endif
   );
-  return model && large ? 0 : 1;
+  return models ? 0 : 1;
 }

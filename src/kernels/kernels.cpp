@@ -1,0 +1,90 @@
+// The dispatch tables: one row per variant, the reference first, then the
+// faster ones in order. A new variant is one function in an arch file and
+// one row here.
+#include "kernels/kernels.h"
+
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
+#include "kernels/arch/wasm.h"
+#include "kernels/arch/x86.h"
+#include "kernels/ref.h"
+
+namespace lmzip::kernels {
+
+namespace {
+
+bool always() { return true; }
+
+constexpr MatvecKernel kMatvec[] = {
+    {"scalar", matvec_ref, always},
+#if defined(LMZIP_KERNELS_X86)
+    {"sse4.1", x86::matvec_sse41, x86::has_sse41},
+    {"avx2", x86::matvec_avx2, x86::has_avx2},
+#endif
+#if defined(LMZIP_KERNELS_WASM)
+    {"simd128", wasm::matvec_simd128, wasm::has_simd128},
+#endif
+};
+
+constexpr DotKernel kDot[] = {
+    {"scalar", dot_ref, always},
+#if defined(LMZIP_KERNELS_X86)
+    {"sse4.1", x86::dot_sse41, x86::has_sse41},
+#endif
+#if defined(LMZIP_KERNELS_WASM)
+    {"simd128", wasm::dot_simd128, wasm::has_simd128},
+#endif
+};
+
+constexpr TrainKernel kTrain[] = {
+    {"scalar", train_ref, always},
+#if defined(LMZIP_KERNELS_X86)
+    {"sse4.1", x86::train_sse41, x86::has_sse41},
+#endif
+#if defined(LMZIP_KERNELS_WASM)
+    {"simd128", wasm::train_simd128, wasm::has_simd128},
+#endif
+};
+
+template <class K>
+const K& last_supported(std::span<const K> table) {
+  const K* best = &table.front();
+  for (const K& k : table)
+    if (k.supported()) best = &k;
+  return *best;
+}
+
+}  // namespace
+
+std::span<const MatvecKernel> matvec_kernels() { return kMatvec; }
+std::span<const DotKernel> dot_kernels() { return kDot; }
+std::span<const TrainKernel> train_kernels() { return kTrain; }
+
+const MatvecKernel& best_matvec() {
+  static const MatvecKernel& best = last_supported(matvec_kernels());
+  return best;
+}
+const DotKernel& best_dot() {
+  static const DotKernel& best = last_supported(dot_kernels());
+  return best;
+}
+const TrainKernel& best_train() {
+  static const TrainKernel& best = last_supported(train_kernels());
+  return best;
+}
+
+std::string best_names() {
+  std::vector<std::string_view> seen;
+  std::string names;
+  for (std::string_view name : {best_matvec().name, best_dot().name, best_train().name}) {
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
+    seen.push_back(name);
+    names += names.empty() ? "" : "+";
+    names += name;
+  }
+  return names;
+}
+
+}  // namespace lmzip::kernels

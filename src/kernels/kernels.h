@@ -1,0 +1,69 @@
+// The integer kernels of the coding path. Each operation has a scalar
+// reference (`*_ref`, ref.h) and SIMD variants (arch/) that must equal it bit
+// for bit; tests/test_kernels.cpp runs every variant the CPU supports
+// against it. Integer sums do not depend on lane width or order as long as
+// nothing overflows, so each operation states the operand bounds its callers
+// keep and why no partial sum can overflow within them. README.md here says
+// how to add a variant.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace lmzip::kernels {
+
+// matvec: acc[i] = sum_j W[i][j] * h[j], W rows x n, row-major.
+//   W int8 in [-127, 127] (widened to 16 bits in registers),
+//   h int16 in [-16384, 16384], n <= 1024, n % 16 == 0, rows % 4 == 0
+//   => |acc| <= 1024 * 127 * 16384 < 2^31, and every partial sum of
+//   pmaddwd / dot_i16x8 lanes is smaller still.
+constexpr int kMatvecMaxN = 1024;
+constexpr int kMatvecMaxWeight = 127;
+constexpr int kMatvecMaxInput = 16384;
+using MatvecFn = void (*)(const int8_t* W, const int16_t* h, int rows, int n, int32_t* acc);
+
+// Mixer weights are 2.14 fixed point, clamped to +-kWeightLimit by train.
+constexpr int32_t kWeightLimit = 65535;
+constexpr int kMixerMaxInputs = 16;
+constexpr int32_t kMixerMaxInput = 2047;  // the stretch domain
+constexpr int32_t kMixerMaxError = 4095;  // |(bit << 12) - p| for a 12-bit p
+constexpr int kMaxLearningRate = 32;
+
+// dot: sum_i x[i] * w[i]
+//   |x| <= 2047, |w| <= 65535, n <= 16, n % 4 == 0  =>  |sum| < 2^31
+using DotFn = int32_t (*)(const int32_t* x, const int32_t* w, int n);
+
+// train: w[i] = clamp(w[i] + ((x[i] * err) >> 16), -65535, 65535)
+//   |x| <= 2047, |err| <= 4095 * 32, n <= 16, n % 4 == 0
+//   => |x * err| <= 2047 * 4095 * 32 < 2^31
+using TrainFn = void (*)(const int32_t* x, int32_t* w, int n, int32_t err);
+
+// One row of a dispatch table: a variant of one operation, and whether this
+// CPU (or WebAssembly engine) can run it.
+template <class Fn>
+struct Kernel {
+  const char* name;
+  Fn fn;
+  bool (*supported)();
+};
+using MatvecKernel = Kernel<MatvecFn>;
+using DotKernel = Kernel<DotFn>;
+using TrainKernel = Kernel<TrainFn>;
+
+// Every variant compiled into this build, the reference first, then from the
+// slowest to the fastest: the best is the last one supported.
+std::span<const MatvecKernel> matvec_kernels();
+std::span<const DotKernel> dot_kernels();
+std::span<const TrainKernel> train_kernels();
+
+// Chosen once per process.
+const MatvecKernel& best_matvec();
+const DotKernel& best_dot();
+const TrainKernel& best_train();
+
+// The chosen variants' names, each once, joined by '+' ("avx2+sse4.1" on an
+// AVX2 CPU, "simd128" or "scalar" in WebAssembly).
+std::string best_names();
+
+}  // namespace lmzip::kernels
