@@ -112,8 +112,12 @@ template <int N>
 class Mixer {
  public:
   static_assert(N <= 16 && N % 4 == 0, "kernel bounds and lane width");
+  // The train kernel's overflow bound holds up to kMaxLearningRate.
   Mixer(int contexts, int learning_rate, int initial_weight)
-      : w_(static_cast<size_t>(N) * contexts, initial_weight), lr_(learning_rate) {}
+      : w_(static_cast<size_t>(N) * contexts, initial_weight),
+        lr_(learning_rate > 0 && learning_rate <= kernels::kMaxLearningRate
+                ? learning_rate
+                : throw std::invalid_argument("mixer learning rate outside the kernel bounds")) {}
   // Sets input i's initial weight in every weight set.
   void set_initial_weight(int i, int32_t weight) {
     for (size_t k = static_cast<size_t>(i); k < w_.size(); k += N) w_[k] = weight;

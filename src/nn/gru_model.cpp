@@ -86,7 +86,8 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
   }
   // The bounds the kernels and the fixed-point steps are proven for.
   if (!within(m.sigmoid, 0, kQ14) || !within(m.tanh, -kQ14, kQ14) || !within(m.exp, 1, 65536) ||
-      !within(m.W, -127, 127) || !within(m.V, -127, 127) || !within(m.W_mult, 0, INT32_MAX) ||
+      !within(m.W, -kernels::kMatvecMaxWeight, kernels::kMatvecMaxWeight) ||
+      !within(m.V, -kernels::kMatvecMaxWeight, kernels::kMatvecMaxWeight) || !within(m.W_mult, 0, INT32_MAX) ||
       !within(m.V_mult, 0, INT32_MAX)) {
     why = "model values out of range";
     return false;
