@@ -200,6 +200,21 @@ struct MixerSelectors {
   int model_confidence = 0;  // 0..3: how sure the neural model is
 };
 
+// Learns `bit` and moves `ctx` past it, calling the hooks of `c` (one
+// component or a list of them) at a nibble or byte boundary.
+template <class C>
+void learn_bit(C& c, BitContext& ctx, int bit) {
+  c.update(ctx, bit);
+  switch (ctx.advance(bit)) {
+    case BitContext::new_byte:
+      c.end_byte(static_cast<int>(ctx.history.c4 & 255), ctx);
+      c.start_byte(ctx);
+      break;
+    case BitContext::new_nibble: c.start_nibble(ctx); break;
+    case BitContext::within_nibble: break;
+  }
+}
+
 struct ComponentBase {
   static constexpr int32_t kInitialWeight = 0;
   static constexpr size_t memory(const LevelConfig&) { return 0; }

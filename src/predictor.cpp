@@ -148,16 +148,8 @@ class ProfileEngine final : public Predictor::Engine {
   }
 
   int update(int bit) override {
-    components_.update(ctx_, bit);
     network_.update(inputs_, bit);
-    switch (ctx_.advance(bit)) {
-      case BitContext::new_byte:
-        components_.end_byte(static_cast<int>(ctx_.history.c4 & 255), ctx_);
-        components_.start_byte(ctx_);
-        break;
-      case BitContext::new_nibble: components_.start_nibble(ctx_); break;
-      case BitContext::within_nibble: break;
-    }
+    learn_bit(components_, ctx_, bit);
     return predict();
   }
 

@@ -19,8 +19,7 @@ using lmzip::BitContext;
 using lmzip::MixerSelectors;
 
 // Runs one component the way the predictor does (predictor.cpp): predict,
-// update with the bit, advance the context, and at a nibble or byte
-// boundary the component's hooks.
+// then learn_bit (update, advance the context, the boundary hooks).
 template <class C>
 class Driver {
  public:
@@ -36,16 +35,8 @@ class Driver {
     return std::vector<int32_t>(x_, x_ + C::kInputs);
   }
   void learn(int bit) {
-    c_.predict(ctx_, x_, selectors);  // as the predictor: predict, then update
-    c_.update(ctx_, bit);
-    switch (ctx_.advance(bit)) {
-      case BitContext::new_byte:
-        c_.end_byte(static_cast<int>(ctx_.history.c4 & 255), ctx_);
-        c_.start_byte(ctx_);
-        break;
-      case BitContext::new_nibble: c_.start_nibble(ctx_); break;
-      case BitContext::within_nibble: break;
-    }
+    c_.predict(ctx_, x_, selectors);  // as the predictor: predict, then learn
+    lmzip::learn_bit(c_, ctx_, bit);
   }
   void feed(const std::string& text) {
     for (unsigned char byte : text)
