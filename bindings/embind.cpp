@@ -327,6 +327,7 @@ EMSCRIPTEN_BINDINGS(lmzip) {
   function("cliProgressLine", &cli_progress_line);
   function("cliListHeader", &lmzip::cli::list_header);
   function("cliListTotals", &cli_list_totals);
+  constant("cliProgram", std::string(lmzip::cli::kProgram));
   constant("cliSuffix", std::string(lmzip::cli::kSuffix));
   constant("cliProgressThreshold", static_cast<double>(lmzip::cli::kProgressThreshold));
   constant("cliProgressIntervalMs", lmzip::cli::kProgressIntervalMs);
