@@ -6,13 +6,15 @@
 import type { Transform } from 'node:stream';
 
 /**
- * The stable identifiers carried by {@link LmzipError.code}: the core's error
- * names (`lmzip::error_name`, src/format.cpp) plus three of the JavaScript
- * wrapper's own (`LMZ_ERR_ABORTED`, `LMZ_ERR_NOT_INITIALIZED`, and
- * `LMZ_ERR_INVALID_ARGUMENT` also for bad JavaScript arguments).
+ * The stable identifiers carried by {@link LmzipError.code}: the names of the
+ * core's error list (`LMZIP_ERROR_LIST` in src/lmzip.h, without `LMZ_OK`;
+ * `LMZ_ERR_INVALID_ARGUMENT` also for bad JavaScript arguments) plus the
+ * JavaScript wrapper's own: `LMZ_ERR_ABORTED`, `LMZ_ERR_NOT_INITIALIZED` and
+ * `LMZ_ERR_UNKNOWN`. A test (npm/test/types.test.mjs) checks that this union
+ * is exactly that set.
  */
 export type LmzipErrorCode =
-  /** Bad level, bad argument type, a stream used after free() or after it finished. */
+  /** Bad level, bad argument type, a stream used after free() or after it finished, an invalid model file. */
   | 'LMZ_ERR_INVALID_ARGUMENT'
   /** The magic bytes do not match: not an lmzip stream. */
   | 'LMZ_ERR_NOT_LMZIP'
@@ -20,25 +22,27 @@ export type LmzipErrorCode =
   | 'LMZ_ERR_UNSUPPORTED_VERSION'
   /** Header fields out of range or unknown flags. */
   | 'LMZ_ERR_CORRUPT_HEADER'
-  /** The stream (or the level) needs a neural model other than the loaded one, or none is loaded. */
+  /** A neural model is loaded for the stream's level, but not the one whose id the stream names. */
   | 'LMZ_ERR_MODEL_MISMATCH'
-  /** Block structure or coded payload invalid; also data after the end of the stream. */
+  /** The level (or the stream) needs a neural model and none is loaded for it. */
+  | 'LMZ_ERR_MODEL_NOT_LOADED'
+  /** Block structure or coded payload invalid; also data after the end of the stream (`trailingData`). */
   | 'LMZ_ERR_CORRUPT_DATA'
   /** The CRC-32 of the decompressed data differs from the trailer's. */
   | 'LMZ_ERR_CHECKSUM_MISMATCH'
   /** The length in the trailer differs from the decompressed length. */
   | 'LMZ_ERR_LENGTH_MISMATCH'
-  /** The input ended before the stream did. */
+  /** The input ended before the stream did (or, for {@link peekHeader}, before its header did). */
   | 'LMZ_ERR_TRUNCATED'
   /** The decompressed size exceeds `maxOutputLength`. */
   | 'LMZ_ERR_OUTPUT_LIMIT'
   /** The model tables (or a staging buffer) could not be allocated in WebAssembly memory. */
   | 'LMZ_ERR_OUT_OF_MEMORY'
-  /** An error number the core does not name (should not happen). */
+  /** JavaScript only: an error number missing from the core's list (should not happen). */
   | 'LMZ_ERR_UNKNOWN'
-  /** The AbortSignal passed in the options fired; `cause` is its reason. */
+  /** JavaScript only: the AbortSignal passed in the options fired; `cause` is its reason. */
   | 'LMZ_ERR_ABORTED'
-  /** A synchronous API (Compressor, Decompressor, constants, memoryForLevel, levelUsesModel) was used before `await init()`. */
+  /** JavaScript only: a synchronous API (Compressor, Decompressor, constants, levels, peekHeader, memoryForLevel, levelUsesModel) was used before `await init()`. */
   | 'LMZ_ERR_NOT_INITIALIZED';
 
 /**
@@ -57,10 +61,23 @@ export class LmzipError extends Error {
   /** The stable identifier of the failure. */
   code: LmzipErrorCode;
   /**
-   * With `LMZ_ERR_MODEL_MISMATCH` from a decompressor: the id of the model the
-   * stream needs (load it with {@link loadModel}); otherwise undefined.
+   * With `LMZ_ERR_MODEL_MISMATCH` or `LMZ_ERR_MODEL_NOT_LOADED` from a
+   * decompressor: the id of the model the stream needs (load it with
+   * {@link loadModel}); otherwise undefined.
    */
   modelNeeded?: number;
+  /**
+   * With `LMZ_ERR_CORRUPT_DATA` from a decompressor: `true` when the stream
+   * itself was complete and valid and more bytes followed it; otherwise
+   * undefined.
+   */
+  trailingData?: boolean;
+  /**
+   * The core's own words on what is wrong, where it has some: with
+   * `LMZ_ERR_INVALID_ARGUMENT` from {@link init} or {@link loadModel}, why
+   * the model file was rejected; otherwise undefined.
+   */
+  detail?: string;
 }
 
 /** Input accepted by the compressor: bytes, or a string (encoded as UTF-8). */
@@ -85,18 +102,19 @@ export interface InitOptions {
    */
   simd?: boolean;
   /**
-   * The neural model of levels 3-8 (`.lmzm`): its bytes or its URL (fetched
-   * with `fetch()`). Default: the model shipped in the package
-   * (`dist/default.lmzm`, 0.7 MB). `null` loads no model: the levels that
-   * need it then fail with LMZ_ERR_MODEL_MISMATCH, and so does decompressing
-   * streams written with it, until {@link loadModel} gives one. An invalid
-   * file fails with LMZ_ERR_INVALID_ARGUMENT.
+   * The standard neural model (`.lmzm`): the model of the levels whose
+   * `model` is `'standard'` in {@link levels}. Its bytes or its URL (fetched
+   * with `fetch()`). Default: the package's file that the level table names
+   * (`modelFile`: `dist/default.lmzm`, 0.7 MB). `null` loads no model: those
+   * levels then fail with LMZ_ERR_MODEL_NOT_LOADED, and so does
+   * decompressing streams written with them, until {@link loadModel} gives
+   * one. An invalid file fails with LMZ_ERR_INVALID_ARGUMENT.
    */
   model?: BufferSource | URL | string | null;
   /**
-   * The large neural model of level 9, likewise. Default: the package's
-   * `dist/large.lmzm` (1.7 MB); `null` skips it (saves the download in
-   * browsers that never use level 9).
+   * The large neural model, of the levels whose `model` is `'large'`,
+   * likewise. Default: the package's `dist/large.lmzm` (1.7 MB); `null`
+   * skips it (saves the download in browsers that never use those levels).
    */
   largeModel?: BufferSource | URL | string | null;
 }
@@ -107,23 +125,62 @@ export interface InitResult {
   simd: boolean;
   /** The kernel variants the loaded build runs (neural model and mixer): `'simd128'` or `'scalar'`. */
   kernels: string;
-  /** The id of the loaded neural model (the CRC-32 of its file), 0 when none is loaded. */
+  /** The id of the loaded standard neural model (the CRC-32 of its file), 0 when none is loaded. */
   modelId: number;
-  /** The size of the loaded model file in bytes, 0 when none is loaded. */
+  /** The size of the loaded standard model file in bytes, 0 when none is loaded. */
   modelBytes: number;
-  /** The id of the loaded model of level 9, 0 when none is loaded. */
+  /** The id of the loaded large model, 0 when none is loaded. */
   largeModelId: number;
-  /** The size of the loaded model file of level 9 in bytes, 0 when none is loaded. */
+  /** The size of the loaded large model file in bytes, 0 when none is loaded. */
   largeModelBytes: number;
+}
+
+/** The neural model a level uses: none, or one of the package's two models. */
+export type ModelSlot = 'none' | 'standard' | 'large';
+
+/** One row of the core's level table (see {@link levels}). */
+export interface LevelInfo {
+  /** The level, from `minLevel` to `maxLevel`. */
+  level: number;
+  /** The neural model the level uses; every level naming the same slot shares one model. */
+  model: ModelSlot;
+  /** The package's file of that model (`'default.lmzm'`, `'large.lmzm'` in `dist/`), null for `'none'`. */
+  modelFile: string | null;
+  /**
+   * The predictor profile: `'fast'` (one mixer over few contexts), `'cm'`
+   * (every context model, mixer network and APM stages) or `'neural'` (cm
+   * plus the neural model as a mixer input).
+   */
+  profile: string;
+  /** Bytes of memory the level's compressor or decompressor allocates (as {@link memoryForLevel}). */
+  memory: number;
+  /** One line for humans, e.g. `'standard neural model, large tables'`. */
+  summary: string;
+  /** Whether this is the level used when none is given (`constants().defaultLevel`). */
+  isDefault: boolean;
+}
+
+/** What {@link peekHeader} reads from the start of a stream. */
+export interface StreamHeader {
+  /** The format version the stream was written in. */
+  formatVersion: number;
+  /** The level it was compressed at. */
+  level: number;
+  /** The header's flag bits (docs/FORMAT.md). */
+  flags: number;
+  /** The id of the neural model the stream needs; 0 when its level uses none. */
+  modelId: number;
+  /** Bytes of the header; the first block follows. */
+  headerSize: number;
 }
 
 /** The format constants of the loaded core (see {@link constants}). */
 export interface LmzipConstants {
-  /** Fastest level (1). */
+  /** Fastest level (1 in this version's level table). */
   minLevel: number;
-  /** Best level (9). */
+  /** Best level (9 in this version's level table). */
   maxLevel: number;
-  /** The level used when none is given (6). */
+  /** The level used when none is given (6 in this version's level table). */
   defaultLevel: number;
   /** The format version this build writes and the newest it reads. */
   formatVersion: number;
@@ -144,7 +201,10 @@ export type ProgressCallback = (progress: ProgressInfo) => void;
 
 /** Options of {@link compress}, {@link CompressStream} and {@link createCompress}. */
 export interface CompressOptions {
-  /** An integer from `minLevel` (1, fastest) to `maxLevel` (9, best); default 6. */
+  /**
+   * An integer from `minLevel` (fastest) to `maxLevel` (best); default
+   * `defaultLevel` (see {@link constants} and {@link levels}).
+   */
   level?: number;
   /** Progress reports (see {@link ProgressCallback}). */
   onProgress?: ProgressCallback;
@@ -176,11 +236,12 @@ export function simdSupported(): boolean;
 export function init(options?: InitOptions): Promise<InitResult>;
 
 /**
- * Makes a neural model the one `level` uses (and the levels sharing it:
- * 3-8, or 9) for streams created from now on: e.g. the large model after
- * `init({largeModel: null})`, or a model of your own. Decompression finds a
- * loaded model by the id the stream names. Fails with
- * LMZ_ERR_INVALID_ARGUMENT for an invalid file or a level without a model.
+ * Makes a neural model the one `level` uses (and every level sharing its
+ * model slot in {@link levels}; default: the default level's) for streams
+ * created from now on: e.g. the large model after `init({largeModel:
+ * null})`, or a model of your own. Decompression finds a loaded model by
+ * the id the stream names. Fails with LMZ_ERR_INVALID_ARGUMENT for an
+ * invalid file (`detail` says why) or a level without a model.
  */
 export function loadModel(
   source: BufferSource | URL | string,
@@ -194,6 +255,24 @@ export function loadModel(
 export function constants(): LmzipConstants;
 
 /**
+ * The core's level table: one row per level, `minLevel` to `maxLevel` (which
+ * model it uses and from which file, its profile, memory and summary).
+ * Fresh objects on every call. Synchronous: throws LMZ_ERR_NOT_INITIALIZED
+ * before `await init()`.
+ */
+export function levels(): LevelInfo[];
+
+/**
+ * Reads the header at the start of an lmzip stream without decoding it: its
+ * format version, level, flags, model id and size. Throws an
+ * {@link LmzipError} with the code the decoder would report for that header
+ * (LMZ_ERR_NOT_LMZIP, LMZ_ERR_UNSUPPORTED_VERSION, LMZ_ERR_CORRUPT_HEADER),
+ * or LMZ_ERR_TRUNCATED when `data` ends inside the header. Synchronous:
+ * throws LMZ_ERR_NOT_INITIALIZED before `await init()`.
+ */
+export function peekHeader(data: DecompressInput): StreamHeader;
+
+/**
  * Bytes of memory the model of `level` allocates (the same for compressor and
  * decompressor); 0 for an invalid level. Synchronous: throws
  * LMZ_ERR_NOT_INITIALIZED before `await init()`.
@@ -201,9 +280,9 @@ export function constants(): LmzipConstants;
 export function memoryForLevel(level: number): number;
 
 /**
- * Whether streams of `level` are predicted with a neural model (levels 3-9;
- * false for an invalid level). Synchronous: throws LMZ_ERR_NOT_INITIALIZED
- * before `await init()`.
+ * Whether streams of `level` are predicted with a neural model (its `model`
+ * in {@link levels} is not `'none'`; false for an invalid level).
+ * Synchronous: throws LMZ_ERR_NOT_INITIALIZED before `await init()`.
  */
 export function levelUsesModel(level: number): boolean;
 
@@ -269,7 +348,8 @@ export class Compressor implements Disposable {
 
 /**
  * Push-style decompressor over the streaming core. Requires `await init()`
- * first. Input after the end of the stream fails with LMZ_ERR_CORRUPT_DATA.
+ * first. Input after the end of the stream fails with LMZ_ERR_CORRUPT_DATA
+ * (with `trailingData` set).
  * Free it with {@link free} (or `using`) when done.
  */
 export class Decompressor implements Disposable {

@@ -5,6 +5,7 @@
 import createSimdModule from '../dist/lmzip-simd.mjs';
 import createScalarModule from '../dist/lmzip-scalar.mjs';
 import { loadWasm, loadDefaultModel } from '#wasm-loader';
+import { setNativeModule } from './internal.mjs';
 
 // lmzip::Status values (src/lmzip.h).
 const NEEDS_INPUT = 0;
@@ -21,11 +22,19 @@ const YIELD_EVERY = 1 << 14;
 const PROGRESS_INTERVAL_MS = 100;
 
 /**
- * An lmzip failure. `code` is a stable identifier: the core's error names
- * (`LMZ_ERR_CORRUPT_DATA`, `LMZ_ERR_CHECKSUM_MISMATCH`, `LMZ_ERR_TRUNCATED`,
- * `LMZ_ERR_OUTPUT_LIMIT`, ...) plus `LMZ_ERR_INVALID_ARGUMENT` for bad
- * arguments, `LMZ_ERR_ABORTED` when an AbortSignal fired and
- * `LMZ_ERR_NOT_INITIALIZED` when a synchronous API is used before `init()`.
+ * An lmzip failure. `code` is a stable identifier: one of the core's error
+ * names (its error list, src/lmzip.h: `LMZ_ERR_CORRUPT_DATA`,
+ * `LMZ_ERR_TRUNCATED`, `LMZ_ERR_MODEL_NOT_LOADED`, ...; also
+ * `LMZ_ERR_INVALID_ARGUMENT` for bad JavaScript arguments) or one of the
+ * wrapper's own: `LMZ_ERR_ABORTED` when an AbortSignal fired,
+ * `LMZ_ERR_NOT_INITIALIZED` when a synchronous API is used before `init()`,
+ * `LMZ_ERR_UNKNOWN` for a core code missing from its list (never expected).
+ *
+ * Properties beside `code`, where they apply: `modelNeeded` (with
+ * LMZ_ERR_MODEL_MISMATCH or LMZ_ERR_MODEL_NOT_LOADED from a decompressor:
+ * the id of the model the stream needs), `trailingData` (true with
+ * LMZ_ERR_CORRUPT_DATA when a complete stream was followed by more bytes),
+ * `detail` (the core's own words on what is wrong, e.g. with a model file).
  */
 export class LmzipError extends Error {
   /**
@@ -38,7 +47,10 @@ export class LmzipError extends Error {
     this.name = 'LmzipError';
     /** @type {string} */
     this.code = code;
-    /** @type {number | undefined} the model id a stream needs (LMZ_ERR_MODEL_MISMATCH) */
+    /**
+     * @type {number | undefined} the model id a stream needs
+     * (LMZ_ERR_MODEL_MISMATCH, LMZ_ERR_MODEL_NOT_LOADED)
+     */
     this.modelNeeded = undefined;
   }
 }
@@ -59,6 +71,8 @@ export function simdSupported() {
 
 let native = null; // the Embind module once loaded
 let loading = null; // the promise of the first init()
+let levelRows = null; // the core's level table (levels()), once loaded
+let errorsByCode = null; // the core's error list: code -> {name, message}
 
 /**
  * Loads the WebAssembly module and the neural models. Optional (every async
@@ -69,10 +83,12 @@ let loading = null; // the promise of the first init()
  *   `simd`: force the SIMD (true) or scalar (false) build; by default SIMD
  *   when supported. `wasm`: the module's bytes, a compiled module or its URL,
  *   for hosts where the package's own file cannot be loaded. `model`: the
- *   neural model of levels 3-8, as bytes or URL (default: `dist/default.lmzm`
- *   of the package); `largeModel`: the model of level 9 (default:
- *   `dist/large.lmzm`, 1.7 MB). `null` loads none: the levels that need it
- *   fail with `LMZ_ERR_MODEL_MISMATCH` until {@link loadModel} gives one.
+ *   standard neural model (the levels whose `model` is `'standard'` in
+ *   {@link levels}), as bytes or URL (default: the package's file that the
+ *   level table names, `dist/default.lmzm`); `largeModel`: the model of the
+ *   levels whose `model` is `'large'` (default: `dist/large.lmzm`, 1.7 MB).
+ *   `null` loads none: the levels that need it fail with
+ *   `LMZ_ERR_MODEL_NOT_LOADED` until {@link loadModel} gives one.
  * @returns {Promise<{simd: boolean, kernels: string, modelId: number, modelBytes: number,
  *   largeModelId: number, largeModelBytes: number}>}
  */
@@ -92,15 +108,50 @@ async function fetchBytes(source) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-// A model option: undefined = the packaged file `name`, null = none.
-async function modelBytesOf(source, name) {
-  if (source === undefined) return loadDefaultModel(name);
+// A model option: undefined = the packaged file `file` (the level table's
+// modelFile), null = none.
+async function modelBytesOf(source, file) {
+  if (source === undefined) return loadDefaultModel(file);
   if (source === null) return null;
   if (typeof source === 'string' || source instanceof URL) return fetchBytes(source);
   return toBytes(source);
 }
 
-async function instantiate({ wasm, simd, model, largeModel } = {}) {
+// The init() option that gives the model of each slot of the level table.
+const MODEL_OPTIONS = { standard: 'model', large: 'largeModel' };
+
+// The model slots of a level table: each slot that some level uses, with its
+// file and the first level that uses it (a level to load it through).
+function modelSlots(rows) {
+  const slots = [];
+  for (const row of rows) {
+    if (row.model !== 'none' && !slots.some((s) => s.slot === row.model)) {
+      slots.push({ slot: row.model, file: row.modelFile, level: row.level });
+    }
+  }
+  return slots;
+}
+
+function readLevelTable(m) {
+  return m.levelTable().map((row) => ({
+    level: row.level,
+    model: row.model,
+    modelFile: row.modelFile || null,
+    profile: row.profile,
+    memory: row.memory,
+    summary: row.summary,
+    isDefault: row.isDefault,
+  }));
+}
+
+function readErrorList(m) {
+  const byCode = new Map();
+  for (const row of m.errorList()) byCode.set(row.code, { name: row.name, message: row.message });
+  return byCode;
+}
+
+async function instantiate(options = {}) {
+  const { wasm, simd } = options;
   const useSimd = simd ?? simdSupported();
   if (useSimd && !simdSupported()) {
     throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: this engine has no WebAssembly SIMD');
@@ -110,10 +161,6 @@ async function instantiate({ wasm, simd, model, largeModel } = {}) {
   const compiled =
     source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
   const factory = useSimd ? createSimdModule : createScalarModule;
-  const [modelBytes, largeBytes] = await Promise.all([
-    modelBytesOf(model, 'default'),
-    modelBytesOf(largeModel, 'large'),
-  ]);
   const loaded = await factory({
     locateFile: (path) => path, // the glue must not resolve its own URL
     instantiateWasm(imports, receive) {
@@ -121,22 +168,44 @@ async function instantiate({ wasm, simd, model, largeModel } = {}) {
       return {};
     },
   });
-  if (modelBytes) setModel(loaded, modelBytes, STANDARD_LEVEL);
-  if (largeBytes) setModel(loaded, largeBytes, LARGE_LEVEL);
+  // Which models to load, and from which files, the level table says.
+  const table = readLevelTable(loaded);
+  const slots = modelSlots(table);
+  const files = await Promise.all(
+    slots.map((s) => modelBytesOf(MODEL_OPTIONS[s.slot] ? options[MODEL_OPTIONS[s.slot]] : undefined, s.file)),
+  );
+  const loadedBytes = {};
+  slots.forEach((s, i) => {
+    if (files[i]) setModel(loaded, files[i], s.level);
+    loadedBytes[s.slot] = files[i] ? files[i].length : 0;
+  });
   native = loaded;
+  levelRows = table;
+  errorsByCode = readErrorList(loaded);
+  setNativeModule(loaded);
+  const idOf = (slot) => {
+    const level = slotLevel(slot);
+    return level === undefined ? 0 : native.modelId(level);
+  };
   return {
     simd: useSimd,
     kernels: native.kernels(),
-    modelId: native.modelId(STANDARD_LEVEL),
-    modelBytes: modelBytes ? modelBytes.length : 0,
-    largeModelId: native.modelId(LARGE_LEVEL),
-    largeModelBytes: largeBytes ? largeBytes.length : 0,
+    modelId: idOf('standard'),
+    modelBytes: loadedBytes.standard ?? 0,
+    largeModelId: idOf('large'),
+    largeModelBytes: loadedBytes.large ?? 0,
   };
 }
 
-// A level of each default model: 3-8 share the standard one, 9 has the large one.
-const STANDARD_LEVEL = 6;
-const LARGE_LEVEL = 9;
+// The first level of the level table that uses the model slot `slot`.
+function slotLevel(slot) {
+  return levelRows.find((row) => row.model === slot)?.level;
+}
+
+// The ids of the models loaded now, one per slot.
+function loadedModelIds() {
+  return modelSlots(levelRows).map((s) => native.modelId(s.level)).filter(Boolean);
+}
 
 function setModel(m, bytes, level) {
   const at = m._malloc(Math.max(1, bytes.length));
@@ -144,27 +213,33 @@ function setModel(m, bytes, level) {
   try {
     m.HEAPU8.set(bytes, at);
     const why = m.setModel(at, bytes.length, level);
-    if (why) throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: invalid model file: ${why}`);
+    if (why) {
+      const error = new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: invalid model file: ${why}`);
+      error.detail = why;
+      throw error;
+    }
   } finally {
     m._free(at);
   }
 }
 
 /**
- * Makes a neural model the one `level` uses (and the levels sharing it:
- * 3-8, or 9) for streams created from now on, e.g. the large model after
- * `init({largeModel: null})`, or a model of your own. Decompression finds
- * a loaded model by the id the stream names.
+ * Makes a neural model the one `level` uses (and every level that shares its
+ * model slot in {@link levels}) for streams created from now on, e.g. the
+ * large model after `init({largeModel: null})`, or a model of your own.
+ * Decompression finds a loaded model by the id the stream names.
  * @param {BufferSource | URL | string} source the model file's bytes or URL
- * @param {{level?: number}} [options] default level 6 (the standard model)
+ * @param {{level?: number}} [options] default: the default level
+ *   (`constants().defaultLevel`), i.e. the standard model's slot
  * @returns {Promise<{modelId: number}>}
  */
-export async function loadModel(source, { level = STANDARD_LEVEL } = {}) {
+export async function loadModel(source, options = {}) {
   await init();
+  const level = options.level ?? native.defaultLevel;
   if (source === null || source === undefined) {
     throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: loadModel() needs the model bytes or URL');
   }
-  if (!Number.isInteger(level) || !native.levelUsesModel(level)) {
+  if (!levelUsesModel(level)) {
     throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: level ${level} uses no neural model`);
   }
   setModel(native, await modelBytesOf(source), level);
@@ -179,6 +254,22 @@ function requireNative() {
     );
   }
   return native;
+}
+
+/**
+ * The level table of the core (src/levels.cpp), one row per level from
+ * `minLevel` to `maxLevel`: which neural model the level uses (`model`:
+ * `'none'`, `'standard'` or `'large'`, and `modelFile`, the package's file
+ * of that model, null for none), its predictor profile (`'fast'`, `'cm'` or
+ * `'neural'`), the bytes of memory its encoder or decoder allocates, a
+ * one-line summary, and whether it is the default level. Fresh objects on
+ * every call. Synchronous: throws LMZ_ERR_NOT_INITIALIZED before `init()`.
+ * @returns {{level: number, model: 'none' | 'standard' | 'large', modelFile: string | null,
+ *   profile: string, memory: number, summary: string, isDefault: boolean}[]}
+ */
+export function levels() {
+  requireNative();
+  return levelRows.map((row) => ({ ...row }));
 }
 
 /** Format constants, available after `init()`. */
@@ -201,11 +292,70 @@ export function memoryForLevel(level) {
 }
 
 /**
- * Whether streams of `level` are predicted with a neural model (levels 3-9).
+ * Whether streams of `level` are predicted with a neural model (its `model`
+ * in {@link levels} is not `'none'`); false for an invalid level.
  * @param {number} level
  */
 export function levelUsesModel(level) {
-  return Number.isInteger(level) && requireNative().levelUsesModel(level);
+  requireNative();
+  const row = Number.isInteger(level) ? levelRows.find((r) => r.level === level) : undefined;
+  return row !== undefined && row.model !== 'none';
+}
+
+// An LmzipError for a code of the core's error list.
+function coreError(code) {
+  const entry = errorsByCode.get(code) ?? { name: 'LMZ_ERR_UNKNOWN', message: `unknown error ${code}` };
+  return new LmzipError(entry.name, `lmzip: ${entry.message}`);
+}
+
+function codeNamed(name) {
+  for (const [code, entry] of errorsByCode) if (entry.name === name) return code;
+  return undefined;
+}
+
+// The header is a few bytes; a longer input is copied whole only if the core
+// asks for more.
+const PEEK_BYTES = 64;
+
+/**
+ * Reads the header at the start of an lmzip stream without decoding
+ * anything (the core's peek_header): the format version, the level, the
+ * flags, the id of the neural model the stream needs (0 for none) and the
+ * header's size in bytes. Throws an LmzipError with the code the decoder
+ * would report for a bad header (LMZ_ERR_NOT_LMZIP,
+ * LMZ_ERR_UNSUPPORTED_VERSION, LMZ_ERR_CORRUPT_HEADER) or LMZ_ERR_TRUNCATED
+ * when `data` is shorter than the header. Synchronous: throws
+ * LMZ_ERR_NOT_INITIALIZED before `init()`.
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data
+ * @returns {{formatVersion: number, level: number, flags: number, modelId: number, headerSize: number}}
+ */
+export function peekHeader(data) {
+  const m = requireNative();
+  const bytes = toBytes(data);
+  let size = Math.min(bytes.length, PEEK_BYTES);
+  for (;;) {
+    const at = m._malloc(Math.max(1, size));
+    if (!at) throw new LmzipError('LMZ_ERR_OUT_OF_MEMORY', 'lmzip: out of WebAssembly memory');
+    let header;
+    try {
+      m.HEAPU8.set(bytes.subarray(0, size), at);
+      header = m.peekHeader(at, size);
+    } finally {
+      m._free(at);
+    }
+    if (header.error === codeNamed('LMZ_ERR_TRUNCATED') && size < bytes.length) {
+      size = bytes.length;
+      continue;
+    }
+    if (header.error !== 0) throw coreError(header.error);
+    return {
+      formatVersion: header.formatVersion,
+      level: header.level,
+      flags: header.flags,
+      modelId: header.modelId,
+      headerSize: header.headerSize,
+    };
+  }
 }
 
 const encoder = new TextEncoder();
@@ -306,17 +456,19 @@ class Stream {
 
   _fail(code) {
     this.#finished = true;
-    const name = native.errorName(code);
-    let message = `lmzip: ${native.errorMessage(code)}`;
+    const error = coreError(code);
     const needed = this.#stream.modelId ? this.#stream.modelId() : 0;
-    if (name === 'LMZ_ERR_MODEL_MISMATCH' && needed) {
-      const loaded = [STANDARD_LEVEL, LARGE_LEVEL].map((level) => native.modelId(level)).filter(Boolean);
-      message += ` (the data needs model ${hex32(needed)}; loaded: ${loaded.length ? loaded.map(hex32).join(', ') : 'none'})`;
-    } else if (name === 'LMZ_ERR_MODEL_MISMATCH') {
-      message += ' (this level needs a neural model that is not loaded; see loadModel())';
+    if (error.code === 'LMZ_ERR_MODEL_MISMATCH' && needed) {
+      const loaded = loadedModelIds();
+      error.message += ` (the data needs model ${hex32(needed)}; loaded: ${loaded.length ? loaded.map(hex32).join(', ') : 'none'})`;
+    } else if (error.code === 'LMZ_ERR_MODEL_NOT_LOADED') {
+      error.message += needed
+        ? ` (the data needs model ${hex32(needed)}; see loadModel())`
+        : ' (this level needs a neural model and none is loaded; see loadModel())';
     }
-    const error = new LmzipError(name, message);
-    if (name === 'LMZ_ERR_MODEL_MISMATCH' && needed) error.modelNeeded = needed;
+    if ((error.code === 'LMZ_ERR_MODEL_MISMATCH' || error.code === 'LMZ_ERR_MODEL_NOT_LOADED') && needed) {
+      error.modelNeeded = needed;
+    }
     throw error;
   }
 
@@ -415,7 +567,8 @@ export class Compressor extends Stream {
 
 /**
  * Push-style decompressor. Requires `await init()` first. Input after the end
- * of the stream is an error (LMZ_ERR_CORRUPT_DATA).
+ * of the stream is an error (LMZ_ERR_CORRUPT_DATA, with `trailingData`
+ * true).
  */
 export class Decompressor extends Stream {
   #done = false;
@@ -462,7 +615,9 @@ export class Decompressor extends Stream {
   }
 
   #trailing() {
-    throw new LmzipError('LMZ_ERR_CORRUPT_DATA', 'lmzip: data after the end of the compressed stream');
+    const error = new LmzipError('LMZ_ERR_CORRUPT_DATA', 'lmzip: data after the end of the compressed stream');
+    error.trailingData = true;
+    throw error;
   }
 }
 

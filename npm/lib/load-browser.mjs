@@ -15,16 +15,21 @@ export async function loadWasm(simd) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+// The model files the package ships, by the name the level table gives
+// (modelFile); literal URLs, which bundlers rewrite.
+const MODEL_FILES = {
+  'default.lmzm': () => new URL('../dist/default.lmzm', import.meta.url),
+  'large.lmzm': () => new URL('../dist/large.lmzm', import.meta.url),
+};
+
 /**
  * Fetches a neural model shipped in the package.
- * @param {'default' | 'large'} name the model of levels 3-8 or of level 9
+ * @param {string} file its name in the level table (`modelFile`), e.g. 'default.lmzm'
  * @returns {Promise<Uint8Array>}
  */
-export async function loadDefaultModel(name) {
-  const url =
-    name === 'large'
-      ? new URL('../dist/large.lmzm', import.meta.url)
-      : new URL('../dist/default.lmzm', import.meta.url);
+export async function loadDefaultModel(file) {
+  const url = MODEL_FILES[file]?.();
+  if (!url) throw new Error(`lmzip: the package ships no model file ${file}`);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`lmzip: cannot load ${url}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());

@@ -9,6 +9,10 @@ import {
   init,
   simdSupported,
   constants,
+  levels,
+  levelUsesModel,
+  loadModel,
+  peekHeader,
   memoryForLevel,
   compress,
   decompress,
@@ -27,9 +31,12 @@ import type {
   DecompressOptions,
   InitOptions,
   InitResult,
+  LevelInfo,
   LmzipConstants,
   LmzipErrorCode,
+  ModelSlot,
   ProgressInfo,
+  StreamHeader,
 } from 'lmzip';
 
 function check(condition: boolean, what: string): void {
@@ -73,6 +80,26 @@ check(k.minLevel === 1 && k.maxLevel === 9 && k.defaultLevel === 6 && k.formatVe
 const memory: number = memoryForLevel(k.defaultLevel);
 check(memory > 0 && memoryForLevel(0) === 0, 'memoryForLevel');
 
+// The level table.
+const table: LevelInfo[] = levels();
+check(table.length === k.maxLevel - k.minLevel + 1, 'levels() has a row per level');
+for (const row of table) {
+  const slot: ModelSlot = row.model;
+  const file: string | null = row.modelFile;
+  check((slot === 'none') === (file === null) && levelUsesModel(row.level) === (slot !== 'none'), 'level row');
+  check(row.memory === memoryForLevel(row.level) && typeof row.profile === 'string' && typeof row.summary === 'string', 'level row fields');
+}
+const defaultRow: LevelInfo | undefined = table.find((row) => row.isDefault);
+check(defaultRow?.level === k.defaultLevel, 'isDefault');
+const largeRow = table.find((row) => row.model === 'large');
+if (largeRow) {
+  const reloaded: { modelId: number } = await loadModel(
+    new Uint8Array(await (await import('node:fs/promises')).readFile(new URL(`../dist/${largeRow.modelFile}`, import.meta.url))),
+    { level: largeRow.level },
+  );
+  check(reloaded.modelId === loaded.largeModelId, 'loadModel');
+}
+
 // Promise API.
 const progress: ProgressInfo[] = [];
 const compressOptions: CompressOptions = {
@@ -90,6 +117,16 @@ for (const input of inputs) {
   const size = typeof input === 'string' ? bytes.length : input.byteLength;
   check((await decompress(out)).length === size, 'compress accepts every input type');
 }
+const header: StreamHeader = peekHeader(packed);
+check(header.level === 3 && header.formatVersion === k.formatVersion && header.headerSize > 0, 'peekHeader');
+const headerModel: number = header.modelId;
+check(headerModel === loaded.modelId, 'peekHeader model id');
+try {
+  peekHeader(new Uint8Array(0));
+  check(false, 'peekHeader of nothing');
+} catch (error) {
+  check(error instanceof LmzipError && error.code === 'LMZ_ERR_TRUNCATED', 'peekHeader error code');
+}
 const decompressOptions: DecompressOptions = { maxOutputLength: bytes.length };
 const unpacked: Uint8Array = await decompress(packed, decompressOptions);
 check(new TextDecoder().decode(unpacked) === text, 'round trip');
@@ -102,7 +139,19 @@ try {
   if (!(error instanceof LmzipError)) throw error;
   const code: LmzipErrorCode = error.code;
   check(code === 'LMZ_ERR_OUTPUT_LIMIT', `output limit code ${code}`);
+  const needed: number | undefined = error.modelNeeded;
+  const trailing: boolean | undefined = error.trailingData;
+  const detail: string | undefined = error.detail;
+  check(needed === undefined && trailing === undefined && detail === undefined, 'no extra properties');
 }
+try {
+  await decompress(new Uint8Array([...packed, 0]));
+  check(false, 'trailing data');
+} catch (error) {
+  check(error instanceof LmzipError && error.code === 'LMZ_ERR_CORRUPT_DATA' && error.trailingData === true, 'trailingData');
+}
+const notLoaded: LmzipErrorCode = 'LMZ_ERR_MODEL_NOT_LOADED';
+void notLoaded;
 const controller = new AbortController();
 controller.abort(new Error('stop'));
 await compress(text, { signal: controller.signal }).then(
@@ -178,6 +227,11 @@ export function misuse(compressor: Compressor): void {
   // @ts-expect-error not a code
   const badCode: LmzipErrorCode = 'LMZ_ERR_NOPE';
   void badCode;
+  // @ts-expect-error not a model slot
+  const badSlot: ModelSlot = 'huge';
+  void badSlot;
+  // @ts-expect-error the internal accessor is not part of the API
+  void import('lmzip').then((m) => m.nativeModule);
   // @ts-expect-error no such option
   new Compressor({ maxOutputLength: 1 }).free();
   // @ts-expect-error read-only

@@ -27,6 +27,7 @@ const KNOWN_CODES = [
   'LMZ_ERR_UNSUPPORTED_VERSION',
   'LMZ_ERR_CORRUPT_HEADER',
   'LMZ_ERR_MODEL_MISMATCH',
+  'LMZ_ERR_MODEL_NOT_LOADED',
   'LMZ_ERR_CORRUPT_DATA',
   'LMZ_ERR_CHECKSUM_MISMATCH',
   'LMZ_ERR_LENGTH_MISMATCH',
@@ -274,9 +275,12 @@ describe('corrupt input', () => {
     await stillWorks();
   });
 
-  test('data after the end of the stream -> LMZ_ERR_CORRUPT_DATA', async () => {
+  test('data after the end of the stream -> LMZ_ERR_CORRUPT_DATA, with trailingData', async () => {
     const junk = utf8('trailing junk');
-    await failsWith(decompress(concat([sampleStream, junk])), 'LMZ_ERR_CORRUPT_DATA');
+    expect((await failsWith(decompress(concat([sampleStream, junk])), 'LMZ_ERR_CORRUPT_DATA')).trailingData).toBe(true);
+    expect((await failsWith(nodeDecompress([sampleStream, junk]), 'LMZ_ERR_CORRUPT_DATA')).trailingData).toBe(true);
+    // A failure inside the stream has no trailingData.
+    expect((await failsWith(decompress(sampleStream.subarray(0, sampleStream.length - 1)), 'LMZ_ERR_TRUNCATED')).trailingData).toBeUndefined();
     await failsWith(decompress(concat([sampleStream, sampleStream])), 'LMZ_ERR_CORRUPT_DATA');
     await failsWith(decompress(concat([sampleStream, Uint8Array.of(0)])), 'LMZ_ERR_CORRUPT_DATA');
     // In a later push than the end of the stream.

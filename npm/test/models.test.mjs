@@ -1,19 +1,19 @@
-// The two default models: levels 3-8 use dist/default.lmzm, level 9 the large
-// dist/large.lmzm; loadModel() swaps either; decompression finds a loaded
+// The default models: the level table (levels()) says which model slot each
+// level uses and which packaged file holds it (dist/default.lmzm,
+// dist/large.lmzm); loadModel() swaps either; decompression finds a loaded
 // model by the id the stream names, and names the missing one otherwise.
 // (Each Jest test file has its own module instance, so the swaps here reach
 // no other file.)
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LmzipError, compress, decompress, init, levelUsesModel, loadModel } from '../lib/node.mjs';
+import { LmzipError, compress, constants, decompress, init, levelUsesModel, levels, loadModel } from '../lib/node.mjs';
 import { ENGLISH, NPM_DIR, expectBytes, utf8 } from './support/util.mjs';
 
-const standardFile = readFileSync(resolve(NPM_DIR, 'dist/default.lmzm'));
-const largeFile = readFileSync(resolve(NPM_DIR, 'dist/large.lmzm'));
 const text = utf8(ENGLISH);
 const hex32 = (n) => n.toString(16).padStart(8, '0');
 // The model id in a stream header: bytes 6..9, little-endian (docs/FORMAT.md).
 const streamModelId = (s) => (s[6] | (s[7] << 8) | (s[8] << 16) | (s[9] << 24)) >>> 0;
+const fileOf = (row) => readFileSync(resolve(NPM_DIR, 'dist', row.modelFile));
 
 async function rejectsWith(promise, code, pattern) {
   const error = await promise.then(
@@ -23,51 +23,78 @@ async function rejectsWith(promise, code, pattern) {
   expect(error).toBeInstanceOf(LmzipError);
   expect(error.code).toBe(code);
   if (pattern) expect(error.message).toMatch(pattern);
+  return error;
 }
 
-test('init() loads both packaged models; level 9 streams name the large one', async () => {
+// The first level of each model slot in the level table.
+async function slots() {
+  await init();
+  const first = {};
+  for (const row of levels()) if (row.model !== 'none') first[row.model] ??= row;
+  return first;
+}
+
+test('init() loads the packaged model of each slot; the levels of a slot name its model', async () => {
   const info = await init();
-  expect(info.modelBytes).toBe(standardFile.length);
-  expect(info.largeModelBytes).toBe(largeFile.length);
+  const { standard, large } = await slots();
+  expect(info.modelBytes).toBe(fileOf(standard).length);
+  expect(info.largeModelBytes).toBe(fileOf(large).length);
   expect(info.modelId).not.toBe(0);
   expect(info.largeModelId).not.toBe(0);
   expect(info.largeModelId).not.toBe(info.modelId);
-  const s6 = await compress(text, { level: 6 });
-  const s9 = await compress(text, { level: 9 });
-  expect(streamModelId(s6)).toBe(info.modelId);
-  expect(streamModelId(s9)).toBe(info.largeModelId);
-  expect(s9.length).toBeLessThan(s6.length); // the larger model predicts better
-  expectBytes(await decompress(s6), text);
-  expectBytes(await decompress(s9), text);
+  const ids = { standard: info.modelId, large: info.largeModelId };
+  for (const row of levels().filter((r) => r.model !== 'none')) {
+    const stream = await compress(text, { level: row.level });
+    expect(`${row.level}: ${hex32(streamModelId(stream))}`).toBe(`${row.level}: ${hex32(ids[row.model])}`);
+    expectBytes(await decompress(stream), text);
+  }
+  // The larger model predicts better than the standard one at the default level.
+  const sLarge = await compress(text, { level: large.level });
+  const sDefault = await compress(text, { level: constants().defaultLevel });
+  expect(sLarge.length).toBeLessThan(sDefault.length);
 });
 
-test('loadModel() replaces a level\'s model; a stream needing an absent model names it', async () => {
+test('loadModel() replaces a slot\'s model; a stream needing an absent model names it', async () => {
   const info = await init();
-  const s9 = await compress(text, { level: 9 });
-  // Level 9 with the standard model: its streams name that model.
-  expect(await loadModel(standardFile, { level: 9 })).toEqual({ modelId: info.modelId });
-  const s9standard = await compress(text, { level: 9 });
-  expect(streamModelId(s9standard)).toBe(info.modelId);
-  expectBytes(await decompress(s9standard), text);
-  // The large model is no longer loaded: its streams fail and say which model they need.
-  await rejectsWith(decompress(s9), 'LMZ_ERR_MODEL_MISMATCH', new RegExp(hex32(info.largeModelId)));
-  await expect(decompress(s9)).rejects.toMatchObject({ modelNeeded: info.largeModelId });
-  expect(await loadModel(largeFile, { level: 9 })).toEqual({ modelId: info.largeModelId });
-  expectBytes(await decompress(s9), text);
+  const { standard, large } = await slots();
+  const sLarge = await compress(text, { level: large.level });
+  // The large slot with the standard model: its streams name that model.
+  expect(await loadModel(fileOf(standard), { level: large.level })).toEqual({ modelId: info.modelId });
+  const sLargeStandard = await compress(text, { level: large.level });
+  expect(streamModelId(sLargeStandard)).toBe(info.modelId);
+  expectBytes(await decompress(sLargeStandard), text);
+  // The large model is no longer loaded, another model is: its streams fail
+  // with a mismatch and say which model they need.
+  const error = await rejectsWith(decompress(sLarge), 'LMZ_ERR_MODEL_MISMATCH', new RegExp(hex32(info.largeModelId)));
+  expect(error.modelNeeded).toBe(info.largeModelId);
+  expect(await loadModel(fileOf(large), { level: large.level })).toEqual({ modelId: info.largeModelId });
+  expectBytes(await decompress(sLarge), text);
 });
 
-test('levelUsesModel(): levels 3-9', async () => {
+test('loadModel() without a level: the default level\'s slot', async () => {
+  const info = await init();
+  const row = levels().find((r) => r.isDefault);
+  expect(await loadModel(fileOf(row))).toEqual({ modelId: info.modelId });
+});
+
+test('levelUsesModel() agrees with the level table', async () => {
   await init();
-  expect([0, 1, 2, 3, 6, 8, 9, 10, 2.5].map(levelUsesModel))
-    .toEqual([false, false, false, true, true, true, true, false, false]);
+  const k = constants();
+  for (const row of levels()) expect(levelUsesModel(row.level)).toBe(row.model !== 'none');
+  for (const bad of [k.minLevel - 1, k.maxLevel + 1, k.minLevel + 0.5, NaN, '6']) expect(levelUsesModel(bad)).toBe(false);
 });
 
 test('loadModel() rejects bad arguments', async () => {
   await init();
-  await rejectsWith(loadModel(standardFile, { level: 1 }), 'LMZ_ERR_INVALID_ARGUMENT', /uses no neural model/);
-  await rejectsWith(loadModel(standardFile, { level: 10 }), 'LMZ_ERR_INVALID_ARGUMENT');
-  await rejectsWith(loadModel(new Uint8Array(100), { level: 6 }), 'LMZ_ERR_INVALID_ARGUMENT', /invalid model file/);
+  const k = constants();
+  const { standard } = await slots();
+  const noModel = levels().find((r) => r.model === 'none');
+  await rejectsWith(loadModel(fileOf(standard), { level: noModel.level }), 'LMZ_ERR_INVALID_ARGUMENT', /uses no neural model/);
+  await rejectsWith(loadModel(fileOf(standard), { level: k.maxLevel + 1 }), 'LMZ_ERR_INVALID_ARGUMENT');
+  const invalid = await rejectsWith(loadModel(new Uint8Array(100), { level: standard.level }), 'LMZ_ERR_INVALID_ARGUMENT', /invalid model file/);
+  expect(typeof invalid.detail).toBe('string');
+  expect(invalid.message).toContain(invalid.detail);
   await rejectsWith(loadModel(null), 'LMZ_ERR_INVALID_ARGUMENT');
   // The failed loads left the models as they were.
-  expectBytes(await decompress(await compress(text, { level: 6 })), text);
+  expectBytes(await decompress(await compress(text, { level: k.defaultLevel })), text);
 });
