@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// lmzip — the command-line tool of the npm package. It mirrors the native
-// CLI (src/cli/main.cpp): the same flags, messages, exit statuses and file
-// handling. It is a thin shell over the package's Node streams
-// (createCompress/createDecompress): it reads and writes in bounded chunks and
-// adds no compression logic of its own.
+// lmzip — the command-line tool of the npm package, the same tool as the
+// native CLI (src/cli/main.cpp). Both are built on one definition of the
+// command line (src/cli/spec.h, reached here through the WebAssembly
+// module's cli* functions): the options and their parsing, the help and
+// version texts, the level table (--levels), every message, the glibc errno
+// texts, the library-error text with its model ids, and the -v, progress
+// and -l lines. This file does only what is Node's: the file handling
+// (temporary file, rename, metadata, signals, SIGPIPE) and the streams,
+// through the package's createCompress/createDecompress.
 //
 //   lmzip FILE...        compress each FILE to FILE.lmz, remove FILE
 //   lmzip -d FILE.lmz... decompress to FILE, remove FILE.lmz
@@ -17,27 +21,27 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { getSystemErrorMap } from 'node:util';
 import {
-  init, constants, createCompress, createDecompress, levelUsesModel, loadModel, LmzipError,
+  init, createCompress, createDecompress, levels, levelUsesModel, loadModel, LmzipError,
 } from '../lib/node.mjs';
+// The raw module: package-internal, not part of the documented API.
+import { nativeModule } from '../lib/internal.mjs';
 
-const PROGRAM = 'lmzip';
-const SUFFIX = '.lmz';
 const CHUNK_SIZE = 256 << 10; // input and output chunks
 // Compressed input is fed in smaller pieces: the library decodes a whole
 // piece per call and holds its output, which can be ~2800 times larger (a
 // stream of zeros), so this bounds the memory that one call can take.
 const DECODE_CHUNK_SIZE = 16 << 10;
-const PROGRESS_THRESHOLD = 4000000; // bytes (4 MB)
-const PROGRESS_INTERVAL_MS = 100;
-// A --model file is read whole; the largest valid one (hidden 1024) is ~5 MB,
-// so this only stops endless inputs (/dev/zero, a pipe).
-const MAX_MODEL_FILE_BYTES = 16 << 20;
 const STDIN = 0;
 const STDOUT = 1;
 const STDERR = 2;
+// lmzip::Status values (src/lmzip.h), as StreamScanner.push returns them.
+const DONE = 2;
+const ERROR = 3;
 
-// Set by main() from the core's constants once the module is loaded.
-let K = { minLevel: 1, maxLevel: 9, defaultLevel: 6, formatVersion: 1 };
+// The WebAssembly module, once loaded: the CLI definition (cli* functions).
+let M = null;
+// The core's error list: name -> code, for cliLibraryError().
+let errorCodes = new Map();
 
 function packageVersion() {
   try {
@@ -77,85 +81,61 @@ function clearProgress() {
   currentProgress?.clear();
 }
 
+// A message of the CLI definition, by its identifier (LMZIP_CLI_MESSAGES).
+function message(id, args = {}) {
+  return M.cliMessage(id, args);
+}
+
 function reportError(name, cause) {
   clearProgress();
-  writeStderr(`${PROGRAM}: ${name}: ${cause}\n`);
+  writeStderr(`${M.cliReportLine(name, cause)}\n`);
   setStatus(1);
 }
 
-// strerror() texts (glibc) for the errors a file tool meets; libuv's own
-// description, capitalised, for any other.
-const STRERROR = {
-  EACCES: 'Permission denied',
-  EAGAIN: 'Resource temporarily unavailable',
-  EBADF: 'Bad file descriptor',
-  EBUSY: 'Device or resource busy',
-  EDQUOT: 'Disk quota exceeded',
-  EEXIST: 'File exists',
-  EFBIG: 'File too large',
-  EINVAL: 'Invalid argument',
-  EIO: 'Input/output error',
-  EISDIR: 'Is a directory',
-  ELOOP: 'Too many levels of symbolic links',
-  EMFILE: 'Too many open files',
-  ENAMETOOLONG: 'File name too long',
-  ENFILE: 'Too many open files in system',
-  ENODEV: 'No such device',
-  ENOENT: 'No such file or directory',
-  ENOMEM: 'Cannot allocate memory',
-  ENOSPC: 'No space left on device',
-  ENOTDIR: 'Not a directory',
-  ENXIO: 'No such device or address',
-  EPERM: 'Operation not permitted',
-  EPIPE: 'Broken pipe',
-  EROFS: 'Read-only file system',
-  ETXTBSY: 'Text file busy',
-  EXDEV: 'Invalid cross-device link',
-};
-
-function strerror(error) {
-  const code = error?.code;
-  if (code && STRERROR[code]) return STRERROR[code];
+// The errno text of a Node system error: the definition's (glibc's wording)
+// for its symbolic code, else libuv's description, capitalised.
+function errnoText(error) {
+  const text = typeof error?.code === 'string' ? M.cliErrnoText(error.code) : '';
+  if (text) return text;
   const entry = typeof error?.errno === 'number' ? getSystemErrorMap().get(error.errno) : undefined;
   if (entry) return entry[1].charAt(0).toUpperCase() + entry[1].slice(1);
   return String(error?.message ?? error);
 }
 
-// `what` may be empty: then the cause is the errno text alone.
-function reportErrno(name, what, error) {
-  reportError(name, (what ? `${what}: ` : '') + strerror(error));
+// "WHAT: STRERROR" (the errno text alone when `what` is empty).
+function withErrno(what, error) {
+  return M.cliWithErrno(what, errnoText(error));
 }
 
-const hex32 = (id) => id.toString(16).padStart(8, '0');
+function reportErrno(name, what, error) {
+  reportError(name, withErrno(what, error));
+}
 
-// `o.modelId`: the --model file's id, if one was given.
+// A library failure, worded by the definition with the model ids: the one
+// the stream needs, and (decompressing) the --model file's, `o.modelId`.
 function reportLibrary(name, error, o) {
-  let message = error.message.startsWith(`${PROGRAM}: `)
-    ? error.message.slice(PROGRAM.length + 2)
-    : error.message;
-  if (error.modelNeeded && o.modelId !== undefined) {
-    message = message.replace(/ \(the data needs model .*\)$/, '') +
-      `: the data needs model ${hex32(error.modelNeeded)}, the --model file is ${hex32(o.modelId)}`;
+  const code = errorCodes.get(error.code);
+  if (code === undefined) {
+    // One of the wrapper's own codes (LMZ_ERR_ABORTED, ...): not expected here.
+    reportError(name, `${error.message} (${error.code})`);
+    return;
   }
-  reportError(name, `${message} (${error.code})`);
+  const given = o.mode !== 'compress' ? (o.modelId ?? 0) : 0;
+  reportError(name, M.cliLibraryError(code, error.modelNeeded ?? 0, given));
 }
 
 function reportWarning(name, cause, o) {
   if (!o.quiet) {
     clearProgress();
-    writeStderr(`${PROGRAM}: ${name}: ${cause}\n`);
+    writeStderr(`${M.cliReportLine(name, cause)}\n`);
   }
   setStatus(2);
 }
 
-function usageError(message) {
-  writeStderr(`${PROGRAM}: ${message}\nTry '${PROGRAM} --help' for more information.\n`);
-}
-
 // ---------------------------------------------------------------- progress
 
-// One status line on stderr ("name: 42%  1.23 MB/s"), redrawn at most every
-// 100 ms and erased when done.
+// One status line on stderr (the definition's progress line), redrawn at
+// most every cliProgressIntervalMs and erased when done.
 class Progress {
   #enabled;
   #total;
@@ -167,8 +147,7 @@ class Progress {
   constructor(name, total, enabled) {
     this.#enabled = enabled;
     this.#total = total;
-    // Keep the line short enough not to wrap (which would defeat '\r').
-    this.#name = name.length > 40 ? `...${name.slice(name.length - 37)}` : name;
+    this.#name = name;
   }
 
   // `pos`: input bytes consumed (of total); `bytes`: uncompressed bytes so
@@ -176,12 +155,11 @@ class Progress {
   update(pos, bytes) {
     if (!this.#enabled) return;
     const now = Date.now();
-    if (now - this.#last < PROGRESS_INTERVAL_MS) return;
+    if (now - this.#last < M.cliProgressIntervalMs) return;
     this.#last = now;
     const secs = (now - this.#start) / 1000;
     const mbs = secs > 0 ? bytes / 1e6 / secs : 0;
-    const percent = this.#total ? Math.min(100, Math.floor((pos * 100) / this.#total)) : 0;
-    const line = `${this.#name}: ${String(percent).padStart(3)}%  ${mbs.toFixed(2)} MB/s`;
+    const line = M.cliProgressLine(this.#name, pos, this.#total, mbs);
     writeStderr(`\r${line}${' '.repeat(Math.max(0, this.#shown - line.length))}`);
     this.#shown = Math.max(this.#shown, line.length);
   }
@@ -259,7 +237,7 @@ class FdSource extends Readable {
           setTimeout(() => this._read(), 5); // a non-blocking descriptor
           return;
         }
-        this.destroy(new IoError(this.#name, 'read error', error));
+        this.destroy(new IoError(this.#name, message('read_error'), error));
         return;
       }
       if (n === 0) this.push(null);
@@ -294,7 +272,7 @@ class FdSink extends Writable {
           }
           if (error.code === 'EPIPE') dieOfSigpipe();
           if (this.#fd === STDOUT) stdoutFailed = true;
-          callback(new IoError(this.#name, 'write error', error));
+          callback(new IoError(this.#name, message('write_error'), error));
           return;
         }
         offset += written;
@@ -307,15 +285,74 @@ class FdSink extends Writable {
 }
 
 function progressWanted(src, sink, o) {
-  if (o.quiet || src.size <= PROGRESS_THRESHOLD || !isatty(STDERR)) return false;
+  if (o.quiet || src.size <= M.cliProgressThreshold || !isatty(STDERR)) return false;
   // Do not scribble over data going to the same terminal.
   return !(sink.fd === STDOUT && isatty(STDOUT));
 }
 
 // ---------------------------------------------------------------- streaming
 
+// Reads up to `size` bytes into `buffer`; resolves to the count (0 at the
+// end), retrying a non-blocking descriptor.
+function readSome(fd, buffer, size) {
+  return new Promise((resolve, reject) => {
+    const attempt = () =>
+      fs.read(fd, buffer, 0, size, null, (error, n) => {
+        if (error?.code === 'EAGAIN') setTimeout(attempt, 5);
+        else if (error) reject(error);
+        else resolve(n);
+      });
+    attempt();
+  });
+}
+
+// lmzip -l: what the listing has shown so far.
+const listing = { files: 0, compressed: 0, uncompressed: 0 };
+
+// Prints the stream's row of the listing (the header before the first):
+// the core's StreamScanner walks its structure without decoding it.
+async function listStream(src) {
+  const scanner = new M.StreamScanner();
+  const buffer = Buffer.allocUnsafe(CHUNK_SIZE);
+  const stage = M._malloc(CHUNK_SIZE);
+  try {
+    for (;;) {
+      let got;
+      try {
+        got = await readSome(src.fd, buffer, CHUNK_SIZE);
+      } catch (error) {
+        reportErrno(src.name, message('read_error'), error);
+        return false;
+      }
+      M.HEAPU8.set(buffer.subarray(0, got), stage);
+      const status = scanner.push(stage, got, got === 0);
+      if (status === ERROR) {
+        reportError(src.name, M.cliLibraryError(scanner.error(), 0, 0));
+        return false;
+      }
+      if (status !== DONE) continue;
+      let trailing = scanner.consumed() < got;
+      if (!trailing) trailing = (await readSome(src.fd, buffer, 1).catch(() => 0)) > 0;
+      if (trailing) {
+        reportError(src.name, message('trailing_data'));
+        return false;
+      }
+      const info = scanner.info();
+      if (listing.files++ === 0) writeStdout(M.cliListHeader());
+      writeStdout(scanner.listRow(src.name));
+      listing.compressed += info.compressedSize;
+      listing.uncompressed += info.originalSize;
+      return true;
+    }
+  } finally {
+    M._free(stage);
+    scanner.delete();
+  }
+}
+
 // Runs the stream for the mode; prints the -v line on success.
 async function runStream(src, sink, o) {
+  if (o.mode === 'list') return listStream(src);
   const start = Date.now();
   const compressing = o.mode === 'compress';
   const progress = new Progress(src.name, src.size, progressWanted(src, sink, o));
@@ -338,11 +375,8 @@ async function runStream(src, sink, o) {
   } catch (error) {
     if (error instanceof IoError) {
       reportErrno(error.fileName, error.what, error.cause);
-    } else if (
-      error instanceof LmzipError &&
-      error.message === 'lmzip: data after the end of the compressed stream'
-    ) {
-      reportError(src.name, 'trailing data after lmzip stream');
+    } else if (error instanceof LmzipError && error.trailingData) {
+      reportError(src.name, message('trailing_data'));
     } else if (error instanceof LmzipError) {
       reportLibrary(src.name, error, o);
     } else {
@@ -357,17 +391,7 @@ async function runStream(src, sink, o) {
   const secs = (Date.now() - start) / 1000;
   const uncompressed = compressing ? counts.bytesIn : counts.bytesOut;
   const compressed = compressing ? counts.bytesOut : counts.bytesIn;
-  let line = `${src.name}: ${compressing ? uncompressed : compressed} -> ${
-    compressing ? compressed : uncompressed
-  } bytes, `;
-  if (uncompressed > 0 && compressed > 0) {
-    line += `${(uncompressed / compressed).toFixed(2)}:1, ${((8 * compressed) / uncompressed).toFixed(3)} bits/byte, `;
-  } else {
-    line += 'n/a:1, n/a bits/byte, ';
-  }
-  const mbs = secs > 0 ? uncompressed / 1e6 / secs : 0;
-  line += `${mbs.toFixed(2)} MB/s, ${secs.toFixed(2)} s${o.mode === 'test' ? ', OK' : ''}`;
-  writeStderr(`${line}\n`);
+  writeStderr(`${M.cliVerboseLine(src.name, o.mode, uncompressed, compressed, secs)}\n`);
   return true;
 }
 
@@ -403,13 +427,13 @@ function copyMetadata(fd, st, target, o) {
   try {
     fs.fchmodSync(fd, mode);
   } catch (error) {
-    reportWarning(target, `cannot set mode: ${strerror(error)}`, o);
+    reportWarning(target, withErrno(message('cannot_set_mode'), error), o);
   }
   const seconds = (ns) => Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9;
   try {
     fs.futimesSync(fd, seconds(st.atimeNs), seconds(st.mtimeNs));
   } catch (error) {
-    reportWarning(target, `cannot set times: ${strerror(error)}`, o);
+    reportWarning(target, withErrno(message('cannot_set_times'), error), o);
   }
 }
 
@@ -442,14 +466,15 @@ async function processFile(path, o) {
     await processStdin(o);
     return;
   }
-  const toFile = o.mode !== 'test' && !o.toStdout;
+  const toFile = o.mode !== 'test' && o.mode !== 'list' && !o.toStdout;
+  const SUFFIX = M.cliSuffix;
 
   let target = '';
   if (toFile) {
     if (o.mode === 'decompress') {
       const base = path.slice(path.lastIndexOf('/') + 1);
       if (!base.endsWith(SUFFIX) || base.length === SUFFIX.length) {
-        reportError(path, `unknown suffix (expected ${SUFFIX}) -- ignored`);
+        reportError(path, message('unknown_suffix'));
         return;
       }
       target = path.slice(0, path.length - SUFFIX.length);
@@ -467,7 +492,7 @@ async function processFile(path, o) {
   }
   if (st.isSymbolicLink()) {
     if (toFile && !o.force) {
-      reportWarning(path, 'is a symbolic link -- ignored (use -f to follow it)', o);
+      reportWarning(path, message('symbolic_link'), o);
       return;
     }
     try {
@@ -478,19 +503,19 @@ async function processFile(path, o) {
     }
   }
   if (st.isDirectory()) {
-    reportWarning(path, 'is a directory -- ignored', o);
+    reportWarning(path, message('directory'), o);
     return;
   }
   if (!st.isFile() && toFile) {
-    reportWarning(path, 'is not a regular file -- ignored', o);
+    reportWarning(path, message('not_regular_file'), o);
     return;
   }
   if (toFile && o.mode === 'compress' && path.endsWith(SUFFIX) && !o.force) {
-    reportWarning(path, `already has ${SUFFIX} suffix -- unchanged`, o);
+    reportWarning(path, message('has_suffix'), o);
     return;
   }
   if (toFile && !o.keep && !o.force && st.nlink > 1) {
-    reportWarning(path, `has ${st.nlink - 1} other link(s) -- unchanged (use -k or -f)`, o);
+    reportWarning(path, message('other_links', { count: String(st.nlink - 1) }), o);
     return;
   }
   if (toFile && !o.force) {
@@ -501,7 +526,7 @@ async function processFile(path, o) {
       exists = false;
     }
     if (exists) {
-      reportError(target, 'already exists; not overwritten (use -f to overwrite)');
+      reportError(target, message('exists'));
       return;
     }
   }
@@ -522,7 +547,7 @@ async function processFile(path, o) {
   }
   if (toFile && !st.isFile()) {
     // changed since lstat
-    reportWarning(path, 'is not a regular file -- ignored', o);
+    reportWarning(path, message('not_regular_file'), o);
     closeQuietly(inFd);
     return;
   }
@@ -539,7 +564,7 @@ async function processFile(path, o) {
   try {
     out = makeTemp(`${target}.tmp.`);
   } catch (error) {
-    reportErrno(target, 'cannot create output file', error);
+    reportErrno(target, message('cannot_create'), error);
     closeQuietly(inFd);
     return;
   }
@@ -560,7 +585,7 @@ async function processFile(path, o) {
     fs.closeSync(out.fd);
   } catch (error) {
     if (ok) {
-      reportErrno(target, 'write error', error);
+      reportErrno(target, message('write_error'), error);
       ok = false;
     }
   }
@@ -571,7 +596,7 @@ async function processFile(path, o) {
   try {
     fs.renameSync(out.path, target);
   } catch (error) {
-    reportErrno(target, 'cannot rename temporary file into place', error);
+    reportErrno(target, message('cannot_rename'), error);
     discard();
     return;
   }
@@ -580,250 +605,131 @@ async function processFile(path, o) {
     try {
       fs.unlinkSync(path);
     } catch (error) {
-      reportWarning(path, `cannot remove input: ${strerror(error)}`, o);
+      reportWarning(path, withErrno(message('cannot_remove'), error), o);
     }
   }
 }
 
-// ---------------------------------------------------------------- arguments
+// ---------------------------------------------------------------- models
 
-function printHelp() {
-  writeStdout(
-    `Usage: ${PROGRAM} [OPTION]... [FILE]...\n` +
-      'Compress or decompress FILEs with lmzip (context mixing; by default in place:\n' +
-      'FILE becomes FILE.lmz). With no FILE, or when FILE is -, read standard input.\n' +
-      '\n' +
-      '  -d, --decompress    decompress (FILE.lmz -> FILE)\n' +
-      '  -c, --stdout        write to standard output, keep input files\n' +
-      '  -t, --test          decompress and verify, write nothing\n' +
-      "  -k, --keep          keep (don't delete) input files\n" +
-      '  -f, --force         overwrite existing output files; compress to a terminal;\n' +
-      '                      follow symbolic links; compress files with .lmz suffix\n' +
-      `  -${K.minLevel} ... -${K.maxLevel}           level: -${K.minLevel} fastest, -${K.maxLevel} best (default ${K.defaultLevel})\n` +
-      '      --level=N       the same as -N\n' +
-      `      --fast, --best  the same as -${K.minLevel} and -${K.maxLevel}\n` +
-      '      --max-output=N  decompression fails beyond N bytes of output per file\n' +
-      '                      (suffixes K, M, G, T: powers of 1024)\n' +
-      '      --model=FILE    neural model file (.lmzm) instead of the built-in ones:\n' +
-      '                      compress levels 3-9 with it; decompress data made with it\n' +
-      '  -v, --verbose       print sizes, ratio, bits/byte and speed for each file\n' +
-      '  -q, --quiet         suppress warnings and the progress bar\n' +
-      '  -h, --help          show this help and exit\n' +
-      '  -V, --version       show the version and exit\n' +
-      '\n' +
-      'Exit status: 0 success, 1 error, 2 warning (e.g. a file was skipped).\n',
-  );
-}
-
-function printVersion() {
-  writeStdout(
-    `${PROGRAM} ${packageVersion()} (format version ${K.formatVersion}, levels ${K.minLevel}-${K.maxLevel})\n`,
-  );
-}
-
-function isLevelDigit(c) {
-  return c.length === 1 && c >= String(K.minLevel) && c <= String(K.maxLevel);
-}
-
-// Decimal number with an optional K/M/G/T suffix (powers of 1024; "KiB",
-// "KB" and "k" accepted too). Returns a BigInt, or null when invalid or
-// beyond 2^64 - 1 (as the native tool).
-function parseSize(s) {
-  const m = /^([0-9]+)(?:([kKmMgGtT])(B|iB)?)?$/.exec(s);
-  if (!m) return null;
-  const shift = { k: 10n, m: 20n, g: 30n, t: 40n }[m[2]?.toLowerCase()] ?? 0n;
-  const value = BigInt(m[1]) << shift;
-  return value > 0xffffffffffffffffn ? null : value;
-}
-
-function parseArgs(argv, o, files) {
-  let optionsDone = false;
-  for (let i = 0; i < argv.length; ++i) {
-    const arg = argv[i];
-    if (optionsDone || arg.length < 2 || arg[0] !== '-') {
-      files.push(arg);
-      continue;
-    }
-    if (arg === '--') {
-      optionsDone = true;
-      continue;
-    }
-    if (arg.startsWith('--')) {
-      let name = arg.slice(2);
-      let value = '';
-      let hasValue = false;
-      const eq = name.indexOf('=');
-      if (eq >= 0) {
-        value = name.slice(eq + 1);
-        name = name.slice(0, eq);
-        hasValue = true;
-      }
-      if (name === 'level' || name === 'max-output' || name === 'model') {
-        if (!hasValue) {
-          if (i + 1 >= argv.length) {
-            usageError(`option '--${name}' requires an argument`);
-            return 'exit_error';
-          }
-          value = argv[++i];
-        }
-        if (name === 'model') {
-          o.modelPath = value;
-        } else if (name === 'level') {
-          if (!isLevelDigit(value)) {
-            usageError(`invalid level '${value}' (must be ${K.minLevel}..${K.maxLevel})`);
-            return 'exit_error';
-          }
-          o.level = Number(value);
-        } else {
-          const size = parseSize(value);
-          if (size === null) {
-            usageError(`invalid size '${value}' for --max-output`);
-            return 'exit_error';
-          }
-          // Beyond 2^53 bytes no stream can reach the limit: no limit.
-          o.maxOutput = size <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(size) : undefined;
-        }
-        continue;
-      }
-      if (hasValue) {
-        usageError(`option '--${name}' doesn't allow an argument`);
-        return 'exit_error';
-      }
-      if (name === 'decompress' || name === 'uncompress') o.mode = 'decompress';
-      else if (name === 'stdout' || name === 'to-stdout') o.toStdout = true;
-      else if (name === 'test') o.mode = 'test';
-      else if (name === 'keep') o.keep = true;
-      else if (name === 'force') o.force = true;
-      else if (name === 'fast') o.level = K.minLevel;
-      else if (name === 'best') o.level = K.maxLevel;
-      else if (name === 'verbose') {
-        o.verbose = true;
-        o.quiet = false;
-      } else if (name === 'quiet' || name === 'silent') {
-        o.quiet = true;
-        o.verbose = false;
-      } else if (name === 'help') {
-        printHelp();
-        return 'exit_ok';
-      } else if (name === 'version') {
-        printVersion();
-        return 'exit_ok';
-      } else {
-        usageError(`unrecognized option '${arg}'`);
-        return 'exit_error';
-      }
-      continue;
-    }
-    for (const c of arg.slice(1)) {
-      // a cluster of short flags: -dkc, -9v
-      switch (c) {
-        case 'd': o.mode = 'decompress'; break;
-        case 'c': o.toStdout = true; break;
-        case 't': o.mode = 'test'; break;
-        case 'k': o.keep = true; break;
-        case 'f': o.force = true; break;
-        case 'v': o.verbose = true; o.quiet = false; break;
-        case 'q': o.quiet = true; o.verbose = false; break;
-        case 'h': printHelp(); return 'exit_ok';
-        case 'V': printVersion(); return 'exit_ok';
-        default:
-          if (isLevelDigit(c)) {
-            o.level = Number(c);
-            break;
-          }
-          usageError(`invalid option -- '${c}'`);
-          return 'exit_error';
-      }
-    }
-  }
-  return 'ok';
+// The levels through which each model slot of the level table is loaded:
+// the first level of each slot.
+function slotLevels() {
+  const seen = new Map();
+  for (const row of levels()) if (row.model !== 'none' && !seen.has(row.model)) seen.set(row.model, row);
+  return [...seen.values()];
 }
 
 // Loads the --model file where the chosen mode looks for a model: the
-// compression level's slot, or (to decompress) every slot, so that only this
-// model decodes, as in the native CLI. False (reported) if it is unusable.
+// compression level's slot (any slot, only to check the file, at a level
+// without a model), or (to decompress) every slot, so that only this model
+// decodes, as in the native CLI. False (reported) if it is unusable.
 async function useModelFile(o) {
+  const max = M.cliMaxModelFileBytes;
+  const unusable = (why) => {
+    reportError(o.modelPath, message('bad_model_file', { why }));
+    return false;
+  };
   const chunks = [];
   let size = 0;
   let fd;
   try {
     fd = fs.openSync(o.modelPath, 'r');
   } catch (error) {
-    reportError(o.modelPath, `not a usable model file: cannot open: ${strerror(error)}`);
-    return false;
+    return unusable(withErrno(message('model_cannot_open'), error));
   }
   try {
-    for (let got; size <= MAX_MODEL_FILE_BYTES; size += got) {
+    for (let got; size <= max; size += got) {
       const chunk = Buffer.alloc(1 << 16);
       got = fs.readSync(fd, chunk);
       if (got === 0) break;
       chunks.push(chunk.subarray(0, got));
     }
   } catch (error) {
-    reportError(o.modelPath, `not a usable model file: read error: ${strerror(error)}`);
-    return false;
+    return unusable(withErrno(message('read_error'), error));
   } finally {
     fs.closeSync(fd);
   }
-  if (size > MAX_MODEL_FILE_BYTES) {
-    reportError(o.modelPath, 'not a usable model file: larger than any model file (16 MiB)');
-    return false;
-  }
+  if (size > max) return unusable(message('model_too_large'));
   const bytes = Buffer.concat(chunks);
-  const levels = o.mode !== 'compress' ? [K.defaultLevel, K.maxLevel]
-    : [levelUsesModel(o.level) ? o.level : K.defaultLevel];
+  const targets = o.mode !== 'compress' ? slotLevels().map((row) => row.level)
+    : [levelUsesModel(o.level) ? o.level : slotLevels()[0].level];
   try {
-    for (const level of levels) o.modelId = (await loadModel(bytes, { level })).modelId;
+    for (const level of targets) o.modelId = (await loadModel(bytes, { level })).modelId;
   } catch (error) {
-    if (!(error instanceof LmzipError)) throw error;
-    reportError(o.modelPath, `not a usable model file: ${error.message.replace(/^lmzip: invalid model file: /, '')}`);
-    return false;
+    if (!(error instanceof LmzipError) || error.detail === undefined) throw error;
+    return unusable(error.detail);
+  }
+  return true;
+}
+
+// The package's own models, loaded only when the run needs them (--help,
+// --levels, -l and the levels without a model need none): compression the
+// level's, decompression and -t every slot's, for the stream says which.
+// False (reported) if a file cannot be read.
+async function usePackagedModels(o) {
+  let rows = [];
+  if (o.mode === 'compress') {
+    const slot = levels().find((row) => row.level === o.level)?.model;
+    rows = slotLevels().filter((row) => row.model === slot);
+  } else if (o.mode !== 'list') {
+    rows = slotLevels();
+  }
+  for (const row of rows) {
+    const url = new URL(`../dist/${row.modelFile}`, import.meta.url);
+    let bytes;
+    try {
+      bytes = fs.readFileSync(url);
+    } catch (error) {
+      reportErrno(url.pathname, message('model_cannot_open'), error);
+      return false;
+    }
+    await loadModel(bytes, { level: row.level });
   }
   return true;
 }
 
 async function main(argv) {
   try {
-    await init();
-    K = constants();
+    // The models come later, when the run needs them.
+    await init({ model: null, largeModel: null });
+    M = nativeModule();
   } catch (error) {
-    writeStderr(`${PROGRAM}: cannot load the WebAssembly module: ${error?.message ?? error}\n`);
+    writeStderr(`lmzip: cannot load the WebAssembly module: ${error?.message ?? error}\n`);
     return 1;
   }
-  const o = {
-    mode: 'compress', // 'compress' | 'decompress' | 'test'
-    toStdout: false,
-    keep: false,
-    force: false,
-    verbose: false,
-    quiet: false,
-    level: K.defaultLevel,
-    maxOutput: undefined, // no limit
-    modelPath: undefined, // --model
-    modelId: undefined, // its id once loaded
-  };
-  const files = [];
-  switch (parseArgs(argv, o, files)) {
-    case 'exit_ok': return 0;
-    case 'exit_error': return 1;
-    default: break;
+  errorCodes = new Map(M.errorList().map((entry) => [entry.name, entry.code]));
+  const invocation = M.cliParseArgs(argv, packageVersion());
+  if (invocation.action === 'print') {
+    writeStdout(invocation.text);
+    return 0;
   }
-  if (o.modelPath !== undefined && !(await useModelFile(o))) return 1;
+  if (invocation.action === 'usage_error') {
+    writeStderr(invocation.text);
+    return 1;
+  }
+  const parsed = invocation.options;
+  const o = {
+    ...parsed, // mode ('compress' | 'decompress' | 'test' | 'list'), toStdout, keep, force, verbose, quiet, level
+    // -1: no limit; beyond 2^53 bytes no stream can reach the limit either.
+    maxOutput: parsed.maxOutput >= 0 && parsed.maxOutput <= Number.MAX_SAFE_INTEGER ? parsed.maxOutput : undefined,
+    modelId: undefined, // the --model file's id once loaded
+  };
+  const files = invocation.files;
+  if (o.modelPath !== null) {
+    if (!(await useModelFile(o))) return 1;
+  } else if (!(await usePackagedModels(o))) {
+    return 1;
+  }
 
   const usesStdin = files.length === 0 || files.includes('-');
-  const writesStdout = o.mode !== 'test' && (o.toStdout || usesStdin);
+  const writesStdout = o.mode === 'compress' && (o.toStdout || usesStdin);
   if (o.mode === 'compress' && writesStdout && !o.force && isatty(STDOUT)) {
-    writeStderr(
-      `${PROGRAM}: compressed data not written to a terminal. Use -f to force compression.\n` +
-        `For help, type: ${PROGRAM} -h\n`,
-    );
+    writeStderr(`${M.cliProgram}: ${message('not_to_terminal')}\n`);
     return 1;
   }
   if (o.mode !== 'compress' && usesStdin && !o.force && isatty(STDIN)) {
-    writeStderr(
-      `${PROGRAM}: compressed data not read from a terminal. Use -f to force decompression.\n` +
-        `For help, type: ${PROGRAM} -h\n`,
-    );
+    writeStderr(`${M.cliProgram}: ${message('not_from_terminal')}\n`);
     return 1;
   }
 
@@ -836,6 +742,7 @@ async function main(argv) {
       await processFile(f, o);
     }
   }
+  if (listing.files > 1) writeStdout(M.cliListTotals(listing.files, listing.compressed, listing.uncompressed));
   return status;
 }
 
@@ -843,7 +750,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
     clearProgress();
-    writeStderr(`${PROGRAM}: internal error: ${error?.stack ?? error}\n`);
+    writeStderr(`lmzip: internal error: ${error?.stack ?? error}\n`);
     process.exit(1);
   },
 );

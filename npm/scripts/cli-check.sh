@@ -4,7 +4,10 @@
 #   - each decompresses the other's output,
 #   - the same exit status and the same stderr for error cases (corrupt,
 #     truncated, not lmzip, trailing data, output limit, missing file,
-#     refusal to overwrite, bad suffix, bad options, ...),
+#     refusal to overwrite, bad suffix, bad options, a stream naming another
+#     model, a wrong or unusable --model file, ...),
+#   - the same stdout and stderr for --help, -V, --levels and -l (listings of
+#     good, bad and golden files, several at once, stdin),
 #   - stdin -> stdout in both directions,
 #   - and, when the repository's CLI test script is there, that whole suite
 #     run against the Node CLI.
@@ -132,8 +135,17 @@ cat good.lmz good.lmz > twice.lmz
 cp orig/text notlmz.lmz
 : > zero.lmz
 cp orig/text plain
+"$NATIVE" -1 -c orig/text > l1.lmz
+"$NATIVE" -9 -c orig/text > l9.lmz
+# The model id (header bytes 6..9, docs/FORMAT.md) changed: as if written
+# with a model neither CLI has.
+cp good.lmz othermodel.lmz
+printf '\x5a' | dd of=othermodel.lmz bs=1 seek=6 conv=notrunc status=none
 mkdir -p fixtures
-mv good.lmz bad.lmz trunc.lmz trail.lmz twice.lmz notlmz.lmz zero.lmz plain fixtures/
+mv good.lmz bad.lmz trunc.lmz trail.lmz twice.lmz notlmz.lmz zero.lmz plain l1.lmz l9.lmz othermodel.lmz fixtures/
+printf 'not a model' > fixtures/bad.lmzm
+MODELS="$NPM_DIR/../models"
+GOLDEN="$NPM_DIR/../tests/golden"
 
 run_both() {
   local what="$1"
@@ -195,6 +207,37 @@ run_both "level without argument" --level
 run_both "value on a flag" --keep=1 plain
 run_both "--help" --help
 run_both "--version" -V
+run_both "--levels" --levels
+run_both "a stream naming another model" -t othermodel.lmz
+grep -q 'LMZ_ERR_MODEL_MISMATCH' stderr.node && ok || fail "another model: no LMZ_ERR_MODEL_MISMATCH"
+if [ -f "$MODELS/large.lmzm" ]; then
+  run_both "the wrong --model" -dc --model "$MODELS/large.lmzm" good.lmz
+  grep -q 'the --model file is' stderr.node && ok || fail "wrong --model: $(cat stderr.node)"
+  run_both "--model at a level without a model" -1 -c --model "$MODELS/large.lmzm" plain
+  run_both "-l with --model" -l --model "$MODELS/large.lmzm" good.lmz
+fi
+run_both "an unusable --model file" -c --model bad.lmzm plain
+run_both "a missing --model file" -c --model missing.lmzm plain
+
+section "list"
+run_both "-l" -l good.lmz
+run_both "--list of several levels" --list good.lmz l1.lmz l9.lmz
+run_both "-l of good and bad files" -l good.lmz bad.lmz trunc.lmz notlmz.lmz zero.lmz trail.lmz twice.lmz plain l9.lmz
+run_both "-l of a directory and a missing file" -l . missing.lmz good.lmz
+run_both "-lq, -lv" -lqv good.lmz l1.lmz
+if compgen -G "$GOLDEN/*.lmz" > /dev/null; then
+  run_both "-l of every golden file" -l "$GOLDEN"/*.lmz
+  [ "$last_rc" = 0 ] && ok || fail "-l of the golden files: status $last_rc"
+fi
+for tool in native node; do
+  if [ "$tool" = native ]; then "$NATIVE" -l < fixtures/l9.lmz > list.$tool 2>&1; else "${NODE[@]}" -l < fixtures/l9.lmz > list.$tool 2>&1; fi
+done
+same list.native list.node "-l from stdin"
+for tool in native node; do
+  if [ "$tool" = native ]; then "$NATIVE" -l < fixtures/trail.lmz > list.$tool 2>&1; else "${NODE[@]}" -l < fixtures/trail.lmz > list.$tool 2>&1; fi
+done
+same list.native list.node "-l from stdin, trailing data"
+rm -f list.native list.node
 
 # Nothing may be overwritten without -f, and no temporary file may remain.
 section "overwrite"
