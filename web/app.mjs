@@ -81,13 +81,16 @@ function startWorker() {
 function onWorkerMessage(m) {
   switch (m.type) {
     case 'model-start':
-      setStatus(`Loading the ${modelName(m.name)} (${fmtKB(m.bytes)})…`, 'loading');
+      modelNames.set(m.name, modelName(m));
+      setStatus(`Loading the ${modelNames.get(m.name)} (${fmtKB(m.bytes)})…`, 'loading');
       break;
     case 'model-progress':
-      setStatus(`Loading the ${modelName(m.name)} (${fmtKB(m.total)})… ${Math.floor((100 * m.loaded) / m.total)} %`, 'loading');
+      setStatus(`Loading the ${modelNames.get(m.name)} (${fmtKB(m.total)})… ${Math.floor((100 * m.loaded) / m.total)} %`, 'loading');
       break;
-    case 'model-ready': // the large model, loaded when level 9 first needed it
-      setStatus(`${el.status.dataset.readyText} · level 9 model loaded (${m.source})`, 'ready');
+    case 'model-ready': // a model a level needed after the start (its slot's first use)
+      loadedSlots.add(m.slot);
+      setStatus(`${el.status.dataset.readyText} · ${modelNames.get(m.name)} loaded (${m.source})`, 'ready');
+      updateLevelInfo();
       break;
     case 'ready':
       onReady(m.info);
@@ -114,6 +117,8 @@ function onWorkerMessage(m) {
 
 function onReady(loaded) {
   info = loaded;
+  loadedSlots.clear();
+  if (loaded.modelSlot) loadedSlots.add(loaded.modelSlot);
   const from = loaded.modelSource === 'cache' ? 'from the browser cache' : `from the ${loaded.modelSource}`;
   el.status.dataset.readyText =
     `Model ready: ${fmtKB(loaded.modelBytes)} (id ${loaded.modelId}), loaded ${from} in ${fmtMs(loaded.ms)} · ` +
@@ -121,14 +126,12 @@ function onReady(loaded) {
   setStatus(el.status.dataset.readyText, 'ready');
   el.status.dataset.source = loaded.modelSource === 'cache' ? 'cache' : 'network';
   if (!el.level.options.length) {
-    for (const { level, memory } of loaded.levels) {
-      const option = new Option(`${level}${level === loaded.constants.defaultLevel ? ' (default)' : ''}`, String(level));
-      option.dataset.memory = String(memory);
-      el.level.add(option);
+    for (const { level, isDefault } of loaded.levels) {
+      el.level.add(new Option(`${level}${isDefault ? ' (default)' : ''}`, String(level)));
     }
     el.level.value = String(loaded.constants.defaultLevel);
-    updateLevelInfo();
   }
+  updateLevelInfo();
   document.body.dataset.model = 'ready';
   updateControls();
 }
@@ -171,7 +174,14 @@ function cancel() {
 
 // ------------------------------------------------------------------ the page
 
-const modelName = (file) => (file === 'large.lmzm' ? 'large neural model of level 9' : 'neural model');
+// "level N" or "levels A–B": a run of consecutive levels of the level table.
+const levelsText = (list) => (list.length === 1 ? `level ${list[0]}` : `levels ${list[0]}–${list.at(-1)}`);
+// How the page names a model: the one loaded at the start is "the neural
+// model"; another is named by its slot and the levels that use it.
+const modelName = ({ slot, levels }) =>
+  info === null || slot === info.modelSlot ? 'neural model' : `${slot} neural model of ${levelsText(levels)}`;
+const modelNames = new Map(); // model file -> its name on the page
+const loadedSlots = new Set(); // the model slots of the level table loaded so far
 
 function setStatus(text, state) {
   el.status.textContent = text;
@@ -203,12 +213,14 @@ function updateControls() {
   el.progressRow.hidden = !busy;
 }
 
+// The selected level's row of the level table: its summary, whether its
+// model is still to be loaded, its memory.
 function updateLevelInfo() {
   const option = el.level.selectedOptions[0];
-  if (!option) return;
-  const level = Number(option.value);
-  const model = level <= 2 ? 'context mixing only' : level === 9 ? 'with the large neural model (1.7 MB, loaded on first use)' : 'with the neural model';
-  el.levelInfo.textContent = `${model}, ${fmtKB(Number(option.dataset.memory))} of memory`;
+  if (!option || !info) return;
+  const row = info.levels.find((r) => r.level === Number(option.value));
+  const later = row.model !== 'none' && !loadedSlots.has(row.model) ? ` (its ${fmtKB(row.modelBytes)} model loads on first use)` : '';
+  el.levelInfo.textContent = `${row.summary}${later}, ${fmtKB(row.memory)} of memory`;
 }
 
 function updateTextInfo() {
@@ -272,6 +284,9 @@ function explain(error, { level, decompressing } = {}) {
       text =
         `This file was compressed with a different neural model than the one this page uses (model ${info?.modelId}), ` +
         'so it cannot be decompressed here. Use the lmzip (same version and model) that wrote it.';
+      break;
+    case 'LMZ_ERR_MODEL_NOT_LOADED':
+      text = 'This needs a neural model that this page has not loaded (its download failed?). Reload the page to try again.';
       break;
     case 'LMZ_ERR_OUT_OF_MEMORY':
     case 'RangeError':
@@ -414,10 +429,9 @@ async function openLmz(name, bytes) {
     const r = await request('decompress', { bytes: copy.buffer }, [copy.buffer], progressReporter('Decompressing'));
     let outName = name.replace(/\.lmz$/i, '');
     if (!outName || outName === name) outName = `${name}.out`;
-    const level = bytes[4]; // the level byte of the header (docs/FORMAT.md)
     el.openedInfo.textContent =
       `${name}: ${fmtInt(bytes.length)} bytes → ${fmtInt(r.output.length)} bytes ` +
-      `(level ${level}), decompressed in ${fmtMs(r.ms)}.`;
+      `(level ${r.level}), decompressed in ${fmtMs(r.ms)}.`; // the level its header names
     el.openedInfo.dataset.bytes = String(r.output.length);
     setDownload(el.downloadOriginal, 'original', r.output, outName);
     source = { kind: 'file', name: outName, bytes: r.output };

@@ -1,16 +1,18 @@
 // The demo's Web Worker. Everything lmzip does here is a call into the npm
 // package (`lmzip` = its browser entry, bundled by build.mjs); this file only
-// loads the model (once, through the Cache API), times the calls and passes
-// bytes to and from the page. It runs off the main thread, so the page stays
-// responsive while the model works.
+// loads the models (each once, through the Cache API), times the calls and
+// passes bytes to and from the page. Which model a level needs, and from
+// which file, the package's level table says (levels()). It runs off the
+// main thread, so the page stays responsive while the model works.
 import {
   compress,
   compressWithCosts,
   constants,
   decompress,
   init,
+  levels,
   loadModel as useModel,
-  memoryForLevel,
+  peekHeader,
   simdSupported,
 } from 'lmzip';
 
@@ -21,7 +23,7 @@ const COSTS_LIMIT = 32 << 20;
 
 let ready = null; // the promise of the loaded module's description
 let manifest = null; // manifest.json: the build's files, sizes, hashes
-let largeReady = null; // the promise of the large model, once level 9 needed it
+const slotsReady = new Map(); // model slot of the level table -> the promise of its model
 const running = new Map(); // request id -> AbortController
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
@@ -89,46 +91,75 @@ async function loadModel(name, entry) {
   return { bytes, source: 'network, now cached' };
 }
 
+// The levels that share the model slot `slot`, for the page's wording.
+const levelsOf = (slot) => levels().filter((row) => row.model === slot).map((row) => row.level);
+
+// Loads the model of `row`'s slot of the level table once (every level of
+// the slot shares it): from the cache or the network, then into lmzip.
+// Resolves to what the page shows about it; null for a level without one.
+function ensureModel(row, { announceReady = true } = {}) {
+  if (row.model === 'none') return null;
+  let promise = slotsReady.get(row.model);
+  if (!promise) {
+    promise = (async () => {
+      const name = row.modelFile;
+      const entry = manifest.files[name];
+      const about = { name, slot: row.model, levels: levelsOf(row.model), bytes: entry.bytes };
+      post({ type: 'model-start', ...about });
+      const model = await loadModel(name, entry);
+      const { modelId } = await useModel(model.bytes, { level: row.level });
+      const loaded = { ...about, source: model.source, modelId: modelId.toString(16).padStart(8, '0') };
+      if (announceReady) post({ type: 'model-ready', ...loaded });
+      return loaded;
+    })().catch((error) => {
+      slotsReady.delete(row.model); // try again next time
+      throw error;
+    });
+    slotsReady.set(row.model, promise);
+  }
+  return promise;
+}
+
 async function load({ simd = simdSupported() } = {}) {
   const t0 = performance.now();
   const response = await fetch(new URL('manifest.json', self.location.href), { cache: 'no-cache' });
   if (!response.ok) throw new Error(`cannot load manifest.json: HTTP ${response.status}`);
   manifest = await response.json();
-  const modelEntry = manifest.files['default.lmzm'];
-  post({ type: 'model-start', name: 'default.lmzm', bytes: modelEntry.bytes });
-  const model = await loadModel('default.lmzm', modelEntry);
   const wasm = new URL(simd ? 'lmzip-simd.wasm' : 'lmzip-scalar.wasm', self.location.href).href;
-  // The large model of level 9 (1.7 MB) is fetched only when level 9 is used.
-  const info = await init({ simd, wasm, model: model.bytes, largeModel: null });
-  const c = constants();
-  const levels = [];
-  for (let level = c.minLevel; level <= c.maxLevel; level++) levels.push({ level, memory: memoryForLevel(level) });
+  // The models come through this worker's cache, not from init(): the one of
+  // the default level now, any other when a level first needs it.
+  const info = await init({ simd, wasm, model: null, largeModel: null });
+  const table = levels();
+  const model = await ensureModel(table.find((row) => row.isDefault), { announceReady: false });
   return {
-    ...info,
-    modelId: info.modelId.toString(16).padStart(8, '0'),
-    modelSource: model.source,
-    constants: c,
-    levels,
+    simd: info.simd,
+    kernels: info.kernels,
+    modelId: model?.modelId,
+    modelBytes: model?.bytes ?? 0,
+    modelSource: model?.source,
+    modelSlot: model?.slot,
+    constants: constants(),
+    levels: table.map((row) => ({ ...row, modelBytes: row.modelFile ? manifest.files[row.modelFile].bytes : 0 })),
     version: manifest.package.version,
     ms: performance.now() - t0,
   };
 }
 
-// Level 9 uses the large model: loaded on first use (compressing at level 9,
-// or decompressing a stream whose header, byte 4, says level 9).
+// The model of `level`, loaded on first use (compressing at that level, or
+// decompressing a stream whose header names it).
 function ensureModelFor(level) {
-  if (level !== constants().maxLevel) return null;
-  largeReady ??= (async () => {
-    const entry = manifest.files['large.lmzm'];
-    post({ type: 'model-start', name: 'large.lmzm', bytes: entry.bytes });
-    const model = await loadModel('large.lmzm', entry);
-    await useModel(model.bytes, { level });
-    post({ type: 'model-ready', name: 'large.lmzm', source: model.source });
-  })().catch((error) => {
-    largeReady = null; // try again next time
-    throw error;
-  });
-  return largeReady;
+  const row = levels().find((r) => r.level === level);
+  return row ? ensureModel(row) : null;
+}
+
+// The level a stream's header names, or undefined when it has no valid
+// header (decompress() then reports why).
+function streamLevel(bytes) {
+  try {
+    return peekHeader(bytes).level;
+  } catch {
+    return undefined;
+  }
 }
 
 // The size of the platform's own compression of the same bytes, for comparison.
@@ -155,7 +186,8 @@ async function run(message) {
   try {
     await ready;
     const bytes = new Uint8Array(message.bytes);
-    await ensureModelFor(type === 'compress' ? message.level : bytes[4]);
+    const level = type === 'compress' ? message.level : streamLevel(bytes);
+    await ensureModelFor(level);
     if (type === 'compress') {
       const withCosts = bytes.length <= COSTS_LIMIT;
       const t0 = performance.now();
@@ -180,7 +212,7 @@ async function run(message) {
     } else {
       const t0 = performance.now();
       const output = (await decompress(bytes, options)).slice();
-      post({ type: 'decompressed', id, output, ms: performance.now() - t0 }, [output.buffer]);
+      post({ type: 'decompressed', id, output, level, ms: performance.now() - t0 }, [output.buffer]);
     }
   } catch (error) {
     post({ type: 'failed', id, error: describe(error) });

@@ -20,6 +20,7 @@ import { chromium } from 'playwright-core';
 import { build } from '../build.mjs';
 import { startServer } from '../serve.mjs';
 import { CHROMIUM, CHROMIUM_ARGS } from '../test-support/chromium.mjs';
+import { init as lmzipInit, levels as lmzipLevels } from '../../npm/lib/node.mjs';
 
 const WEB = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = join(WEB, '..');
@@ -332,6 +333,24 @@ test('Chinese: a character\'s cost is the sum of its three UTF-8 bytes', T, asyn
   assert.ok(Math.abs(sum - Number(m[1])) <= 0.015, tip);
 });
 
+test('the level selector describes each level from the package\'s level table', T, async () => {
+  await lmzipInit({ model: null, largeModel: null });
+  const table = lmzipLevels();
+  const options = await page.$$eval('#level option', (list) => list.map((o) => [o.value, o.textContent]));
+  assert.deepEqual(options, table.map((r) => [String(r.level), `${r.level}${r.isDefault ? ' (default)' : ''}`]));
+  const startSlot = table.find((r) => r.isDefault).model;
+  for (const row of table) {
+    await page.selectOption('#level', String(row.level));
+    const text = await page.textContent('#level-info');
+    assert.ok(text.startsWith(row.summary), `level ${row.level}: ${text}`);
+    assert.match(text, /MB of memory$/);
+    // The models of other slots than the start one are loaded on first use.
+    const later = row.model !== 'none' && row.model !== startSlot;
+    assert.equal(text.includes('loads on first use'), later, `level ${row.level}: ${text}`);
+  }
+  await page.selectOption('#level', String(table.find((r) => r.isDefault).level));
+});
+
 test('typed text and other levels (1 and 9) match the native CLI', T, async () => {
   const text = 'The quick brown fox jumps over the lazy dog. 敏捷的棕色狐狸跳过了懒狗。\n'.repeat(3) + 'Ünïcödé ✓ 🚀\n';
   await page.fill('#text', '');
@@ -343,7 +362,10 @@ test('typed text and other levels (1 and 9) match the native CLI', T, async () =
     await settle(() => page.click('#compress'));
     await checkCompression(utf8(text), level, 'text.txt');
     await verifyRoundTrip(utf8(text).length);
+    // Its model, if it needed one, is loaded now.
+    assert.doesNotMatch(await page.textContent('#level-info'), /loads on first use/);
   }
+  assert.match(await page.textContent('#model-status'), / · large neural model of level 9 loaded \(network, now cached\)$/);
   await page.selectOption('#level', '6');
 });
 
