@@ -114,6 +114,15 @@ class StreamDecoder : public Stream {
   lmzip::Decoder decoder_;
 };
 
+// The header's fields, set on the JS object `o`.
+void set_header_fields(emscripten::val& o, const lmzip::StreamHeader& h) {
+  o.set("formatVersion", h.format_version);
+  o.set("level", h.level);
+  o.set("flags", h.flags);
+  o.set("modelId", static_cast<double>(h.model_id));
+  o.set("headerSize", static_cast<double>(h.header_size));
+}
+
 // Walks a stream's structure (lmzip -l) from the bytes JS pushes.
 class StreamScanner {
  public:
@@ -128,10 +137,7 @@ class StreamScanner {
   emscripten::val info() const {
     const lmzip::StreamInfo& i = scanner_.info();
     emscripten::val o = emscripten::val::object();
-    o.set("formatVersion", i.header.format_version);
-    o.set("level", i.header.level);
-    o.set("flags", i.header.flags);
-    o.set("modelId", static_cast<double>(i.header.model_id));
+    set_header_fields(o, i.header);
     o.set("compressedSize", static_cast<double>(i.compressed_size));
     o.set("originalSize", static_cast<double>(i.original_size));
     o.set("blocks", static_cast<double>(i.blocks));
@@ -154,11 +160,7 @@ emscripten::val peek_header(uintptr_t pointer, size_t length) {
   lmzip::Error e = lmzip::peek_header(reinterpret_cast<const uint8_t*>(pointer), length, h);
   emscripten::val o = emscripten::val::object();
   o.set("error", static_cast<int>(e));
-  o.set("formatVersion", h.format_version);
-  o.set("level", h.level);
-  o.set("flags", h.flags);
-  o.set("modelId", static_cast<double>(h.model_id));
-  o.set("headerSize", static_cast<double>(h.header_size));
+  set_header_fields(o, h);
   return o;
 }
 

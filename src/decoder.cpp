@@ -71,15 +71,7 @@ struct Decoder::Impl {
   }
 
   // Gathers `need` bytes of a field; false while more input is needed.
-  bool gather(InBuffer& in, size_t need) {
-    size_t n = std::min(need - field_len, in.size - in.pos);
-    if (n == 0) return field_len == need;  // in.src may be null when empty
-    std::memcpy(field + field_len, in.src + in.pos, n);
-    field_len += n;
-    in.pos += n;
-    total_in += n;
-    return field_len == need;
-  }
+  bool gather(InBuffer& in, size_t need) { return format::gather_field(in, field, field_len, need, total_in); }
 
   bool ensure_predictor() {
     if (predictor) return true;

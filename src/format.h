@@ -1,8 +1,10 @@
 // Container format v1 (docs/FORMAT.md). Internal to the library.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "lmzip.h"
 
@@ -74,6 +76,19 @@ inline uint64_t get_le(const uint8_t* p, size_t n) {
   for (size_t i = 0; i < n; ++i) v |= uint64_t{p[i]} << (8 * i);
   return v;
 }
+// Copies input into a fixed-size field until it holds `need` bytes (`len`:
+// how many it holds so far), adding what it took to `counted`; true once the
+// field is complete.
+inline bool gather_field(InBuffer& in, uint8_t* field, size_t& len, size_t need, uint64_t& counted) {
+  size_t n = std::min(need - len, in.size - in.pos);
+  if (n == 0) return len == need;  // in.src may be null when empty
+  std::memcpy(field + len, in.src + in.pos, n);
+  len += n;
+  in.pos += n;
+  counted += n;
+  return len == need;
+}
+
 // LEB128; returns the number of bytes written (1..10).
 size_t put_varint(uint8_t* p, uint64_t v);
 

@@ -76,22 +76,16 @@ bool level_uses_model(int level) {
   return c && c->model != ModelSlot::none;
 }
 
-const char* model_slot_name(ModelSlot slot) {
-  switch (slot) {
-    case ModelSlot::none: return "none";
-    case ModelSlot::standard: return "standard";
-    case ModelSlot::large: return "large";
-  }
-  return "";
-}
+namespace {
+// Indexed by ModelSlot: its name and the model file the npm package ships.
+struct SlotSpec {
+  const char* name;
+  const char* file;
+};
+constexpr SlotSpec kSlots[] = {{"none", ""}, {"standard", "default.lmzm"}, {"large", "large.lmzm"}};
+}  // namespace
 
-const char* model_slot_file(ModelSlot slot) {
-  switch (slot) {
-    case ModelSlot::none: return "";
-    case ModelSlot::standard: return "default.lmzm";
-    case ModelSlot::large: return "large.lmzm";
-  }
-  return "";
-}
+const char* model_slot_name(ModelSlot slot) { return kSlots[static_cast<int>(slot)].name; }
+const char* model_slot_file(ModelSlot slot) { return kSlots[static_cast<int>(slot)].file; }
 
 }  // namespace lmzip

@@ -28,19 +28,9 @@ struct StreamScanner::Impl {
     return Status::error;
   }
 
-  // Gathers `need` bytes of a field; false while more input is needed.
-  bool gather(InBuffer& in, size_t need) {
-    size_t n = std::min(need - field_len, in.size - in.pos);
-    if (n == 0) return field_len == need;
-    std::memcpy(field + field_len, in.src + in.pos, n);
-    field_len += n;
-    in.pos += n;
-    info.compressed_size += n;
-    return field_len == need;
-  }
-
+  // Gathers a field of `need` bytes; false while more input is needed.
   bool take_field(InBuffer& in, size_t need) {
-    if (!gather(in, need)) return false;
+    if (!format::gather_field(in, field, field_len, need, info.compressed_size)) return false;
     field_len = 0;
     return true;
   }

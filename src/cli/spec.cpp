@@ -489,6 +489,12 @@ std::string fixed(double v, int digits) {
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
   return buf;
 }
+// The ratio and bits/byte cells ("---" for an empty original).
+std::pair<std::string, std::string> ratio_cells(uint64_t compressed, uint64_t original) {
+  if (original == 0) return {"---", "---"};
+  double r = static_cast<double>(compressed) / static_cast<double>(original);
+  return {fixed(r, 3), fixed(8 * r, 3)};
+}
 }  // namespace
 
 std::string list_header() {
@@ -496,12 +502,7 @@ std::string list_header() {
 }
 
 std::string list_row(const std::string& name, const StreamInfo& info) {
-  std::string ratio = "---", bpb = "---";
-  if (info.original_size > 0) {
-    double r = static_cast<double>(info.compressed_size) / static_cast<double>(info.original_size);
-    ratio = fixed(r, 3);
-    bpb = fixed(8 * r, 3);
-  }
+  auto [ratio, bpb] = ratio_cells(info.compressed_size, info.original_size);
   std::string model = level_uses_model(info.header.level) ? hex32(info.header.model_id) : "none";
   return list_line(num(info.compressed_size).c_str(), num(info.original_size).c_str(), ratio.c_str(), bpb.c_str(),
                    num(static_cast<uint64_t>(info.header.level)).c_str(), model.c_str(), num(info.blocks).c_str(),
@@ -509,12 +510,7 @@ std::string list_row(const std::string& name, const StreamInfo& info) {
 }
 
 std::string list_totals(uint64_t files, uint64_t compressed, uint64_t uncompressed) {
-  std::string ratio = "---", bpb = "---";
-  if (uncompressed > 0) {
-    double r = static_cast<double>(compressed) / static_cast<double>(uncompressed);
-    ratio = fixed(r, 3);
-    bpb = fixed(8 * r, 3);
-  }
+  auto [ratio, bpb] = ratio_cells(compressed, uncompressed);
   std::string name = "(";
   name += num(files);
   name += " files)";
