@@ -27,7 +27,7 @@ from typing import Iterable, List, Optional, Tuple
 PLAN_FILE = Path(__file__).resolve().with_name("plan.json")
 LEVEL_COLUMNS = ["level", "model", "profile", "memory_bytes", "default"]
 MODELS = ("none", "standard", "large")
-PROFILES = ("fast", "cm", "neural")
+PROFILES = ("fast", "cm", "neural", "max")
 SECTIONS = ["files", "wasm", "slices", "sweep", "lm", "random"]
 
 ROLES = {

@@ -112,12 +112,18 @@ template <int N>
 class Mixer {
  public:
   static_assert(N <= 16 && N % 4 == 0, "kernel bounds and lane width");
-  // The train kernel's overflow bound holds up to kMaxLearningRate.
+  // The learning rate falls from `start` towards `end` as
+  // end + (start - end) * D / (D + t) after t updates: weights settle fast
+  // on short inputs and stay steady on long ones. The train kernel's
+  // overflow bound holds up to kMaxLearningRate.
+  struct LearningRate {
+    int start, end;
+    int64_t decay_updates;  // D
+  };
   Mixer(int contexts, int learning_rate, int initial_weight)
-      : w_(static_cast<size_t>(N) * contexts, initial_weight),
-        lr_(learning_rate > 0 && learning_rate <= kernels::kMaxLearningRate
-                ? learning_rate
-                : throw std::invalid_argument("mixer learning rate outside the kernel bounds")) {}
+      : Mixer(contexts, LearningRate{learning_rate, learning_rate, 1}, initial_weight) {}
+  Mixer(int contexts, LearningRate rate, int initial_weight)
+      : w_(static_cast<size_t>(N) * contexts, initial_weight), rate_(checked(rate)), lr_(rate.start) {}
   // Sets input i's initial weight in every weight set.
   void set_initial_weight(int i, int32_t weight) {
     for (size_t k = static_cast<size_t>(i); k < w_.size(); k += N) w_[k] = weight;
@@ -132,12 +138,25 @@ class Mixer {
   }
   void update(const int32_t* x, int bit) {
     kernels::kInlineTrain(x, w_cur_, N, ((bit << 12) - pr_) * lr_);
+    // Recomputed every 1024 updates: the rate moves slowly, a division is not free.
+    if (rate_.start != rate_.end && (++updates_ & 1023) == 0)
+      lr_ = rate_.end + static_cast<int32_t>((rate_.start - rate_.end) * rate_.decay_updates /
+                                             (rate_.decay_updates + updates_));
   }
 
  private:
+  static LearningRate checked(LearningRate r) {
+    auto ok = [](int lr) { return lr > 0 && lr <= kernels::kMaxLearningRate; };
+    if (!ok(r.start) || !ok(r.end) || r.decay_updates <= 0)
+      throw std::invalid_argument("mixer learning rate outside the kernel bounds");
+    return r;
+  }
+
   std::vector<int32_t> w_;
   int32_t* w_cur_ = nullptr;
+  LearningRate rate_;
   int32_t lr_;
+  int64_t updates_ = 0;
   int pr_ = 2048;
 };
 
@@ -193,11 +212,15 @@ struct BitContext {
   }
 };
 
+// The two bytes before, hashed into 0..255: a context for APMs.
+inline uint32_t order2_bucket(const History& h) { return hash2(h.c4 & 0xFFFF, 5) & 255; }
+
 // Small contexts some components offer the mixer network for choosing
 // weight sets (0 when no component of the profile sets them).
 struct MixerSelectors {
   int match_bucket = 0;      // 0: no match predicts this bit; else its length bucket
   int model_confidence = 0;  // 0..3: how sure the neural model is
+  int model_stretch = 0;     // the neural model's stretch(P(1)); 0 without one
 };
 
 // Learns `bit` and moves `ctx` past it, calling the hooks of `c` (one
@@ -226,7 +249,7 @@ struct ComponentBase {
 
 // ------------------------------------------------------------ components
 
-enum class HashedContext { order2, order3, order4, word, order6, word_bigram };
+enum class HashedContext { order2, order3, order4, word, order6, word_bigram, order5, sparse, word_byte };
 
 inline uint32_t context_hash(HashedContext kind, const History& h) {
   switch (kind) {
@@ -236,6 +259,9 @@ inline uint32_t context_hash(HashedContext kind, const History& h) {
     case HashedContext::word: return hash2(h.word, 7);
     case HashedContext::order6: return hash2(h.c4 ^ hash2(h.c8 & 0xFFFF, 6), 6);
     case HashedContext::word_bigram: return hash2(h.word ^ hash2(h.prev_word, 8), 8);
+    case HashedContext::order5: return hash2(h.c4 ^ hash2(h.c8 & 0xFF, 9), 9);
+    case HashedContext::sparse: return hash2(h.c4 & 0xFFFF0000u, 10);  // bytes 3 and 4 back
+    case HashedContext::word_byte: return hash2(h.prev_word ^ hash2(h.c4 & 0xFF, 11), 11);
   }
   return 0;
 }
@@ -456,26 +482,35 @@ class Bias : public ComponentBase {
 };
 
 // The neural model's P(bit) along the byte's bit tree, whatever its
-// architecture.
+// architecture: as it is, and refined by an APM keyed by a hash of the two
+// bytes before, which learns where this input's model errs.
 class NeuralModel : public ComponentBase {
  public:
-  static constexpr int kInputs = 1;
-  // Trusted from the first byte: on short inputs the adaptive models know
-  // nothing yet.
-  static constexpr int32_t kInitialWeight = 1 << 14;
+  static constexpr int kInputs = 2;
+  // Trusted from the first byte (the two inputs together weigh 1): on short
+  // inputs the adaptive models know nothing yet.
+  static constexpr int32_t kInitialWeight = 1 << 13;
+  static constexpr size_t memory(const LevelConfig&) { return APM::memory(256 * 256); }
 
   // Throws std::invalid_argument without a model: a neural profile needs one.
   NeuralModel(const LevelConfig&, const nn::ByteModel* model)
       : state_(model ? model->new_state() : throw std::invalid_argument("neural profile without a model")) {}
+  void start_byte(const BitContext& ctx) { order2_ = order2_bucket(ctx.history) << 8; }
   void predict(const BitContext& ctx, int32_t* x, MixerSelectors& selectors) {
-    int s = stretch(state_->p_bit(ctx.c0, ctx.bit_pos));
+    int p = state_->p_bit(ctx.c0, ctx.bit_pos);
+    int s = stretch(p);
     x[0] = s;
+    x[1] = stretch(by_order2_.refine(p, order2_ | ctx.c0));
     selectors.model_confidence = std::min(3, std::abs(s) >> 8);
+    selectors.model_stretch = s;
   }
+  void update(const BitContext&, int bit) { by_order2_.update(bit, 7); }
   void end_byte(int byte, const BitContext&) { state_->step(byte); }
 
  private:
   std::unique_ptr<nn::ByteModelState> state_;
+  APM by_order2_{256 * 256};
+  uint32_t order2_ = 0;
 };
 
 }  // namespace lmzip

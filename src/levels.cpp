@@ -9,20 +9,21 @@ namespace lmzip {
 namespace {
 
 // Level 1 trades size for speed (four hashed contexts, one mixer, no APM,
-// smaller tables); level 2 runs every context model; levels
-// 3-8 add the standard neural model and differ only in table memory (which
-// pays on inputs of many MB); level 9 uses the large model.
+// smaller tables); level 2 mixes six hashed contexts with a mixer network;
+// levels 3-8 add the standard neural model (3-4 with smaller tables, 7-8
+// with the max profile's three more contexts and larger tables); level 9
+// uses the large model with the max profile.
 constexpr LevelConfig kLevels[] = {
     // level, model,            profile,                 hash, window, match table
     {1, ModelSlot::none,     Profile::fast,            20, 22, 18, "context mixing, fastest"},
-    {2, ModelSlot::none,     Profile::context_mixing,  21, 22, 20, "context mixing, every context model"},
+    {2, ModelSlot::none,     Profile::context_mixing,  21, 22, 20, "context mixing, six hashed contexts"},
     {3, ModelSlot::standard, Profile::neural,          22, 23, 21, "standard neural model, small tables"},
     {4, ModelSlot::standard, Profile::neural,          22, 23, 21, "standard neural model, small tables"},
     {5, ModelSlot::standard, Profile::neural,          22, 24, 22, "standard neural model"},
     {6, ModelSlot::standard, Profile::neural,          22, 24, 22, "standard neural model"},
-    {7, ModelSlot::standard, Profile::neural,          23, 24, 22, "standard neural model, large tables"},
-    {8, ModelSlot::standard, Profile::neural,          23, 24, 22, "standard neural model, large tables"},
-    {9, ModelSlot::large,    Profile::neural,          23, 24, 22, "large neural model, large tables"},
+    {7, ModelSlot::standard, Profile::max,             23, 24, 22, "standard neural model, nine hashed contexts, large tables"},
+    {8, ModelSlot::standard, Profile::max,             23, 24, 22, "standard neural model, nine hashed contexts, large tables"},
+    {9, ModelSlot::large,    Profile::max,             23, 24, 22, "large neural model, nine hashed contexts, large tables"},
 };
 constexpr int kLevelCount = static_cast<int>(sizeof kLevels / sizeof kLevels[0]);
 
@@ -31,11 +32,11 @@ constexpr bool table_is_consistent() {
   for (int i = 0; i < kLevelCount; ++i) {
     const LevelConfig& c = kLevels[i];
     if (c.level != kMinLevel + i) return false;
-    if ((c.model != ModelSlot::none) != (c.profile == Profile::neural)) return false;
+    if ((c.model != ModelSlot::none) != profile_uses_model(c.profile)) return false;
   }
   return kDefaultLevel >= kMinLevel && kDefaultLevel <= kMaxLevel;
 }
-static_assert(table_is_consistent(), "levels are kMinLevel..kMaxLevel in order; neural exactly with a model");
+static_assert(table_is_consistent(), "levels are kMinLevel..kMaxLevel in order; a model exactly where the profile runs one");
 
 }  // namespace
 
@@ -49,6 +50,7 @@ const char* profile_name(Profile profile) {
     case Profile::fast: return "fast";
     case Profile::context_mixing: return "cm";
     case Profile::neural: return "neural";
+    case Profile::max: return "max";
   }
   return "";
 }

@@ -8,11 +8,13 @@ namespace lmzip {
 
 // Which list of predictor components and which mixer network a level runs
 // (src/predictor.cpp defines them).
-enum class Profile : int { fast, context_mixing, neural };
+enum class Profile : int { fast, context_mixing, neural, max };
+// The profiles that run a neural model.
+constexpr bool profile_uses_model(Profile p) { return p == Profile::neural || p == Profile::max; }
 
 struct LevelConfig {
   int level;
-  ModelSlot model;  // none exactly when the profile is not neural
+  ModelSlot model;  // none exactly when the profile uses no model
   Profile profile;
   int hash_bits;          // log2 of 16-byte buckets in the context hash table
   int match_window_bits;  // log2 of the match model's history window

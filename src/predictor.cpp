@@ -61,35 +61,55 @@ class SingleMixer {
   Mixer<kWidth> mixer_{2 * 256, 6, 1 << 13};
 };
 
-// The network of the other profiles: three mixers whose weight sets are chosen by
-// the bits so far, the match state and the previous byte; a final mixer
-// over their outputs chosen by the bits so far and the neural model's
-// confidence; then two APM/SSE stages (order 0 and order 1).
-template <class Components>
-class MixerNetwork {
+// The network of the other profiles: mixers whose weight sets are chosen by
+// the bits so far, the match state and the previous byte (with a neural
+// model also by a hash of the two bytes before and by the model's
+// prediction); a final mixer over their outputs chosen by the bits so far
+// and the model's confidence; then APM/SSE stages keyed by the bits so far
+// and the previous byte, and by the bits so far alone or, with a model, by a
+// hash of the two bytes before and by the model's prediction.
+template <class Components, bool kWithModel>
+class MixerNetworkOf {
  public:
   static constexpr int kWidth = round_up4(Components::kInputs);
-  static constexpr size_t memory() { return APM::memory(256) + APM::memory(256 * 256); }
+  static constexpr int kMixers = kWithModel ? 5 : 3;
+  static constexpr size_t memory() {
+    return kWithModel ? 2 * APM::memory(256 * 256) + APM::memory(256 * 32) : APM::memory(256) + APM::memory(256 * 256);
+  }
 
-  MixerNetwork() {
-    for (auto* m : {&by_bits_, &by_match_, &by_previous_byte_})
+  MixerNetworkOf() {
+    for (auto* m : {&by_bits_, &by_match_, &by_previous_byte_, &by_order2_, &by_model_})
       apply_initial_weights(*m, Components::initial_weights());
   }
 
   int mix(const int32_t* x, const BitContext& ctx, const MixerSelectors& s) {
-    const int c1 = static_cast<int>(ctx.history.c4 & 255);
+    const uint32_t c1 = ctx.history.c4 & 255;
     by_bits_.set_context(static_cast<int>(ctx.c0));
     by_match_.set_context((s.match_bucket < 31 ? s.match_bucket : 31) * 8 + ctx.bit_pos);
-    by_previous_byte_.set_context(c1);
+    by_previous_byte_.set_context(static_cast<int>(c1));
     mixed_[0] = stretch(by_bits_.mix(x));
     mixed_[1] = stretch(by_match_.mix(x));
     mixed_[2] = stretch(by_previous_byte_.mix(x));
-    mixed_[3] = 256;  // bias
+    const uint32_t model_bucket = static_cast<uint32_t>(s.model_stretch + kStretchMax + 1) >> 7;  // 0..31
+    const uint32_t order2 = order2_bucket(ctx.history);
+    if constexpr (kWithModel) {
+      by_order2_.set_context(static_cast<int>(order2));
+      by_model_.set_context(static_cast<int>(model_bucket * 8) + ctx.bit_pos);
+      mixed_[3] = stretch(by_order2_.mix(x));
+      mixed_[4] = stretch(by_model_.mix(x));
+    }
+    mixed_[kMixers] = 256;  // bias
     final_.set_context(static_cast<int>(ctx.c0) + 256 * s.model_confidence);
     int pr = final_.mix(mixed_);
-    int pr_order0 = apm_order0_.refine(pr, ctx.c0);
-    int pr_order1 = apm_order1_.refine(pr, ctx.c0 | (static_cast<uint32_t>(c1) << 8));
-    pr = (2 * pr + pr_order0 + 5 * pr_order1 + 4) >> 3;
+    int pr_order1 = apm_order1_.refine(pr, ctx.c0 | (c1 << 8));
+    if constexpr (kWithModel) {
+      int pr_order2 = apm_order2_.refine(pr, ctx.c0 | (order2 << 8));
+      int pr_model = apm_model_.refine(pr, ctx.c0 | (model_bucket << 8));
+      pr = (2 * pr + 3 * pr_order1 + pr_order2 + 2 * pr_model + 4) >> 3;
+    } else {
+      int pr_order0 = apm_order0_.refine(pr, ctx.c0);
+      pr = (2 * pr + pr_order0 + 5 * pr_order1 + 4) >> 3;
+    }
     return std::clamp(pr, 1, kProbOne - 1);
   }
 
@@ -98,16 +118,32 @@ class MixerNetwork {
     by_previous_byte_.update(x, bit);
     final_.update(mixed_, bit);
     by_match_.update(x, bit);
-    apm_order0_.update(bit, 7);
     apm_order1_.update(bit, 7);
+    if constexpr (kWithModel) {
+      by_order2_.update(x, bit);
+      by_model_.update(x, bit);
+      apm_order2_.update(bit, 7);
+      apm_model_.update(bit, 7);
+    } else {
+      apm_order0_.update(bit, 7);
+    }
   }
 
  private:
-  Mixer<kWidth> by_bits_{256, 4, 1 << 12}, by_match_{32 * 8, 4, 1 << 12}, by_previous_byte_{256, 4, 1 << 12};
-  Mixer<4> final_{4 * 256, 8, 1 << 12};
-  APM apm_order0_{256}, apm_order1_{256 * 256};
-  alignas(16) int32_t mixed_[4] = {};
+  using M = Mixer<kWidth>;
+  static constexpr typename M::LearningRate kRate{16, 4, 1 << 18};
+  static constexpr int kModelOnly = kWithModel ? 1 : 0;  // contexts of what only a model's network has
+  M by_bits_{256, kRate, 1 << 12}, by_match_{32 * 8, kRate, 1 << 12}, by_previous_byte_{256, kRate, 1 << 12};
+  M by_order2_{256 * kModelOnly, kRate, 1 << 12}, by_model_{32 * 8 * kModelOnly, kRate, 1 << 12};
+  Mixer<round_up4(kMixers + 1)> final_{4 * 256, 8, kWithModel ? 1 << 11 : 1 << 12};
+  APM apm_order0_{256 * (1 - kModelOnly)}, apm_order1_{256 * 256};
+  APM apm_order2_{256 * 256 * kModelOnly}, apm_model_{256 * 32 * kModelOnly};
+  alignas(32) int32_t mixed_[round_up4(kMixers + 1)] = {};
 };
+template <class Components>
+using MixerNetwork = MixerNetworkOf<Components, false>;
+template <class Components>
+using NeuralMixerNetwork = MixerNetworkOf<Components, true>;
 
 template <class ComponentsT, template <class> class NetworkT>
 struct ProfileOf {
@@ -128,11 +164,19 @@ using ContextMixingProfile =
 using NeuralProfile =
     ProfileOf<ComponentList<HashedContexts<H::order2, H::order3, H::order4, H::word, H::order6, H::word_bigram>,
                             Order1, Order0, Match<true>, Bias, NeuralModel>,
-              MixerNetwork>;
+              NeuralMixerNetwork>;
+// The neural profile with three more hashed contexts: the most the mixer's
+// 16 inputs allow.
+using MaxProfile =
+    ProfileOf<ComponentList<HashedContexts<H::order2, H::order3, H::order4, H::word, H::order6, H::word_bigram,
+                                           H::order5, H::sparse, H::word_byte>,
+                            Order1, Order0, Match<true>, Bias, NeuralModel>,
+              NeuralMixerNetwork>;
 
 static_assert(FastProfile::Components::kInputs == 8 && FastProfile::Network::kWidth == 8);
 static_assert(ContextMixingProfile::Components::kInputs == 11 && ContextMixingProfile::Network::kWidth == 12);
-static_assert(NeuralProfile::Components::kInputs == 12 && NeuralProfile::Network::kWidth == 12);
+static_assert(NeuralProfile::Components::kInputs == 13 && NeuralProfile::Network::kWidth == 16);
+static_assert(MaxProfile::Components::kInputs == 16 && MaxProfile::Network::kWidth == 16);
 
 template <class Profile>
 class ProfileEngine final : public Predictor::Engine {
@@ -168,6 +212,7 @@ size_t predictor_memory(const LevelConfig& c) {
     case Profile::fast: return FastProfile::memory(c);
     case Profile::context_mixing: return ContextMixingProfile::memory(c);
     case Profile::neural: return NeuralProfile::memory(c);
+    case Profile::max: return MaxProfile::memory(c);
   }
   return 0;
 }
@@ -179,6 +224,7 @@ Predictor::Predictor(const LevelConfig& c, const nn::ByteModel* model) {
       engine_ = std::make_unique<ProfileEngine<ContextMixingProfile>>(c, nullptr);
       break;
     case Profile::neural: engine_ = std::make_unique<ProfileEngine<NeuralProfile>>(c, model); break;
+    case Profile::max: engine_ = std::make_unique<ProfileEngine<MaxProfile>>(c, model); break;
   }
   pr_ = engine_->predict();
 }

@@ -78,7 +78,8 @@ TEST_CASE("predictor: profiles declare their mixer inputs") {
   CHECK(lmzip::HashedContexts<lmzip::HashedContext::order2, lmzip::HashedContext::word>::kInputs == 2);
   CHECK(lmzip::Match<true>::kInputs == 2);
   CHECK(lmzip::Match<false>::kInputs == 1);
-  CHECK(lmzip::NeuralModel::kInitialWeight == (1 << 14));
+  // The neural model's inputs together start at weight 1 (1 << 14).
+  CHECK(lmzip::NeuralModel::kInputs * lmzip::NeuralModel::kInitialWeight == (1 << 14));
   CHECK(lmzip::Bias::kInitialWeight == 0);
 }
 
@@ -168,24 +169,35 @@ TEST_CASE("predictor: the match model follows a repeat, with its length as a sec
   CHECK(matched_bytes >= static_cast<int>(s.size()) - 9);
 }
 
-TEST_CASE("predictor: the neural model's input is its bit probability, stretched") {
+TEST_CASE("predictor: the neural model's inputs are its bit probability, stretched, as is and refined") {
   auto model = lmzip::default_model(lmzip::kDefaultLevel);
   REQUIRE_MESSAGE(model, "this build has no default model");
   Driver<lmzip::NeuralModel> d(&model->byte_model());
   auto reference = model->byte_model().new_state();
+  // The second input: an APM keyed by the bits so far and the two bytes before.
+  lmzip::APM refine(256 * 256);
+  lmzip::History history;
+  int refined_differs = 0;
   const std::string text = "It was the best of times, it was the worst of times.";
   for (unsigned char byte : text) {
     uint32_t c0 = 1;
     for (int k = 0; k < 8; ++k) {
+      int p = reference->p_bit(c0, k);
       int32_t x = d.inputs()[0];
-      CHECK(x == lmzip::stretch(reference->p_bit(c0, k)));
+      CHECK(x == lmzip::stretch(p));
+      CHECK(d.inputs()[1] == lmzip::stretch(refine.refine(p, (lmzip::order2_bucket(history) << 8) | c0)));
+      refined_differs += d.inputs()[1] != x;
       CHECK(d.selectors.model_confidence == std::min(3, std::abs(x) >> 8));
+      CHECK(d.selectors.model_stretch == x);
       int bit = bit_of(byte, k);
       d.learn(bit);
+      refine.update(bit, 7);
       c0 = (c0 << 1) | static_cast<uint32_t>(bit);
     }
     reference->step(byte);
+    history = history.after(byte);
   }
+  CHECK(refined_differs > 0);
   // It knows English: most bits of the last words are predicted right.
   int right = 0, total = 0;
   for (unsigned char byte : std::string(" it was the age of wisdom")) {
@@ -208,7 +220,8 @@ TEST_CASE("predictor: the level table") {
     CHECK(info->level == level);
     CHECK(info->memory == lmzip::memory_for_level(level));
     CHECK(lmzip::level_uses_model(level) == (info->model != lmzip::ModelSlot::none));
-    CHECK((std::string(info->profile) == "neural") == lmzip::level_uses_model(level));
+    const std::string profile = info->profile;
+    CHECK((profile == "neural" || profile == "max") == lmzip::level_uses_model(level));
     CHECK(std::string(info->summary).size() > 0);
     CHECK((lmzip::default_model(level) != nullptr) == lmzip::level_uses_model(level));
   }

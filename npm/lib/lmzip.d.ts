@@ -148,8 +148,9 @@ export interface LevelInfo {
   modelFile: string | null;
   /**
    * The predictor profile: `'fast'` (one mixer over few contexts), `'cm'`
-   * (every context model, mixer network and APM stages) or `'neural'` (cm
-   * plus the neural model as a mixer input).
+   * (six hashed contexts, mixer network and APM stages), `'neural'` (cm plus
+   * the neural model as mixer inputs, with mixers and APMs keyed by it) or
+   * `'max'` (neural with three more hashed contexts).
    */
   profile: string;
   /** Bytes of memory the level's compressor or decompressor allocates (as {@link memoryForLevel}). */

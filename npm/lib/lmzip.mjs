@@ -260,8 +260,8 @@ function requireNative() {
  * The level table of the core (src/levels.cpp), one row per level from
  * `minLevel` to `maxLevel`: which neural model the level uses (`model`:
  * `'none'`, `'standard'` or `'large'`, and `modelFile`, the package's file
- * of that model, null for none), its predictor profile (`'fast'`, `'cm'` or
- * `'neural'`), the bytes of memory its encoder or decoder allocates, a
+ * of that model, null for none), its predictor profile (`'fast'`, `'cm'`,
+ * `'neural'` or `'max'`), the bytes of memory its encoder or decoder allocates, a
  * one-line summary, and whether it is the default level. Fresh objects on
  * every call. Synchronous: throws LMZ_ERR_NOT_INITIALIZED before `init()`.
  * @returns {{level: number, model: 'none' | 'standard' | 'large', modelFile: string | null,

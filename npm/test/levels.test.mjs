@@ -41,11 +41,11 @@ describe('levels()', () => {
     for (const row of rows) {
       expect(Object.keys(row).sort()).toEqual(['isDefault', 'level', 'memory', 'model', 'modelFile', 'profile', 'summary']);
       expect(['none', 'standard', 'large']).toContain(row.model);
-      expect(['fast', 'cm', 'neural']).toContain(row.profile);
+      expect(['fast', 'cm', 'neural', 'max']).toContain(row.profile);
       expect(row.memory).toBe(memoryForLevel(row.level));
       expect(row.summary.length).toBeGreaterThan(0);
-      // A level has a model exactly when its profile is neural; the file is the package's.
-      expect(row.profile === 'neural').toBe(row.model !== 'none');
+      // A level has a model exactly when its profile runs one; the file is the package's.
+      expect(['neural', 'max'].includes(row.profile)).toBe(row.model !== 'none');
       expect(levelUsesModel(row.level)).toBe(row.model !== 'none');
       if (row.model === 'none') expect(row.modelFile).toBeNull();
       else expect(existsSync(resolve(NPM_DIR, 'dist', row.modelFile))).toBe(true);
