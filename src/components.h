@@ -482,34 +482,40 @@ class Bias : public ComponentBase {
 };
 
 // The neural model's P(bit) along the byte's bit tree, whatever its
-// architecture: as it is, and refined by an APM keyed by a hash of the two
-// bytes before, which learns where this input's model errs.
+// architecture. kRefined adds it refined by an APM keyed by a hash of the
+// two bytes before, which learns where the model errs on this input (a
+// second input; it costs a few per cent of the speed).
+template <bool kRefined>
 class NeuralModel : public ComponentBase {
  public:
-  static constexpr int kInputs = 2;
-  // Trusted from the first byte (the two inputs together weigh 1): on short
+  static constexpr int kInputs = kRefined ? 2 : 1;
+  // Trusted from the first byte (its inputs together weigh 1): on short
   // inputs the adaptive models know nothing yet.
-  static constexpr int32_t kInitialWeight = 1 << 13;
-  static constexpr size_t memory(const LevelConfig&) { return APM::memory(256 * 256); }
+  static constexpr int32_t kInitialWeight = (1 << 14) / kInputs;
+  static constexpr size_t memory(const LevelConfig&) { return kRefined ? APM::memory(256 * 256) : 0; }
 
   // Throws std::invalid_argument without a model: a neural profile needs one.
   NeuralModel(const LevelConfig&, const nn::ByteModel* model)
       : state_(model ? model->new_state() : throw std::invalid_argument("neural profile without a model")) {}
-  void start_byte(const BitContext& ctx) { order2_ = order2_bucket(ctx.history) << 8; }
+  void start_byte(const BitContext& ctx) {
+    if constexpr (kRefined) order2_ = order2_bucket(ctx.history) << 8;
+  }
   void predict(const BitContext& ctx, int32_t* x, MixerSelectors& selectors) {
     int p = state_->p_bit(ctx.c0, ctx.bit_pos);
     int s = stretch(p);
     x[0] = s;
-    x[1] = stretch(by_order2_.refine(p, order2_ | ctx.c0));
+    if constexpr (kRefined) x[1] = stretch(by_order2_.refine(p, order2_ | ctx.c0));
     selectors.model_confidence = std::min(3, std::abs(s) >> 8);
     selectors.model_stretch = s;
   }
-  void update(const BitContext&, int bit) { by_order2_.update(bit, 7); }
+  void update(const BitContext&, int bit) {
+    if constexpr (kRefined) by_order2_.update(bit, 7);
+  }
   void end_byte(int byte, const BitContext&) { state_->step(byte); }
 
  private:
   std::unique_ptr<nn::ByteModelState> state_;
-  APM by_order2_{256 * 256};
+  APM by_order2_{kRefined ? 256 * 256 : 0};
   uint32_t order2_ = 0;
 };
 

@@ -9,21 +9,23 @@ namespace lmzip {
 namespace {
 
 // Level 1 trades size for speed (four hashed contexts, one mixer, no APM,
-// smaller tables); level 2 mixes six hashed contexts with a mixer network;
-// levels 3-8 add the standard neural model (3-4 with smaller tables, 7-8
-// with the max profile's three more contexts and larger tables); level 9
-// uses the large model with the max profile.
+// smaller tables); level 2 mixes six hashed contexts with a mixer network.
+// From level 3 a neural model joins: the standard one at 3-7, the large one
+// at 8-9. Each model's levels go from the neural profile to the max
+// profile (three more hashed contexts, the model's refined input, the wide
+// mixer network), tables growing so that memory never falls as the level
+// rises.
 constexpr LevelConfig kLevels[] = {
     // level, model,            profile,                 hash, window, match table
     {1, ModelSlot::none,     Profile::fast,            20, 22, 18, "context mixing, fastest"},
     {2, ModelSlot::none,     Profile::context_mixing,  21, 22, 20, "context mixing, six hashed contexts"},
-    {3, ModelSlot::standard, Profile::neural,          22, 23, 21, "standard neural model, small tables"},
-    {4, ModelSlot::standard, Profile::neural,          22, 23, 21, "standard neural model, small tables"},
-    {5, ModelSlot::standard, Profile::neural,          22, 24, 22, "standard neural model"},
+    {3, ModelSlot::standard, Profile::neural,          21, 23, 21, "standard neural model, smallest tables"},
+    {4, ModelSlot::standard, Profile::max,             21, 23, 21, "standard neural model, nine hashed contexts, smallest tables"},
+    {5, ModelSlot::standard, Profile::neural,          22, 23, 21, "standard neural model, small tables"},
     {6, ModelSlot::standard, Profile::neural,          22, 24, 22, "standard neural model"},
-    {7, ModelSlot::standard, Profile::max,             23, 24, 22, "standard neural model, nine hashed contexts, large tables"},
-    {8, ModelSlot::standard, Profile::max,             23, 24, 22, "standard neural model, nine hashed contexts, large tables"},
-    {9, ModelSlot::large,    Profile::max,             23, 24, 22, "large neural model, nine hashed contexts, large tables"},
+    {7, ModelSlot::standard, Profile::max,             22, 24, 22, "standard neural model, nine hashed contexts"},
+    {8, ModelSlot::large,    Profile::neural,          23, 24, 22, "large neural model"},
+    {9, ModelSlot::large,    Profile::max,             23, 24, 22, "large neural model, nine hashed contexts"},
 };
 constexpr int kLevelCount = static_cast<int>(sizeof kLevels / sizeof kLevels[0]);
 
@@ -84,7 +86,9 @@ struct SlotSpec {
   const char* name;
   const char* file;
 };
-constexpr SlotSpec kSlots[] = {{"none", ""}, {"standard", "default.lmzm"}, {"large", "large.lmzm"}};
+constexpr SlotSpec kSlots[] = {
+    {"none", ""}, {"standard", "default.lmzm"}, {"large", "large.lmzm"}, {"small", "small.lmzm"}};
+static_assert(sizeof kSlots / sizeof kSlots[0] == kModelSlots);
 }  // namespace
 
 const char* model_slot_name(ModelSlot slot) { return kSlots[static_cast<int>(slot)].name; }

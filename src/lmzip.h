@@ -86,16 +86,18 @@ struct OutBuffer {
 // The level table (src/levels.cpp) is the one place that says what a level
 // is; every shell (CLI, npm package, web demo, bench) reads it from here.
 
-// The neural model a level uses: none, or one of the two default models
-// (shared by every level that names the same slot).
-enum class ModelSlot : int { none = 0, standard = 1, large = 2 };
+// The neural model a level uses: none, or one of the default models (shared
+// by every level that names the same slot).
+enum class ModelSlot : int { none = 0, standard = 1, large = 2, small = 3 };
+constexpr int kModelSlots = 4;
 
 struct LevelInfo {
   int level;
   ModelSlot model;
-  // The predictor profile: "fast" (one mixer over few contexts), "cm" (all
-  // context models, mixer network and APM stages) or "neural" (cm + the
-  // neural model as a mixer input).
+  // The predictor profile: "fast" (one mixer over few contexts), "cm" (six
+  // hashed contexts, mixer network and APM stages), "neural" (cm + the neural
+  // model as mixer inputs, mixers and APMs keyed by it) or "max" (neural with
+  // three more hashed contexts).
   const char* profile;
   size_t memory;  // bytes the encoder or decoder of this level allocates
   const char* summary;  // one line for help texts
@@ -108,8 +110,8 @@ const LevelInfo* level_info(int level);
 size_t memory_for_level(int level);
 // Whether streams of `level` are predicted with a neural model.
 bool level_uses_model(int level);
-// "none", "standard", "large"; and the file the npm package ships for a slot
-// ("default.lmzm", "large.lmzm"; "" for none).
+// "none", "standard", "large", "small"; and the file the npm package ships
+// for a slot ("default.lmzm", "large.lmzm", "small.lmzm"; "" for none).
 const char* model_slot_name(ModelSlot slot);
 const char* model_slot_file(ModelSlot slot);
 
@@ -144,8 +146,8 @@ class Model {
   std::string description_;
 };
 
-// The default models: the one of each ModelSlot (models/default.lmzm and
-// models/large.lmzm). Native builds have both built in; the WebAssembly
+// The default models: the one of each ModelSlot (models/default.lmzm,
+// models/large.lmzm, models/small.lmzm). Native builds have them built in; the WebAssembly
 // module has none until JavaScript passes their bytes (set_default_model).
 //
 // The model that streams of `level` use when no other is given; nullptr for

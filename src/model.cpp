@@ -8,7 +8,7 @@
 #include "tables.h"
 
 // The model files embedded at build time (CMake sets the paths): the
-// standard and the large model slot's defaults.
+// defaults of the standard, large and small model slots.
 #define LMZIP_EMBED(name, path)                                         \
   __asm__(".section .rodata\n"                                          \
           ".balign 16\n" #name "_begin:\n"                              \
@@ -27,6 +27,9 @@ LMZIP_EMBED(lmzip_default_model, LMZIP_DEFAULT_MODEL)
 #endif
 #if defined(LMZIP_LARGE_MODEL)
 LMZIP_EMBED(lmzip_large_model, LMZIP_LARGE_MODEL)
+#endif
+#if defined(LMZIP_SMALL_MODEL)
+LMZIP_EMBED(lmzip_small_model, LMZIP_SMALL_MODEL)
 #endif
 
 namespace lmzip {
@@ -64,7 +67,7 @@ std::shared_ptr<const Model> Model::load(const uint8_t* data, size_t size, std::
 
 namespace {
 
-#if defined(LMZIP_DEFAULT_MODEL) || defined(LMZIP_LARGE_MODEL)
+#if defined(LMZIP_DEFAULT_MODEL) || defined(LMZIP_LARGE_MODEL) || defined(LMZIP_SMALL_MODEL)
 // A damaged build-time file makes the levels that use it fail with
 // model_not_loaded rather than crash.
 std::shared_ptr<const Model> embedded(const uint8_t* begin, const uint8_t* end) {
@@ -75,7 +78,7 @@ std::shared_ptr<const Model> embedded(const uint8_t* begin, const uint8_t* end) 
 struct DefaultModels {
   std::mutex lock;
   // Indexed by ModelSlot (slot none stays empty).
-  std::shared_ptr<const Model> slots[3] = {
+  std::shared_ptr<const Model> slots[kModelSlots] = {
       nullptr,
 #if defined(LMZIP_DEFAULT_MODEL)
       embedded(lmzip_default_model_begin, lmzip_default_model_end),
@@ -84,6 +87,11 @@ struct DefaultModels {
 #endif
 #if defined(LMZIP_LARGE_MODEL)
       embedded(lmzip_large_model_begin, lmzip_large_model_end),
+#else
+      nullptr,
+#endif
+#if defined(LMZIP_SMALL_MODEL)
+      embedded(lmzip_small_model_begin, lmzip_small_model_end),
 #else
       nullptr,
 #endif

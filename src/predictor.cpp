@@ -62,19 +62,19 @@ class SingleMixer {
 };
 
 // The network of the other profiles: mixers whose weight sets are chosen by
-// the bits so far, the match state and the previous byte (with a neural
-// model also by a hash of the two bytes before and by the model's
-// prediction); a final mixer over their outputs chosen by the bits so far
-// and the model's confidence; then APM/SSE stages keyed by the bits so far
-// and the previous byte, and by the bits so far alone or, with a model, by a
-// hash of the two bytes before and by the model's prediction.
-template <class Components, bool kWithModel>
+// the bits so far, the match state and the previous byte; a final mixer over
+// their outputs chosen by the bits so far and the neural model's
+// confidence; then APM/SSE stages keyed by the bits so far, alone and with
+// the previous byte. The wide network (the max profile's) adds two mixers
+// chosen by a hash of the two bytes before and by the neural model's
+// prediction, and APMs keyed by those instead of the bits alone.
+template <class Components, bool kWide>
 class MixerNetworkOf {
  public:
   static constexpr int kWidth = round_up4(Components::kInputs);
-  static constexpr int kMixers = kWithModel ? 5 : 3;
+  static constexpr int kMixers = kWide ? 5 : 3;
   static constexpr size_t memory() {
-    return kWithModel ? 2 * APM::memory(256 * 256) + APM::memory(256 * 32) : APM::memory(256) + APM::memory(256 * 256);
+    return kWide ? 2 * APM::memory(256 * 256) + APM::memory(256 * 32) : APM::memory(256) + APM::memory(256 * 256);
   }
 
   MixerNetworkOf() {
@@ -92,7 +92,7 @@ class MixerNetworkOf {
     mixed_[2] = stretch(by_previous_byte_.mix(x));
     const uint32_t model_bucket = static_cast<uint32_t>(s.model_stretch + kStretchMax + 1) >> 7;  // 0..31
     const uint32_t order2 = order2_bucket(ctx.history);
-    if constexpr (kWithModel) {
+    if constexpr (kWide) {
       by_order2_.set_context(static_cast<int>(order2));
       by_model_.set_context(static_cast<int>(model_bucket * 8) + ctx.bit_pos);
       mixed_[3] = stretch(by_order2_.mix(x));
@@ -102,7 +102,7 @@ class MixerNetworkOf {
     final_.set_context(static_cast<int>(ctx.c0) + 256 * s.model_confidence);
     int pr = final_.mix(mixed_);
     int pr_order1 = apm_order1_.refine(pr, ctx.c0 | (c1 << 8));
-    if constexpr (kWithModel) {
+    if constexpr (kWide) {
       int pr_order2 = apm_order2_.refine(pr, ctx.c0 | (order2 << 8));
       int pr_model = apm_model_.refine(pr, ctx.c0 | (model_bucket << 8));
       pr = (2 * pr + 3 * pr_order1 + pr_order2 + 2 * pr_model + 4) >> 3;
@@ -119,7 +119,7 @@ class MixerNetworkOf {
     final_.update(mixed_, bit);
     by_match_.update(x, bit);
     apm_order1_.update(bit, 7);
-    if constexpr (kWithModel) {
+    if constexpr (kWide) {
       by_order2_.update(x, bit);
       by_model_.update(x, bit);
       apm_order2_.update(bit, 7);
@@ -132,18 +132,18 @@ class MixerNetworkOf {
  private:
   using M = Mixer<kWidth>;
   static constexpr typename M::LearningRate kRate{16, 4, 1 << 18};
-  static constexpr int kModelOnly = kWithModel ? 1 : 0;  // contexts of what only a model's network has
+  static constexpr int kWideOnly = kWide ? 1 : 0;  // contexts of what only the wide network has
   M by_bits_{256, kRate, 1 << 12}, by_match_{32 * 8, kRate, 1 << 12}, by_previous_byte_{256, kRate, 1 << 12};
-  M by_order2_{256 * kModelOnly, kRate, 1 << 12}, by_model_{32 * 8 * kModelOnly, kRate, 1 << 12};
-  Mixer<round_up4(kMixers + 1)> final_{4 * 256, 8, kWithModel ? 1 << 11 : 1 << 12};
-  APM apm_order0_{256 * (1 - kModelOnly)}, apm_order1_{256 * 256};
-  APM apm_order2_{256 * 256 * kModelOnly}, apm_model_{256 * 32 * kModelOnly};
+  M by_order2_{256 * kWideOnly, kRate, 1 << 12}, by_model_{32 * 8 * kWideOnly, kRate, 1 << 12};
+  Mixer<round_up4(kMixers + 1)> final_{4 * 256, 8, kWide ? 1 << 11 : 1 << 12};
+  APM apm_order0_{256 * (1 - kWideOnly)}, apm_order1_{256 * 256};
+  APM apm_order2_{256 * 256 * kWideOnly}, apm_model_{256 * 32 * kWideOnly};
   alignas(32) int32_t mixed_[round_up4(kMixers + 1)] = {};
 };
 template <class Components>
 using MixerNetwork = MixerNetworkOf<Components, false>;
 template <class Components>
-using NeuralMixerNetwork = MixerNetworkOf<Components, true>;
+using WideMixerNetwork = MixerNetworkOf<Components, true>;
 
 template <class ComponentsT, template <class> class NetworkT>
 struct ProfileOf {
@@ -163,19 +163,19 @@ using ContextMixingProfile =
               MixerNetwork>;
 using NeuralProfile =
     ProfileOf<ComponentList<HashedContexts<H::order2, H::order3, H::order4, H::word, H::order6, H::word_bigram>,
-                            Order1, Order0, Match<true>, Bias, NeuralModel>,
-              NeuralMixerNetwork>;
-// The neural profile with three more hashed contexts: the most the mixer's
-// 16 inputs allow.
+                            Order1, Order0, Match<true>, Bias, NeuralModel<false>>,
+              MixerNetwork>;
+// The neural profile with three more hashed contexts (the most the mixer's
+// 16 inputs allow), the model's refined input and the wide mixer network.
 using MaxProfile =
     ProfileOf<ComponentList<HashedContexts<H::order2, H::order3, H::order4, H::word, H::order6, H::word_bigram,
                                            H::order5, H::sparse, H::word_byte>,
-                            Order1, Order0, Match<true>, Bias, NeuralModel>,
-              NeuralMixerNetwork>;
+                            Order1, Order0, Match<true>, Bias, NeuralModel<true>>,
+              WideMixerNetwork>;
 
 static_assert(FastProfile::Components::kInputs == 8 && FastProfile::Network::kWidth == 8);
 static_assert(ContextMixingProfile::Components::kInputs == 11 && ContextMixingProfile::Network::kWidth == 12);
-static_assert(NeuralProfile::Components::kInputs == 13 && NeuralProfile::Network::kWidth == 16);
+static_assert(NeuralProfile::Components::kInputs == 12 && NeuralProfile::Network::kWidth == 12);
 static_assert(MaxProfile::Components::kInputs == 16 && MaxProfile::Network::kWidth == 16);
 
 template <class Profile>

@@ -79,7 +79,8 @@ TEST_CASE("predictor: profiles declare their mixer inputs") {
   CHECK(lmzip::Match<true>::kInputs == 2);
   CHECK(lmzip::Match<false>::kInputs == 1);
   // The neural model's inputs together start at weight 1 (1 << 14).
-  CHECK(lmzip::NeuralModel::kInputs * lmzip::NeuralModel::kInitialWeight == (1 << 14));
+  CHECK(lmzip::NeuralModel<false>::kInputs * lmzip::NeuralModel<false>::kInitialWeight == (1 << 14));
+  CHECK(lmzip::NeuralModel<true>::kInputs * lmzip::NeuralModel<true>::kInitialWeight == (1 << 14));
   CHECK(lmzip::Bias::kInitialWeight == 0);
 }
 
@@ -172,7 +173,7 @@ TEST_CASE("predictor: the match model follows a repeat, with its length as a sec
 TEST_CASE("predictor: the neural model's inputs are its bit probability, stretched, as is and refined") {
   auto model = lmzip::default_model(lmzip::kDefaultLevel);
   REQUIRE_MESSAGE(model, "this build has no default model");
-  Driver<lmzip::NeuralModel> d(&model->byte_model());
+  Driver<lmzip::NeuralModel<true>> d(&model->byte_model());
   auto reference = model->byte_model().new_state();
   // The second input: an APM keyed by the bits so far and the two bytes before.
   lmzip::APM refine(256 * 256);
@@ -209,7 +210,7 @@ TEST_CASE("predictor: the neural model's inputs are its bit probability, stretch
   }
   CHECK(right * 10 >= total * 7);
   // A neural profile without a model is refused, not run on a null pointer.
-  CHECK_THROWS_AS(lmzip::NeuralModel(*lmzip::level_config(lmzip::kDefaultLevel), nullptr),
+  CHECK_THROWS_AS(lmzip::NeuralModel<false>(*lmzip::level_config(lmzip::kDefaultLevel), nullptr),
                   std::invalid_argument);
 }
 

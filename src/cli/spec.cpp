@@ -418,14 +418,15 @@ std::string hex32(uint32_t v) {
   return buf;
 }
 
-// "55c460db (levels 3-8) and d0718752 (level 9)": the default model of
-// each slot that has one loaded.
+// "1a2b3c4d (levels 3-4) and 55c460db (levels 5-7) and d0718752 (levels 8-9)":
+// the default model of each slot that has one loaded, in level order.
 std::string built_in_models() {
   std::string out;
-  for (ModelSlot slot : {ModelSlot::standard, ModelSlot::large}) {
-    int level = 0;
-    for (int l = kMinLevel; l <= kMaxLevel && !level; ++l)
-      if (level_info(l)->model == slot) level = l;
+  bool listed[kModelSlots] = {};
+  for (int level = kMinLevel; level <= kMaxLevel; ++level) {
+    ModelSlot slot = level_info(level)->model;
+    if (slot == ModelSlot::none || listed[static_cast<int>(slot)]) continue;
+    listed[static_cast<int>(slot)] = true;
     auto model = default_model(level);
     if (!model) continue;
     if (!out.empty()) out += " and ";
