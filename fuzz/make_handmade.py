@@ -35,9 +35,10 @@ def default_level():
     return next(int(row.split("\t")[0]) for row in table[1:] if row.endswith("\tyes"))
 
 
-def header(level, version=1, flags=None):
-    if version == 1 and flags is None:
+def header(level, version=None, flags=None):
+    if version is None and flags is None:
         return library_header(level)
+    version = library_header(1)[3] if version is None else version
     h = b"LMZ" + bytes([version, level, flags if flags is not None else library_header(level)[5]])
     if h[5] & 1:
         # The id the level's own header names, or the default level's at a
@@ -105,7 +106,7 @@ def main():
         "unknown-block-type": header(1) + block(4, 2, True) + b"abcd" + trailer(b"abcd"),
         # Header fields.
         "bad-magic": b"LMX" + eng[3:],
-        "newer-version": header(1, version=2) + eng[6:],
+        "newer-version": header(1, version=library_header(1)[3] + 1) + eng[6:],
         "level-0": header(0, flags=0) + eng[6:],
         "level-10": header(10, flags=0) + eng[6:],
         "unknown-flags": header(1, flags=0x80) + eng[6:],

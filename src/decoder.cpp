@@ -133,7 +133,7 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
         StreamHeader h;
         if (Error e = format::parse_header_start(field, h); e != Error::ok) return fail(e);
         header = h;
-        config = level_config(h.level);
+        config = level_config(h.level, h.format_version);
         stage = h.header_size > format::kHeaderSize ? Stage::model_id : Stage::block_header;
         continue;
       }

@@ -76,11 +76,11 @@ size_t pack_header(const StreamHeader& h, uint8_t* out) {
 Error parse_header_start(const uint8_t* p, StreamHeader& h) {
   if (std::memcmp(p, kMagic, sizeof kMagic) != 0) return Error::not_lmzip;
   h.format_version = p[3];
-  if (h.format_version != kFormatVersion)
+  if (h.format_version < kOldestFormatVersion || h.format_version > kFormatVersion)
     return h.format_version > kFormatVersion ? Error::unsupported_version : Error::corrupt_header;
   h.level = p[4];
   h.flags = p[5];
-  const LevelConfig* config = level_config(h.level);
+  const LevelConfig* config = level_config(h.level, h.format_version);
   if (!config || (h.flags & ~kKnownFlags)) return Error::corrupt_header;
   // Exactly the levels with a neural model name one.
   bool names_model = (h.flags & kFlagModelId) != 0;

@@ -29,22 +29,40 @@ constexpr LevelConfig kLevels[] = {
 };
 constexpr int kLevelCount = static_cast<int>(sizeof kLevels / sizeof kLevels[0]);
 
-constexpr bool table_is_consistent() {
-  if (kLevels[0].level != kMinLevel || kLevelCount != kMaxLevel - kMinLevel + 1) return false;
-  for (int i = 0; i < kLevelCount; ++i) {
-    const LevelConfig& c = kLevels[i];
-    if (c.level != kMinLevel + i) return false;
+// The levels of format version 1 (lmzip 0.1), which this library still
+// decodes: their profiles learn at a constant rate.
+constexpr LevelConfig kLevelsFormat1[] = {
+    {1, ModelSlot::none,     Profile::fast,               20, 22, 18, "context mixing, fastest"},
+    {2, ModelSlot::none,     Profile::context_mixing_v1,  21, 22, 20, "context mixing"},
+    {3, ModelSlot::standard, Profile::neural_v1,          22, 23, 21, "standard neural model, small tables"},
+    {4, ModelSlot::standard, Profile::neural_v1,          22, 23, 21, "standard neural model, small tables"},
+    {5, ModelSlot::standard, Profile::neural_v1,          22, 24, 22, "standard neural model"},
+    {6, ModelSlot::standard, Profile::neural_v1,          22, 24, 22, "standard neural model"},
+    {7, ModelSlot::standard, Profile::neural_v1,          23, 24, 22, "standard neural model, large tables"},
+    {8, ModelSlot::standard, Profile::neural_v1,          23, 24, 22, "standard neural model, large tables"},
+    {9, ModelSlot::large,    Profile::neural_v1,          23, 24, 22, "large neural model, large tables"},
+};
+
+template <size_t N>
+constexpr bool table_is_consistent(const LevelConfig (&table)[N]) {
+  if (table[0].level != kMinLevel || static_cast<int>(N) != kMaxLevel - kMinLevel + 1) return false;
+  for (size_t i = 0; i < N; ++i) {
+    const LevelConfig& c = table[i];
+    if (c.level != kMinLevel + static_cast<int>(i)) return false;
     if ((c.model != ModelSlot::none) != profile_uses_model(c.profile)) return false;
   }
   return kDefaultLevel >= kMinLevel && kDefaultLevel <= kMaxLevel;
 }
-static_assert(table_is_consistent(), "levels are kMinLevel..kMaxLevel in order; a model exactly where the profile runs one");
+static_assert(table_is_consistent(kLevels) && table_is_consistent(kLevelsFormat1),
+              "levels are kMinLevel..kMaxLevel in order; a model exactly where the profile runs one");
 
 }  // namespace
 
-const LevelConfig* level_config(int level) {
+const LevelConfig* level_config(int level, int format_version) {
   if (level < kMinLevel || level > kMaxLevel) return nullptr;
-  return &kLevels[level - kMinLevel];
+  if (format_version == kFormatVersion) return &kLevels[level - kMinLevel];
+  if (format_version == 1) return &kLevelsFormat1[level - kMinLevel];
+  return nullptr;
 }
 
 const char* profile_name(Profile profile) {
@@ -53,6 +71,8 @@ const char* profile_name(Profile profile) {
     case Profile::context_mixing: return "cm";
     case Profile::neural: return "neural";
     case Profile::max: return "max";
+    case Profile::context_mixing_v1: return "cm (format 1)";
+    case Profile::neural_v1: return "neural (format 1)";
   }
   return "";
 }

@@ -8,9 +8,12 @@ namespace lmzip {
 
 // Which list of predictor components and which mixer network a level runs
 // (src/predictor.cpp defines them).
-enum class Profile : int { fast, context_mixing, neural, max };
+// The *_v1 profiles are those of format version 1, kept to decode its streams.
+enum class Profile : int { fast, context_mixing, neural, max, context_mixing_v1, neural_v1 };
 // The profiles that run a neural model.
-constexpr bool profile_uses_model(Profile p) { return p == Profile::neural || p == Profile::max; }
+constexpr bool profile_uses_model(Profile p) {
+  return p == Profile::neural || p == Profile::max || p == Profile::neural_v1;
+}
 
 struct LevelConfig {
   int level;
@@ -22,8 +25,9 @@ struct LevelConfig {
   const char* summary;
 };
 
-// The row of `level`, or nullptr outside kMinLevel..kMaxLevel.
-const LevelConfig* level_config(int level);
+// The row of `level` in the level table of `format_version` (the current one
+// or 1), or nullptr outside kMinLevel..kMaxLevel or for another version.
+const LevelConfig* level_config(int level, int format_version = kFormatVersion);
 const char* profile_name(Profile profile);
 
 }  // namespace lmzip

@@ -22,7 +22,10 @@ namespace lmzip {
 constexpr int kMinLevel = 1;
 constexpr int kMaxLevel = 9;
 constexpr int kDefaultLevel = 6;
-constexpr int kFormatVersion = 1;
+// The format version this library writes, and the oldest it decodes (the
+// two differ in how the predictor mixes: docs/FORMAT.md).
+constexpr int kFormatVersion = 2;
+constexpr int kOldestFormatVersion = 1;
 
 // Every failure has a stable code; error_name() gives its identifier
 // ("LMZ_ERR_CORRUPT_DATA"), error_message() a sentence for humans. This list

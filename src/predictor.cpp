@@ -68,7 +68,7 @@ class SingleMixer {
 // the previous byte. The wide network (the max profile's) adds two mixers
 // chosen by a hash of the two bytes before and by the neural model's
 // prediction, and APMs keyed by those instead of the bits alone.
-template <class Components, bool kWide>
+template <class Components, bool kWide, bool kFormat1 = false>
 class MixerNetworkOf {
  public:
   static constexpr int kWidth = round_up4(Components::kInputs);
@@ -131,7 +131,9 @@ class MixerNetworkOf {
 
  private:
   using M = Mixer<kWidth>;
-  static constexpr typename M::LearningRate kRate{16, 4, 1 << 18};
+  // Format 1 learnt at a constant rate.
+  static constexpr typename M::LearningRate kRate = kFormat1 ? typename M::LearningRate{4, 4, 1}
+                                                             : typename M::LearningRate{16, 4, 1 << 18};
   static constexpr int kWideOnly = kWide ? 1 : 0;  // contexts of what only the wide network has
   M by_bits_{256, kRate, 1 << 12}, by_match_{32 * 8, kRate, 1 << 12}, by_previous_byte_{256, kRate, 1 << 12};
   M by_order2_{256 * kWideOnly, kRate, 1 << 12}, by_model_{32 * 8 * kWideOnly, kRate, 1 << 12};
@@ -144,6 +146,8 @@ template <class Components>
 using MixerNetwork = MixerNetworkOf<Components, false>;
 template <class Components>
 using WideMixerNetwork = MixerNetworkOf<Components, true>;
+template <class Components>
+using MixerNetworkFormat1 = MixerNetworkOf<Components, false, true>;
 
 template <class ComponentsT, template <class> class NetworkT>
 struct ProfileOf {
@@ -172,6 +176,10 @@ using MaxProfile =
                                            H::order5, H::sparse, H::word_byte>,
                             Order1, Order0, Match<true>, Bias, NeuralModel<true>>,
               WideMixerNetwork>;
+
+// Format 1's profiles: the same components, the network at a constant rate.
+using ContextMixingProfileV1 = ProfileOf<ContextMixingProfile::Components, MixerNetworkFormat1>;
+using NeuralProfileV1 = ProfileOf<NeuralProfile::Components, MixerNetworkFormat1>;
 
 static_assert(FastProfile::Components::kInputs == 8 && FastProfile::Network::kWidth == 8);
 static_assert(ContextMixingProfile::Components::kInputs == 11 && ContextMixingProfile::Network::kWidth == 12);
@@ -213,6 +221,8 @@ size_t predictor_memory(const LevelConfig& c) {
     case Profile::context_mixing: return ContextMixingProfile::memory(c);
     case Profile::neural: return NeuralProfile::memory(c);
     case Profile::max: return MaxProfile::memory(c);
+    case Profile::context_mixing_v1: return ContextMixingProfileV1::memory(c);
+    case Profile::neural_v1: return NeuralProfileV1::memory(c);
   }
   return 0;
 }
@@ -225,6 +235,10 @@ Predictor::Predictor(const LevelConfig& c, const nn::ByteModel* model) {
       break;
     case Profile::neural: engine_ = std::make_unique<ProfileEngine<NeuralProfile>>(c, model); break;
     case Profile::max: engine_ = std::make_unique<ProfileEngine<MaxProfile>>(c, model); break;
+    case Profile::context_mixing_v1:
+      engine_ = std::make_unique<ProfileEngine<ContextMixingProfileV1>>(c, nullptr);
+      break;
+    case Profile::neural_v1: engine_ = std::make_unique<ProfileEngine<NeuralProfileV1>>(c, model); break;
   }
   pr_ = engine_->predict();
 }

@@ -218,3 +218,27 @@ TEST_CASE("golden: checked-in .lmz streams decode to the generated inputs") {
                   "the encoder's output changed; regenerate with " << kRegenerate);
   }
 }
+
+// Streams written by lmzip 0.1 (format version 1, the checked-in vectors of
+// commit 0c8b189, never regenerated): this library still decodes them.
+TEST_CASE("golden: streams of format version 1 still decode") {
+  const std::vector<Vector> inputs = golden_inputs();
+  for (const LmzVector& v : kLmzVectors) {
+    const std::filesystem::path path =
+        golden_dir() / "format1" / (std::string(v.name) + "-" + std::to_string(v.level) + ".lmz");
+    INFO(path.string());
+    Bytes stream;
+    REQUIRE_MESSAGE(read_file(path, stream), "missing");
+    lmzip::StreamHeader h;
+    REQUIRE(lmzip::peek_header(stream.data(), stream.size(), h) == lmzip::Error::ok);
+    CHECK(h.format_version == 1);
+    const Bytes& want = input_named(inputs, v.name);
+    Bytes out;
+    lmzip::Error e = lmzip::decompress(stream.data(), stream.size(), out);
+    CHECK_MESSAGE(e == lmzip::Error::ok, err(e));
+    CHECK(describe_mismatch(out, want) == "");
+    DecodeResult r = stream_decompress(stream, 1, {1, 1, 0});
+    CHECK(r.status == lmzip::Status::done);
+    CHECK(r.out == want);
+  }
+}

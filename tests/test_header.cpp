@@ -74,7 +74,7 @@ TEST_CASE("header: pack and parse agree, and peek reads what the encoder wrote")
   CHECK(lmzip::peek_header(not_lmzip.data(), not_lmzip.size(), h) == Error::not_lmzip);
   CHECK(lmzip::peek_header(not_lmzip.data(), 1, h) == Error::not_lmzip);  // judged on what is there
   Bytes newer = compressed(text, 1);
-  newer[3] = 2;
+  newer[3] = lmzip::kFormatVersion + 1;
   CHECK(lmzip::peek_header(newer.data(), newer.size(), h) == Error::unsupported_version);
   Bytes bad_level = compressed(text, 1);
   bad_level[4] = 0;

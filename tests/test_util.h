@@ -222,10 +222,11 @@ inline size_t max_compressed_size(size_t n, int level) {
   return header_size(level) + 3 * blocks + n + varint_size(n) + 4;
 }
 
-// Hand-built pieces of a v1 stream. The header of `level` as the library
-// writes it (with the default model's id where the level needs a model).
+// Hand-built pieces of a stream of the current format. The header of `level`
+// as the library writes it (with the default model's id where the level
+// needs a model).
 inline Bytes stream_header(int level) {
-  Bytes h{'L', 'M', 'Z', 1, static_cast<uint8_t>(level), 0};
+  Bytes h{'L', 'M', 'Z', static_cast<uint8_t>(lmzip::kFormatVersion), static_cast<uint8_t>(level), 0};
   if (lmzip::level_uses_model(level)) {
     h[5] = 1;
     uint32_t id = lmzip::default_model(level) ? lmzip::default_model(level)->id() : 0;

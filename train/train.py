@@ -201,6 +201,10 @@ def main(argv):
     p.add_argument("--checkpoint-minutes", type=float, default=5.0)
     p.add_argument("--out", required=True)
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--stop-bytes", type=int,
+                   help="save the checkpoint and exit once the float phase has read this many "
+                        "bytes: replays an interrupted run exactly (a resumed run starts a fresh "
+                        "optimizer and fresh stream positions, so where it stopped matters)")
     p.add_argument("--init", help="start from the float weights of this checkpoint (a new "
                                   "schedule: a second stage of training)")
     p.add_argument("--export", help="write the integer model here when done")
@@ -325,6 +329,10 @@ def main(argv):
             if now - last_ckpt > args.checkpoint_minutes * 60:
                 save()
                 last_ckpt = now
+            if args.stop_bytes and phase == "float" and state[done] >= args.stop_bytes:
+                save()
+                print(f"stopped by --stop-bytes at {state[done]:,} bytes", flush=True)
+                sys.exit(0)
 
     if state["phase"] == "float":
         run_phase("float", args.lr)
