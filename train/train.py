@@ -153,6 +153,24 @@ class Streams:
         return torch.from_numpy(idx.astype(np.int64)).to(DEVICE)
 
 
+class MixedStreams(Streams):
+    """Streams over all shards at once (--mix-shards): the shards joined end to
+    end, each of the B streams in its own stretch of the whole, so every batch
+    holds every domain (a shard alone can be one 20 MB document). `shard`
+    counts passes: each pass starts every stream at a fresh random point."""
+
+    joined = None  # all shards, read once per process
+
+    def _load(self):
+        if MixedStreams.joined is None:
+            count = len(sorted((CORPUS / "train").glob("train-*.bin.xz")))
+            MixedStreams.joined = np.concatenate([read_shard(i) for i in range(count)])
+        self.data = MixedStreams.joined
+        span = len(self.data) // self.batch
+        self.pos = [k * span + self.rng.randrange(span // 2) for k in range(self.batch)]
+        self.end = [(k + 1) * span for k in range(self.batch)]
+
+
 def evaluate(model, data: np.ndarray, streams: int = 16, seq: int = 256) -> float:
     """Bits per byte of `model` over `data` (split into parallel streams)."""
     model.eval()
@@ -201,6 +219,8 @@ def main(argv):
     p.add_argument("--checkpoint-minutes", type=float, default=5.0)
     p.add_argument("--out", required=True)
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--mix-shards", action="store_true",
+                   help="every batch from all shards (MixedStreams) instead of one shard at a time")
     p.add_argument("--stop-bytes", type=int,
                    help="save the checkpoint and exit once the float phase has read this many "
                         "bytes: replays an interrupted run exactly (a resumed run starts a fresh "
@@ -272,7 +292,8 @@ def main(argv):
 
     def run_phase(phase: str, lr: float):
         nonlocal model
-        streams = Streams(args.batch, args.seq, state["shard"], args.seed + state["bytes"])
+        reader = MixedStreams if args.mix_shards else Streams
+        streams = reader(args.batch, args.seq, state["shard"], args.seed + state["bytes"])
         opt = torch.optim.Adam(model.parameters(), lr=lr)
         key, done, steps = f"{phase}_seconds", f"{phase}_bytes", f"{phase}_steps"
         state.setdefault(steps, 0)
