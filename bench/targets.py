@@ -9,7 +9,7 @@ reference quantity. Its "measure" names the quantity and what it is of:
                                     wasm-simd, wasm-scalar; default native); KB = 1000 bytes
   slice_bits_per_byte               slice_bytes, level or codec (mean over the slices)
   random_growth_bytes               random_bytes, level
-  lm_bits_per_byte                  (the neural model alone, lmzip_lm_eval)
+  lm_bits_per_byte                  (the default level's model alone, lmzip_lm_eval)
   model_file_bytes                  model (a model of the level table: standard, large)
   npm_tarball_bytes_without_models
 
@@ -146,8 +146,9 @@ class Measurements:
                 raise Unmeasured(rr["error"], failed=True)
             return rr["lmzip_size"] - rr["size"]
         if q == "lm_bits_per_byte":
-            lm = self.r["lm_eval"]
-            if lm is None or lm["bits_per_byte"] is None:
+            slot = self.plan.model_of(self.plan.role("default"))
+            lm = next((x for x in self.r.get("lm_models", []) if x["slot"] == slot), None)
+            if lm is None:
                 raise Unmeasured("not measured")
             return lm["bits_per_byte"]
         if q == "model_file_bytes":
