@@ -10,14 +10,15 @@ Usage (from the repository root; `make bench` runs the first line):
     python3 bench/bench.py --report-only bench/results.json    # rewrite the report, no measuring
 
 Writes the measurements (results.json beside the report, or --json), then from them the
-report (default bench/RESULTS.md) and, beside it, size_sweep.svg: bits/byte against input
-size. The parts, one job each (bench/README.md says more):
+report (default bench/RESULTS.md) and, beside it, size_sweep.svg (bits/byte against input
+size) and front.svg (each neural model alone: bits/byte against compute and speed). The
+parts, one job each (bench/README.md says more):
 
   plan.json, plan.py        what to run: files, which levels where (by role, resolved through
                             `lmzip --levels`), baselines, slices, sweep, WebAssembly runs
   measure.py                running the tools: sizes, times, peak memory, round trips
   targets.json, targets.py  the PASS/FAIL targets and their evaluation
-  report.py, svgplot.py     RESULTS.md and the SVG from the measurements
+  report.py, svgplot.py     RESULTS.md and the SVGs from the measurements
 
 Every lmzip output is decompressed and compared byte for byte: a mismatch or an lmzip error
 is a hard failure (the report is still written; exit status 1). --strict: exit 2 when a
@@ -45,6 +46,7 @@ DEFAULT_LMZIP = REPO / "build" / "lmzip"
 DEFAULT_OUT = REPO / "bench" / "RESULTS.md"
 QUICK_OUT = Path(tempfile.gettempdir()) / "lmzip-bench-quick" / "RESULTS.md"
 SVG_NAME = "size_sweep.svg"
+FRONT_NAME = "front.svg"
 JSON_NAME = "results.json"
 
 
@@ -62,6 +64,7 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--out", help=f"report path (default bench/RESULTS.md; with --quick {QUICK_OUT}; "
                                  "with --report-only RESULTS.md beside the JSON)")
     p.add_argument("--svg", help=f"size-sweep plot path (default {SVG_NAME} beside --out)")
+    p.add_argument("--front-svg", help=f"models plot path (default {FRONT_NAME} beside --out)")
     p.add_argument("--json", help=f"measurements path (default {JSON_NAME} beside --out)")
     p.add_argument("--report-only", metavar="RESULTS_JSON",
                    help="write the report from saved measurements; nothing is run")
@@ -91,7 +94,8 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--no-random", action="store_true", help="skip the random-input check")
     p.add_argument("--no-slices", action="store_true", help="skip the small-input slices")
     p.add_argument("--no-sweep", action="store_true", help="skip the size sweep and its plot")
-    p.add_argument("--no-lm-eval", action="store_true", help="skip the neural model alone")
+    p.add_argument("--no-lm-eval", action="store_true",
+                   help="skip the neural models alone (and front.svg)")
     p.add_argument("--no-dict", action="store_true", help="no zstd dictionary column")
     p.add_argument("--no-wasm", action="store_true",
                    help="skip the WebAssembly speed table (needs node and `make wasm`)")
@@ -119,6 +123,8 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
                        else QUICK_OUT if args.quick else DEFAULT_OUT)
     if args.svg is None:
         args.svg = str(Path(args.out).parent / SVG_NAME)
+    if args.front_svg is None:
+        args.front_svg = str(Path(args.out).parent / FRONT_NAME)
     if args.json is None:
         args.json = str(Path(args.out).parent / JSON_NAME)
     return args
@@ -162,7 +168,7 @@ def main(argv: List[str]) -> int:
     # The report is always written from the saved form, so --report-only reproduces it.
     results = json.loads(saved)
     checks = targets.evaluate(targets.load(), results)
-    text = report.write(results, checks, Path(args.out), Path(args.svg))
+    text = report.write(results, checks, Path(args.out), Path(args.svg), Path(args.front_svg))
     print()
     print(text)
     print(f"wrote {args.out}")

@@ -17,7 +17,9 @@ results.json; report.py writes RESULTS.md from it). Its keys:
                           ctime, dtime}]
   tarball                 npm tarball bytes, whole and without the model files (or null)
   slices, sweep           [{size, count, mean_bpb: {label: mean bits/byte}}]
-  lm_eval                 the neural model alone: {output, bits_per_byte} (or null)
+  lm_models               each model file alone on the held-out set: [{slot, path, file_bytes,
+                          levels (using it), output, bits_per_byte, kb_per_s (native),
+                          model_id, description, multiply_adds_per_byte}]
   random                  [{size, level, lmzip_size, ref_size, error}] incompressible input
                           (ref_size: the speed reference's output)
   phases                  [[part, seconds]]
@@ -572,26 +574,71 @@ def sweep_bench(ctx: Context) -> List[dict]:
 
 # ---------------------------------------------------------------- the neural model alone
 
-def lm_alone(ctx: Context, tool: Path) -> Optional[dict]:
-    """Bits/byte of the neural model alone on the held-out set (lmzip_lm_eval, built beside
-    the lmzip binary). Its first line: FILE <tab> BYTES <tab> X bits/byte ..."""
-    data = ctx.corpus / ctx.plan.data["lm_eval"]["data"]
+def parse_lm_line(line: str) -> dict:
+    """One line of lmzip_lm_eval: FILE, N bytes, X bits/byte, S KB/s, model ID, then
+    (newer builds) the description and M multiply-adds/byte. Fields are found by their
+    unit (the description: the one after the model id), so an older build's line still
+    parses, its missing fields None."""
+    out = {"bits_per_byte": None, "kb_per_s": None, "model_id": None, "description": None,
+           "multiply_adds_per_byte": None}
+    after_model = False
+    for cell in line.split("\t")[1:]:
+        if cell.endswith(" bits/byte"):
+            out["bits_per_byte"] = float(cell.split()[0])
+        elif cell.endswith(" KB/s"):
+            out["kb_per_s"] = float(cell.split()[0])
+        elif cell.endswith(" multiply-adds/byte"):
+            out["multiply_adds_per_byte"] = int(cell.split()[0])
+        elif cell.startswith("model "):
+            out["model_id"] = cell.split()[1]
+        elif after_model:
+            out["description"] = cell
+        after_model = cell.startswith("model ")
+    if out["bits_per_byte"] is None:
+        raise ValueError("no bits/byte field")
+    return out
+
+
+def lm_alone(ctx: Context, tool: Path) -> List[dict]:
+    """Each model file of the plan's models map, alone on the held-out set (lmzip_lm_eval
+    --model FILE, built beside the lmzip binary): [{slot, path, file_bytes, levels, output,
+    bits_per_byte, kb_per_s, model_id, description, multiply_adds_per_byte}]. A file not
+    in the checkout is skipped with a note: slots come and go with the level table."""
+    rel_data = ctx.plan.data["lm_eval"]["data"]
+    data = ctx.corpus / rel_data
     if not tool.is_file() or not data.is_file():
-        ctx.notes.append(f"neural model alone: skipped ({tool.name} or "
-                         f"{ctx.plan.data['lm_eval']['data']} missing)")
-        return None
-    print(f"  neural model alone on {ctx.plan.data['lm_eval']['data']}", flush=True)
-    proc = subprocess.run([str(tool), str(data)], capture_output=True, text=True)
-    if proc.returncode != 0:
-        ctx.notes.append(f"{tool.name} failed: {proc.stderr.strip()[-300:]}")
-        return None
-    output = proc.stdout.strip()
-    try:
-        value = float(output.splitlines()[0].split("\t")[2].split()[0])
-    except (IndexError, ValueError):
-        ctx.notes.append(f"{tool.name} output not understood: {output[:200]!r}")
-        value = None
-    return {"output": output, "bits_per_byte": value}
+        ctx.notes.append(f"neural model alone: skipped ({tool.name} or {rel_data} missing)")
+        return []
+    models = ctx.plan.data["models"]
+    for slot in sorted({r["model"] for r in ctx.plan.table} - {"none"} - set(models)):
+        ctx.notes.append(f"neural model alone: the level table's {slot} model has no file "
+                         "in plan.json models, not evaluated")
+    out = []
+    for slot, rel in models.items():
+        path = REPO / rel
+        if not path.is_file():
+            ctx.notes.append(f"neural model alone: {slot} model {rel} not in the checkout, "
+                             "skipped")
+            continue
+        print(f"  {slot} model ({rel}) alone on {rel_data}", flush=True)
+        proc = subprocess.run([str(tool), "--model", str(path), str(data)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            ctx.notes.append(f"{tool.name} --model {rel} failed: {proc.stderr.strip()[-300:]}")
+            continue
+        output = proc.stdout.strip()
+        try:
+            parsed = parse_lm_line(output.splitlines()[0])
+        except (IndexError, ValueError):
+            ctx.notes.append(f"{tool.name} --model {rel}: output not understood: "
+                             f"{output[:200]!r}")
+            continue
+        rec = {"slot": slot, "path": rel, "file_bytes": path.stat().st_size,
+               "levels": ctx.plan.levels_of_model(slot), "output": output, **parsed}
+        print(f"    {rec['bits_per_byte']:.4f} bits/byte, {rec['kb_per_s']} KB/s, "
+              f"{rec['multiply_adds_per_byte']} multiply-adds/byte", flush=True)
+        out.append(rec)
+    return out
 
 
 # ---------------------------------------------------------------- one run
@@ -651,12 +698,12 @@ def run(plan: Plan, binary: Path, digest: str, lmzip: Path, corpus: Path,
     slices = (phase(" / ".join(map(fmt_bytes, plan.data["slices"]["sizes"])) + " slices",
                     lambda: slice_bench(ctx)) if "slices" in sections else [])
     sweep = phase("size sweep", lambda: sweep_bench(ctx)) if "sweep" in sections else []
-    lm = None
+    lm: List[dict] = []
     if "lm" in sections:
         tool = lmzip.parent / plan.data["lm_eval"]["tool"]
-        lm = phase("neural model alone", lambda: lm_alone(ctx, tool))
+        lm = phase("neural models alone", lambda: lm_alone(ctx, tool))
     else:
-        ctx.notes.append(f"neural model alone ({plan.data['lm_eval']['tool']} on "
+        ctx.notes.append(f"neural models alone ({plan.data['lm_eval']['tool']} on "
                          f"{plan.data['lm_eval']['data']}): not run")
     randoms = phase("random input", lambda: random_check(ctx)) if "random" in sections else []
     tarball = package_size(ctx.notes) if "wasm" in sections else None
@@ -667,6 +714,6 @@ def run(plan: Plan, binary: Path, digest: str, lmzip: Path, corpus: Path,
         "baselines": [{"label": lb, "argv": [DICT_SHOWN if a == dict_path else a for a in argv]}
                       for lb, argv in ctx.baselines],
         "dictionary": dictionary, "models": model_files(plan), "files": results,
-        "wasm": wasm, "tarball": tarball, "slices": slices, "sweep": sweep, "lm_eval": lm,
+        "wasm": wasm, "tarball": tarball, "slices": slices, "sweep": sweep, "lm_models": lm,
         "random": randoms, "phases": phases, "errors": ctx.errors, "notes": ctx.notes,
     }

@@ -12,6 +12,8 @@ when levels are added or change. The roles are resolved through the table the CL
   default     the level marked `yes`      all         every level
   neural      levels whose model is not `none`
   non-neural  levels whose model is `none`
+  fastest-neural   the lowest level whose model is not `none`
+  first-per-model  the lowest level of each model other than `none`
 
 The command line (--levels, --every-file-levels) also takes level numbers. A Plan is the plan
 data, the table and the levels chosen for one run; it is saved with the measurements
@@ -26,7 +28,7 @@ from typing import Iterable, List, Optional, Tuple
 
 PLAN_FILE = Path(__file__).resolve().with_name("plan.json")
 LEVEL_COLUMNS = ["level", "model", "profile", "memory_bytes", "default"]
-MODELS = ("none", "standard", "large")
+MODELS = ("none", "standard", "large", "small")
 PROFILES = ("fast", "cm", "neural", "max")
 SECTIONS = ["files", "wasm", "slices", "sweep", "lm", "random"]
 
@@ -37,6 +39,10 @@ ROLES = {
     "neural": lambda rows: [r["level"] for r in rows if r["model"] != "none"],
     "non-neural": lambda rows: [r["level"] for r in rows if r["model"] == "none"],
     "all": lambda rows: [r["level"] for r in rows],
+    "fastest-neural": lambda rows: sorted(r["level"] for r in rows
+                                          if r["model"] != "none")[:1],
+    "first-per-model": lambda rows: sorted(min(r["level"] for r in rows if r["model"] == m)
+                                           for m in {r["model"] for r in rows} - {"none"}),
 }
 
 
@@ -152,9 +158,16 @@ class Plan:
         return sorted(out)
 
     def role(self, name: str) -> int:
-        """The one level of a single-level role (fastest, default, max)."""
+        """The one level of a single-level role (fastest, default, max, fastest-neural)."""
         (level,) = ROLES[name](self.table)
         return level
+
+    def model_of(self, level: int) -> str:
+        """The model slot of a level (none, standard, ...)."""
+        return next(r["model"] for r in self.table if r["level"] == level)
+
+    def levels_of_model(self, slot: str) -> List[int]:
+        return sorted(r["level"] for r in self.table if r["model"] == slot)
 
     def run_levels(self, names: Iterable[str]) -> List[int]:
         """The levels of roles that this run includes (--levels)."""

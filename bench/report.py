@@ -50,6 +50,7 @@ class View:
         self.group_names = self.plan.every_level_files()
         self.group_files = [f for f in self.files if f["name"] in self.group_names]
         self.speed_levels = self.plan.speed_levels({w["level"] for w in results["wasm"]})
+        self.lm = results.get("lm_models", [])  # absent from results saved before it
 
     def ref_ctime(self, f: dict) -> Optional[float]:
         m = f["codecs"].get(self.ref)
@@ -275,6 +276,40 @@ def random_table(v: View) -> str:
                      f"{v.ref} growth", "round trip"], rows, ["r", "r", "r", "r", "l"])
 
 
+def front_speed(v: View, rec: dict) -> Optional[float]:
+    """WebAssembly SIMD compress KB/s of the first level using a model, on the plan's
+    front file: the model's cost in the setting that ships it (None: not measured)."""
+    if not rec["levels"]:
+        return None
+    name = v.plan.data["front"]["wasm_file"]
+    w = next((w for w in v.r["wasm"] if w["file"] == name and w["kernels"] == "simd128"
+              and w["level"] == rec["levels"][0]), None)
+    return w["size"] / 1000 / w["ctime"] if w and w["ctime"] else None
+
+
+def lm_table(v: View) -> str:
+    """One row per model file: what it is, its compute, and its bits/byte alone."""
+    recs = v.lm
+    front = v.plan.data["front"]["wasm_file"]
+    speeds = [front_speed(v, rec) for rec in recs]
+    rows = []
+    for rec, bits, speed in zip(recs, bold_best([rec["bits_per_byte"] for rec in recs], 4),
+                                speeds):
+        rows.append([rec["slot"], f"`{rec['path']}`", f"{rec['file_bytes']:,}",
+                     rec["model_id"] or "—", rec["description"] or "—",
+                     levels_list(rec["levels"]) or "(none)",
+                     "—" if rec["multiply_adds_per_byte"] is None
+                     else f"{rec['multiply_adds_per_byte']:,}",
+                     bits, fmt_num(rec["kb_per_s"], 1)]
+                    + ([fmt_num(speed, 1)] if any(speeds) else []))
+    headers = ["model", "file", "bytes", "id", "architecture", "levels", "multiply-adds/byte",
+               "bits/byte alone", "native KB/s alone"]
+    if any(speeds):
+        headers.append(f"WASM SIMD KB/s, first level, {front} compress")
+    return md_table(headers, rows, ["l", "l", "r", "l", "l", "l", "r", "r", "r"]
+                    + (["r"] if any(speeds) else []))
+
+
 def level_table(v: View) -> str:
     rows = [[f"-{row['level']}", row["model"], row["profile"],
              f"{row['memory_bytes'] / (1 << 20):.0f}", "yes" if row["default"] else ""]
@@ -409,7 +444,7 @@ def targets_text(checks: List[dict]) -> str:
                      for c in checks)
 
 
-# ---------------------------------------------------------------- the SVG
+# ---------------------------------------------------------------- the SVGs
 
 def sweep_svg(v: View) -> str:
     sweep, plan = v.r["sweep"], v.plan
@@ -438,9 +473,46 @@ def sweep_svg(v: View) -> str:
         ref_line=(8.0, "8 bits/byte = stored"), notes=notes)
 
 
+FRONT_COLORS = ["#d62728", "#1f77b4", "#2ca02c", "#7b2d8e", "#ff7f0e", "#8c564b", "#17becf"]
+
+
+def front_svg(v: View) -> str:
+    """Each model alone: bits/byte against its multiply-adds per byte and against the
+    WebAssembly speed of the first level using it. Points come from the measured models,
+    so another architecture or slot is one more point."""
+    recs, front = v.lm, v.plan.data["front"]["wasm_file"]
+
+    def point(rec: dict, x: Optional[float], i: int) -> Optional[svgplot.Point]:
+        if not x:
+            return None
+        name = rec["description"] or rec["model_id"] or rec["path"]
+        return svgplot.Point(x, rec["bits_per_byte"], f"{name} ({rec['slot']})",
+                             FRONT_COLORS[i % len(FRONT_COLORS)])
+
+    compute = [point(rec, rec["multiply_adds_per_byte"], i) for i, rec in enumerate(recs)]
+    speed = [point(rec, front_speed(v, rec), i) for i, rec in enumerate(recs)]
+    panels = [svgplot.Panel("multiply-adds per byte (log scale; fewer is cheaper)",
+                            [p for p in compute if p], fmt_x=svgplot.fmt_count),
+              svgplot.Panel(f"WASM SIMD KB/s of its first level, {front} compress (log; "
+                            "more is faster)", [p for p in speed if p],
+                            empty_note="WebAssembly not measured in this run",
+                            fmt_x=lambda x: f"{x:g}", higher_x_better=True)]
+    firsts = ", ".join(f"{rec['slot']} -{rec['levels'][0]}" for rec in recs if rec["levels"])
+    return svgplot.scatter_panels(
+        panels, title="lmzip's neural models: bits/byte against compute and speed",
+        subtitle=f"each model alone (no context mixing) on {v.plan.data['lm_eval']['data']} "
+                 "of the corpus, held out from training",
+        ylabel="bits per byte, model alone (lower is better)",
+        notes=["dashed: the models no other beats on both axes (fewer multiply-adds, more KB/s, "
+               "fewer bits/byte)"]
+              + ([f"first levels: {firsts}; the speed is the whole level (context mixing "
+                  "included)"] if firsts else []))
+
+
 # ---------------------------------------------------------------- the report
 
-def render(v: View, checks: List[dict], svg_link: Optional[str]) -> str:
+def render(v: View, checks: List[dict], svg_link: Optional[str],
+           front_link: Optional[str] = None) -> str:
     r, plan, meta = v.r, v.plan, v.r["meta"]
     notes = list(r["notes"])
     models = "; ".join(f"`{m['path']}` {m['bytes']:,} bytes, sha256 {m['sha']}"
@@ -528,11 +600,18 @@ def render(v: View, checks: List[dict], svg_link: Optional[str]) -> str:
                   f"Evenly spaced slices of {' and '.join(plan.data['slices']['sources'])} (texts "
                   "no model was trained on), each compressed on its own.", "",
                   mean_table(r["slices"], v.labels, "slice"), ""]
-    if r["lm_eval"]:
-        parts += ["## Neural model alone", "",
-                  f"`{plan.data['lm_eval']['tool']}` over the held-out set: the integer model's "
-                  "own bit probabilities, no context mixing:", "", "```",
-                  r["lm_eval"]["output"], "```", ""]
+    if v.lm:
+        tool = plan.data["lm_eval"]["tool"]
+        parts += ["## Neural models alone", "",
+                  f"`{tool} --model FILE {plan.data['lm_eval']['data']}` for each model file of "
+                  "the plan: the integer model's own 12-bit bit probabilities over the held-out "
+                  "set, no context mixing. Multiply-adds/byte: the model's matrix work per byte "
+                  "(its own count, the same on every machine); KB/s: native, one thread.", "",
+                  lm_table(v), ""]
+        if front_link:
+            parts += [f"![bits/byte of each model alone against multiply-adds per byte and "
+                      f"WebAssembly speed]({front_link})", ""]
+        parts += ["```"] + [rec["output"] for rec in v.lm] + ["```", ""]
     if r["random"]:
         parts += ["## Random input", "", random_table(v), ""]
     parts += ["## Targets", "", targets_text(checks), ""]
@@ -545,17 +624,20 @@ def render(v: View, checks: List[dict], svg_link: Optional[str]) -> str:
     return "\n".join(parts)
 
 
-def write(results: dict, checks: List[dict], out: Path, svg: Path) -> str:
-    """Writes the report to out and, when the size sweep ran, the plot to svg; returns the
-    report."""
+def write(results: dict, checks: List[dict], out: Path, svg: Path, front: Path) -> str:
+    """Writes the report to out and, when their sections ran, the size-sweep plot to svg
+    and the models' plot to front; returns the report."""
     v = View(results)
-    svg_link = None
-    if results["sweep"]:
-        svg.parent.mkdir(parents=True, exist_ok=True)
-        svg.write_text(sweep_svg(v), encoding="utf-8")
-        svg_link = os.path.relpath(svg.resolve(), out.resolve().parent)
-        print(f"wrote {svg}")
-    text = render(v, checks, svg_link)
+
+    def plot(path: Path, draw) -> str:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(draw(v), encoding="utf-8")
+        print(f"wrote {path}")
+        return os.path.relpath(path.resolve(), out.resolve().parent)
+
+    svg_link = plot(svg, sweep_svg) if results["sweep"] else None
+    front_link = plot(front, front_svg) if v.lm else None
+    text = render(v, checks, svg_link, front_link)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     return text

@@ -1,12 +1,13 @@
-"""A small hand-written SVG line chart with a log-scaled x axis (no matplotlib).
+"""Small hand-written SVG charts with log-scaled x axes (no matplotlib).
 
-Used by report.py for the bits/byte-against-input-size plot. Python 3 standard library only.
+Used by report.py: line_chart for the bits/byte-against-input-size plot, scatter_panels for
+the models' bits/byte against their compute and speed. Python 3 standard library only.
 """
 
 import math
 from dataclasses import dataclass
 from html import escape
-from typing import List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 
 @dataclass
@@ -132,5 +133,142 @@ def line_chart(series: Sequence[Series], *, title: str, subtitle: str, xlabel: s
     for i, line in enumerate(notes):
         out.append(f'<text x="{lx}" y="{ly + 24 + len(series) * 24 + 14 + i * 17}" font-size="11.5" '
                    f'fill="#555">{escape(line)}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- labelled scatter panels
+
+@dataclass
+class Point:
+    x: float                            # > 0 (log-scaled)
+    y: float
+    label: str
+    color: str = "#d62728"
+    marker: str = "circle"
+
+
+@dataclass
+class Panel:
+    xlabel: str
+    points: List[Point]
+    empty_note: str = "not measured"    # written across a panel without points
+    fmt_x: Callable[[float], str] = str
+    higher_x_better: bool = False       # speed, not cost
+
+
+def fmt_count(n: float) -> str:
+    """262144 -> '262k', 1.5e6 -> '1.5M' (decimal units, for axis ticks)."""
+    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.3g}{unit}"
+    return f"{n:.3g}"
+
+
+def _log_ticks(lo: float, hi: float) -> List[float]:
+    """1-2-5 steps covering lo..hi; fewer when they would crowd."""
+    for mantissas in ((1, 2, 5), (1, 3), (1,)):
+        ticks = [m * 10.0 ** e for e in range(math.floor(math.log10(lo)) - 1,
+                                               math.ceil(math.log10(hi)) + 1)
+                 for m in mantissas if lo <= m * 10.0 ** e <= hi]
+        if len(ticks) <= 7:
+            break
+    return ticks
+
+
+def _pareto(points: Sequence[Point], higher_x_better: bool) -> List[Point]:
+    """The points no other point beats on both axes (lower y is better)."""
+    front, best_y = [], math.inf
+    sign = -1 if higher_x_better else 1
+    for p in sorted(points, key=lambda p: (sign * p.x, p.y)):
+        if p.y < best_y:
+            front.append(p)
+            best_y = p.y
+    return front
+
+
+def scatter_panels(panels: Sequence[Panel], *, title: str, subtitle: str, ylabel: str,
+                   notes: Sequence[str] = (), panel_width: int = 470,
+                   height: int = 520) -> str:
+    """Returns an SVG document: panels side by side sharing a linear y axis (lower is
+    better), each a log-x scatter with a label beside every point and the points no other
+    beats on both axes joined by a dashed line."""
+    left, gap, right, top, bottom = 72, 60, 24, 78, 70 + 16 * len(notes)
+    width = left + len(panels) * panel_width + (len(panels) - 1) * gap + right
+    ph = height - top - bottom
+    ys = [p.y for panel in panels for p in panel.points]
+    y_lo, y_hi = (min(ys), max(ys)) if ys else (0.0, 1.0)
+    span = max(y_hi - y_lo, 0.1)
+    step = next(s for s in (0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0) if span / s <= 6)
+    y_lo = math.floor((y_lo - 0.15 * span) / step) * step
+    y_hi = math.ceil((y_hi + 0.15 * span) / step) * step
+
+    def Y(v: float) -> float:
+        return top + (y_hi - v) / (y_hi - y_lo) * ph
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Arial, Helvetica, sans-serif">',
+           f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+           f'<text x="{left}" y="28" font-size="18" font-weight="bold" fill="#222">{escape(title)}</text>',
+           f'<text x="{left}" y="50" font-size="13" fill="#555">{escape(subtitle)}</text>',
+           f'<text transform="translate(20,{top + ph / 2:.1f}) rotate(-90)" font-size="14" '
+           f'fill="#222" text-anchor="middle">{escape(ylabel)}</text>']
+    for i, panel in enumerate(panels):
+        x0 = left + i * (panel_width + gap)
+        pw = panel_width
+        n = round((y_hi - y_lo) / step)
+        for k in range(n + 1):
+            v = y_lo + k * step
+            out.append(f'<line x1="{x0}" y1="{Y(v):.1f}" x2="{x0 + pw}" y2="{Y(v):.1f}" '
+                       f'stroke="#e3e3e3" stroke-width="1"/>')
+            out.append(f'<text x="{x0 - 8}" y="{Y(v) + 4:.1f}" font-size="12" fill="#333" '
+                       f'text-anchor="end">{v:.2f}</text>')
+        out.append(f'<rect x="{x0}" y="{top}" width="{pw}" height="{ph}" fill="none" '
+                   f'stroke="#333" stroke-width="1"/>')
+        out.append(f'<text x="{x0 + pw / 2:.1f}" y="{top + ph + 42}" font-size="14" fill="#222" '
+                   f'text-anchor="middle">{escape(panel.xlabel)}</text>')
+        if not panel.points:
+            out.append(f'<text x="{x0 + pw / 2:.1f}" y="{top + ph / 2:.1f}" font-size="14" '
+                       f'fill="#777" text-anchor="middle">{escape(panel.empty_note)}</text>')
+            continue
+        xs = [p.x for p in panel.points]
+        # A factor of 2 either side when the points are close, so that one point or two
+        # near ones still get a readable scale.
+        lx0, lx1 = math.log10(min(xs)), math.log10(max(xs))
+        pad = max(0.15 * (lx1 - lx0), 0.3)
+        lx0, lx1 = lx0 - pad, lx1 + pad
+
+        def X(v: float, x0=x0, lx0=lx0, lx1=lx1) -> float:
+            return x0 + (math.log10(v) - lx0) / (lx1 - lx0) * pw
+
+        for t in _log_ticks(10 ** lx0, 10 ** lx1):
+            out.append(f'<line x1="{X(t):.1f}" y1="{top}" x2="{X(t):.1f}" y2="{top + ph}" '
+                       f'stroke="#ececec" stroke-width="1"/>')
+            out.append(f'<line x1="{X(t):.1f}" y1="{top + ph}" x2="{X(t):.1f}" '
+                       f'y2="{top + ph + 5}" stroke="#333"/>')
+            out.append(f'<text x="{X(t):.1f}" y="{top + ph + 20}" font-size="12" fill="#333" '
+                       f'text-anchor="middle">{escape(panel.fmt_x(t))}</text>')
+        front = _pareto(panel.points, panel.higher_x_better)
+        if len(front) > 1:
+            path = " ".join(f"{X(p.x):.1f},{Y(p.y):.1f}" for p in front)
+            out.append(f'<polyline points="{path}" fill="none" stroke="#999" '
+                       f'stroke-width="1.2" stroke-dasharray="5 4"/>')
+        # Labels right of their point, or left of it in the panel's right part; one that
+        # would overlap a label already placed moves down a line.
+        placed: List[Tuple[float, float, float]] = []
+        for p in sorted(panel.points, key=lambda p: Y(p.y)):
+            px, py = X(p.x), Y(p.y)
+            out.append(_marker(p.marker, px, py, p.color))
+            text_w = 6.6 * len(p.label)
+            lx = px + 9 if px + 9 + text_w <= x0 + pw - 4 else px - 9 - text_w
+            ly = py + 4
+            while any(abs(ly - y) < 15 and lx < b and a < lx + text_w for a, b, y in placed):
+                ly += 15
+            placed.append((lx, lx + text_w, ly))
+            out.append(f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="12" fill="{p.color}">'
+                       f'{escape(p.label)}</text>')
+    for i, line in enumerate(notes):
+        out.append(f'<text x="{left}" y="{height - 12 - 16 * (len(notes) - 1 - i)}" '
+                   f'font-size="11.5" fill="#555">{escape(line)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

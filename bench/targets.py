@@ -4,20 +4,25 @@ A target reads one measured quantity and compares it with a threshold, or with f
 reference quantity. Its "measure" names the quantity and what it is of:
 
   quantity                          fields
-  bits_per_byte, compressed_bytes   file or every (a kind: text, binary), level or codec
+  bits_per_byte, compressed_bytes   file, every or total (a kind: text, binary), level or codec
   seconds, kb_per_s                 the same, op (compress, decompress), build (native,
                                     wasm-simd, wasm-scalar; default native); KB = 1000 bytes
   slice_bits_per_byte               slice_bytes, level or codec (mean over the slices)
   random_growth_bytes               random_bytes, level
-  lm_bits_per_byte                  (the neural model alone, lmzip_lm_eval)
-  model_file_bytes                  model (a model of the level table: standard, large)
+  lm_bits_per_byte                  model (a slot of the level table: standard, large, small)
+                                    or level (its model); neither: the default level's model
+                                    (one model alone on the held-out set, lmzip_lm_eval)
+  model_file_bytes                  model or level, as for lm_bits_per_byte
+  largest_model_file_bytes          (the largest of the plan's model files in the checkout)
   npm_tarball_bytes_without_models
 
 level is a role of plan.py (fastest, default, ...), codec a baseline label. A list, or a
 role of several levels, makes one check per element. "every" is one check over all measured
-files of the kind: it passes when each passes. "reference" is the measure with its fields
-replaced (giving level or codec replaces both). A quantity not measured is SKIP; one whose
-lmzip run failed is FAIL. Python 3 standard library only.
+files of the kind: it passes when each passes; "total" is one value over all the plan's
+files of the kind together (their summed sizes; SKIP unless every one was measured).
+"reference" is the measure with its fields replaced (giving level or codec replaces both).
+A quantity not measured is SKIP; one whose lmzip run failed is FAIL. Python 3 standard
+library only.
 """
 
 import itertools
@@ -46,8 +51,12 @@ QUANTITIES = {
     "random_growth_bytes": ("bytes", "growth", "+"),
     "lm_bits_per_byte": ("bits/byte", "bits/byte", 4),
     "model_file_bytes": ("bytes", "size", None),
+    "largest_model_file_bytes": ("bytes", "size", None),
     "npm_tarball_bytes_without_models": ("bytes", "size", None),
 }
+
+
+TOTALS = ("bits_per_byte", "compressed_bytes")
 
 
 class Unmeasured(Exception):
@@ -65,6 +74,8 @@ def load(path: Path = TARGETS_FILE) -> List[dict]:
             raise ValueError(f"targets.json: {t['id']}: unknown quantity or comparison")
         if ("threshold" in t) == ("reference" in t):
             raise ValueError(f"targets.json: {t['id']}: give a threshold or a reference")
+        if "total" in t["measure"] and t["measure"]["quantity"] not in TOTALS:
+            raise ValueError(f"targets.json: {t['id']}: total is for {', '.join(TOTALS)}")
     return targets
 
 
@@ -100,6 +111,8 @@ class Measurements:
             return spec["file"]
         if "every" in spec:
             return f"every {spec['every']} file"
+        if "total" in spec:
+            return f"all {len(self.kind_files(spec['total']))} {spec['total']} files together"
         if "slice_bytes" in spec:
             return f"{fmt_bytes(spec['slice_bytes'])} slices"
         if "random_bytes" in spec:
@@ -112,9 +125,14 @@ class Measurements:
         """The measured thing without its unit: "WASM SIMD lmzip -1 compress"."""
         q = spec["quantity"]
         if q == "lm_bits_per_byte":
-            return "neural model alone"
+            return f"{self.whose_model(spec)} alone"
         if q == "model_file_bytes":
-            return f"{spec['model']} model file ({self.r['plan']['models'][spec['model']]})"
+            slot = self.slot(spec)
+            return (f"{self.whose_model(spec)} file "
+                    f"({self.r['plan']['models'].get(slot, 'no file in the plan')})")
+        if q == "largest_model_file_bytes":
+            largest = self.largest_model()
+            return "largest model file" + (f" ({largest['path']})" if largest else "")
         if q == "npm_tarball_bytes_without_models":
             return "npm tarball without the model files"
         words = [self.codec(spec)]
@@ -126,10 +144,32 @@ class Measurements:
             words.append("growth")
         return " ".join(words)
 
+    def slot(self, spec: dict) -> str:
+        """The model slot a model quantity is about."""
+        if "model" in spec:
+            return spec["model"]
+        return self.plan.model_of(spec["level"] if "level" in spec
+                                  else self.plan.role("default"))
+
+    def whose_model(self, spec: dict) -> str:
+        """"standard model", or with a level "lmzip -6's model (standard)"."""
+        if "model" in spec:
+            return f"{spec['model']} model"
+        level = spec["level"] if "level" in spec else self.plan.role("default")
+        return f"{label(level)}'s model ({self.plan.model_of(level)})"
+
+    def kind_files(self, kind: str) -> List[str]:
+        return [f["name"] for f in self.r["plan"]["files"] if f["kind"] == kind]
+
+    def largest_model(self) -> Optional[dict]:
+        return max(self.r["models"], key=lambda m: m["bytes"], default=None)
+
     # --- values
 
     def value(self, spec: dict) -> float:
         q = spec["quantity"]
+        if "total" in spec:
+            return self.total_value(spec)
         if q in ("bits_per_byte", "compressed_bytes", "seconds", "kb_per_s"):
             return self.file_value(spec, spec["file"])
         if q == "slice_bits_per_byte":
@@ -146,18 +186,43 @@ class Measurements:
                 raise Unmeasured(rr["error"], failed=True)
             return rr["lmzip_size"] - rr["size"]
         if q == "lm_bits_per_byte":
-            lm = self.r["lm_eval"]
-            if lm is None or lm["bits_per_byte"] is None:
+            slot = self.slot(spec)
+            if slot == "none":
+                raise Unmeasured("that level has no neural model")
+            lm = next((x for x in self.r.get("lm_models", []) if x["slot"] == slot), None)
+            if lm is None:
                 raise Unmeasured("not measured")
             return lm["bits_per_byte"]
         if q == "model_file_bytes":
-            m = next((m for m in self.r["models"] if m["model"] == spec["model"]), None)
+            m = next((m for m in self.r["models"] if m["model"] == self.slot(spec)), None)
             if m is None:
                 raise Unmeasured("not in the checkout")
             return m["bytes"]
+        if q == "largest_model_file_bytes":
+            largest = self.largest_model()
+            if largest is None:
+                raise Unmeasured("no model file in the checkout")
+            return largest["bytes"]
         if self.r["tarball"] is None:  # npm_tarball_bytes_without_models
             raise Unmeasured("not measured")
         return self.r["tarball"]["without_models"]
+
+    def total_value(self, spec: dict) -> float:
+        """A size quantity of the plan's files of one kind together; only when every one
+        of them was measured, so a partial run cannot pass on its easier files."""
+        names = self.kind_files(spec["total"])
+        measured = [self.files[n] for n in names if n in self.files]
+        codec = self.codec(spec)
+        if any(codec in f["failed"] for f in measured):
+            raise Unmeasured(f"{codec} failed on a {spec['total']} file (see hard failures)",
+                             failed=True)
+        done = [f for f in measured if codec in f["codecs"]]
+        if not names or len(done) < len(names):
+            raise Unmeasured(f"{len(done)} of {len(names)} {spec['total']} files measured")
+        packed = sum(f["codecs"][codec]["size"] for f in done)
+        if spec["quantity"] == "compressed_bytes":
+            return packed
+        return 8.0 * packed / sum(f["size"] for f in done)
 
     def file_value(self, spec: dict, name: str) -> float:
         q, codec = spec["quantity"], self.codec(spec)

@@ -30,6 +30,9 @@ class ByteModel {
   virtual std::unique_ptr<ByteModelState> new_state() const = 0;
   // For listings and logs, e.g. "gru, hidden 256".
   virtual std::string description() const = 0;
+  // Multiply-adds of one step(): a compute figure that compares architectures
+  // independently of the machine and the kernels (bench/front.svg).
+  virtual int64_t multiply_adds_per_byte() const = 0;
 };
 
 // The fields every model file starts with (docs/MODEL_FORMAT.md).

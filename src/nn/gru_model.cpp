@@ -99,6 +99,13 @@ std::unique_ptr<ByteModelState> GruModel::new_state() const { return std::make_u
 
 std::string GruModel::description() const { return "gru, hidden " + std::to_string(hidden); }
 
+// The two int8 x int16 matvecs of step(), W (3H x H) and V (256 x H); the
+// gate arithmetic and the softmax are O(H) and O(256) and left out.
+int64_t GruModel::multiply_adds_per_byte() const {
+  const int64_t H = hidden;
+  return 3 * H * H + 256 * H;
+}
+
 std::unique_ptr<ByteModel> parse_gru(const uint8_t* data, size_t size, std::string& why) {
   auto model = std::make_unique<GruModel>();
   if (!GruModel::parse(data, size, *model, why)) return nullptr;

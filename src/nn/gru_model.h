@@ -46,6 +46,7 @@ struct GruModel : ByteModel {
 
   std::unique_ptr<ByteModelState> new_state() const override;
   std::string description() const override;
+  int64_t multiply_adds_per_byte() const override;
 };
 
 // The architecture table's entry point (architectures.cpp).

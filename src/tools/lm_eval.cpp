@@ -1,6 +1,10 @@
 // lmzip_lm_eval: bits per byte of the neural model alone (the 12-bit
 // probabilities the coder would use, priced with the library's integer
-// -log2 table), and its speed.
+// -log2 table), and its speed. One line per file:
+//
+//   FILE  N bytes  X bits/byte  S KB/s  model ID  DESCRIPTION  M multiply-adds/byte
+//
+// (tab-separated; bench/measure.py reads it, so new fields go at the end).
 //
 //   lmzip_lm_eval [--model FILE] FILE...
 #include <chrono>
@@ -63,9 +67,11 @@ int main(int argc, char** argv) {
       state.step(byte);
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("%s\t%zu bytes\t%.4f bits/byte\t%.1f KB/s\tmodel %08x\n", argv[i], data.size(),
+    std::printf("%s\t%zu bytes\t%.4f bits/byte\t%.1f KB/s\tmodel %08x\t%s\t%lld multiply-adds/byte\n", argv[i],
+                data.size(),
                 data.empty() ? 0.0 : static_cast<double>(cost) / 256.0 / static_cast<double>(data.size()),
-                static_cast<double>(data.size()) / 1000.0 / secs, model->id());
+                static_cast<double>(data.size()) / 1000.0 / secs, model->id(), model->description().c_str(),
+                static_cast<long long>(model->byte_model().multiply_adds_per_byte()));
   }
   return 0;
 }
