@@ -15,6 +15,7 @@ FUZZ_CXXFLAGS ?= -std=c++20 -O1 -g -fno-omit-frame-pointer -Wall -Wextra \
                  $(if $(filter x86_64,$(shell uname -m)),-msse4.1)
 FUZZ_MODEL   := $(abspath models/default.lmzm)
 FUZZ_LARGE_MODEL := $(abspath models/large.lmzm)
+FUZZ_SMALL_MODEL := $(abspath models/small.lmzm)
 FUZZ_CORE    := $(wildcard src/*.cpp) $(wildcard src/nn/*.cpp) $(wildcard src/kernels/*.cpp)
 FUZZ_CORE_OBJ := $(patsubst %.cpp,$(FUZZ_DIR)/obj/%.o,$(FUZZ_CORE))
 
@@ -38,9 +39,10 @@ $(FUZZ_DIR)/obj/src/kernels/%.o: FUZZ_COV :=
 $(FUZZ_OBJ): $(FUZZ_DIR)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(FUZZ_SANITIZE) $(FUZZ_COV) -Isrc \
-	  -DLMZIP_DEFAULT_MODEL='"$(FUZZ_MODEL)"' -DLMZIP_LARGE_MODEL='"$(FUZZ_LARGE_MODEL)"' -MMD -MP -c $< -o $@
+	  -DLMZIP_DEFAULT_MODEL='"$(FUZZ_MODEL)"' -DLMZIP_LARGE_MODEL='"$(FUZZ_LARGE_MODEL)"' \
+	  -DLMZIP_SMALL_MODEL='"$(FUZZ_SMALL_MODEL)"' -MMD -MP -c $< -o $@
 
-$(FUZZ_DIR)/obj/src/model.o: $(FUZZ_MODEL) $(FUZZ_LARGE_MODEL)
+$(FUZZ_DIR)/obj/src/model.o: $(FUZZ_MODEL) $(FUZZ_LARGE_MODEL) $(FUZZ_SMALL_MODEL)
 
 $(FUZZ_BINS): $(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/fuzz/%.o $(FUZZ_CORE_OBJ)
 	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(FUZZ_SANITIZE) -fsanitize=fuzzer $^ -o $@ \

@@ -10,8 +10,8 @@ namespace {
 
 // Level 1 trades size for speed (four hashed contexts, one mixer, no APM,
 // smaller tables); level 2 mixes six hashed contexts with a mixer network.
-// From level 3 a neural model joins: the standard one at 3-7, the large one
-// at 8-9. Each model's levels go from the neural profile to the max
+// From level 3 a neural model joins: the small one at 3-4, the standard one
+// at 5-7, the large one at 8-9. Each model's levels go from the neural profile to the max
 // profile (three more hashed contexts, the model's refined input, the wide
 // mixer network), tables growing so that memory never falls as the level
 // rises.
@@ -19,8 +19,8 @@ constexpr LevelConfig kLevels[] = {
     // level, model,            profile,                 hash, window, match table
     {1, ModelSlot::none,     Profile::fast,            20, 22, 18, "context mixing, fastest"},
     {2, ModelSlot::none,     Profile::context_mixing,  21, 22, 20, "context mixing, six hashed contexts"},
-    {3, ModelSlot::standard, Profile::neural,          21, 23, 21, "standard neural model, smallest tables"},
-    {4, ModelSlot::standard, Profile::max,             21, 23, 21, "standard neural model, nine hashed contexts, smallest tables"},
+    {3, ModelSlot::small,    Profile::neural,          21, 23, 21, "small neural model, fastest neural level"},
+    {4, ModelSlot::small,    Profile::max,             21, 23, 21, "small neural model, nine hashed contexts"},
     {5, ModelSlot::standard, Profile::neural,          22, 23, 21, "standard neural model, small tables"},
     {6, ModelSlot::standard, Profile::neural,          22, 24, 22, "standard neural model"},
     {7, ModelSlot::standard, Profile::max,             22, 24, 22, "standard neural model, nine hashed contexts"},

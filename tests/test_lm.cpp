@@ -57,10 +57,11 @@ bool load_model(const std::string& name, lmzt::Bytes& bytes, lmzip::nn::GruModel
 }  // namespace
 
 TEST_CASE("lm: C++ integer models equal the Python reference vectors") {
-  // One vector per shipped model: the standard one and the large one.
+  // One vector per shipped model: the standard, the large and the small one.
   const char* file = "lm_vector.txt";
   SUBCASE("standard model") {}
   SUBCASE("large model") { file = "lm_vector_large.txt"; }
+  SUBCASE("small model") { file = "lm_vector_small.txt"; }
   INFO(file);
   LmVector v;
   REQUIRE_MESSAGE(read_vector(file, v), "tests/" << file << " missing (train/export.py writes it)");

@@ -128,7 +128,7 @@ async function load({ simd = simdSupported() } = {}) {
   const wasm = new URL(simd ? 'lmzip-simd.wasm' : 'lmzip-scalar.wasm', self.location.href).href;
   // The models come through this worker's cache, not from init(): the one of
   // the default level now, any other when a level first needs it.
-  const info = await init({ simd, wasm, model: null, largeModel: null });
+  const info = await init({ simd, wasm, model: null, largeModel: null, smallModel: null });
   const table = levels();
   const model = await ensureModel(table.find((row) => row.isDefault), { announceReady: false });
   return {

@@ -692,7 +692,7 @@ async function usePackagedModels(o) {
 async function main(argv) {
   try {
     // The models come later, when the run needs them.
-    await init({ model: null, largeModel: null });
+    await init({ model: null, largeModel: null, smallModel: null });
     M = nativeModule();
   } catch (error) {
     writeStderr(`lmzip: cannot load the WebAssembly module: ${error?.message ?? error}\n`);

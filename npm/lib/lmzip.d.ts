@@ -117,6 +117,12 @@ export interface InitOptions {
    * skips it (saves the download in browsers that never use those levels).
    */
   largeModel?: BufferSource | URL | string | null;
+  /**
+   * The small neural model, of the levels whose `model` is `'small'`,
+   * likewise. Default: the package's `dist/small.lmzm` (0.3 MB); `null`
+   * skips it.
+   */
+  smallModel?: BufferSource | URL | string | null;
 }
 
 /** What {@link init} loaded. */
@@ -133,10 +139,14 @@ export interface InitResult {
   largeModelId: number;
   /** The size of the loaded large model file in bytes, 0 when none is loaded. */
   largeModelBytes: number;
+  /** The id of the loaded small model, 0 when none is loaded. */
+  smallModelId: number;
+  /** The size of the loaded small model file in bytes, 0 when none is loaded. */
+  smallModelBytes: number;
 }
 
-/** The neural model a level uses: none, or one of the package's two models. */
-export type ModelSlot = 'none' | 'standard' | 'large';
+/** The neural model a level uses: none, or one of the package's three models. */
+export type ModelSlot = 'none' | 'standard' | 'large' | 'small';
 
 /** One row of the core's level table (see {@link levels}). */
 export interface LevelInfo {
@@ -144,7 +154,7 @@ export interface LevelInfo {
   level: number;
   /** The neural model the level uses; every level naming the same slot shares one model. */
   model: ModelSlot;
-  /** The package's file of that model (`'default.lmzm'`, `'large.lmzm'` in `dist/`), null for `'none'`. */
+  /** The package's file of that model (`'default.lmzm'`, `'large.lmzm'`, `'small.lmzm'` in `dist/`), null for `'none'`. */
   modelFile: string | null;
   /**
    * The predictor profile: `'fast'` (one mixer over few contexts), `'cm'`

@@ -79,18 +79,21 @@ let errorsByCode = null; // the core's error list: code -> {name, message}
  * API calls it) and idempotent: later calls return the first call's result.
  * @param {{wasm?: BufferSource | WebAssembly.Module | URL | string, simd?: boolean,
  *   model?: BufferSource | URL | string | null,
- *   largeModel?: BufferSource | URL | string | null}} [options]
+ *   largeModel?: BufferSource | URL | string | null,
+ *   smallModel?: BufferSource | URL | string | null}} [options]
  *   `simd`: force the SIMD (true) or scalar (false) build; by default SIMD
  *   when supported. `wasm`: the module's bytes, a compiled module or its URL,
  *   for hosts where the package's own file cannot be loaded. `model`: the
  *   standard neural model (the levels whose `model` is `'standard'` in
  *   {@link levels}), as bytes or URL (default: the package's file that the
  *   level table names, `dist/default.lmzm`); `largeModel`: the model of the
- *   levels whose `model` is `'large'` (default: `dist/large.lmzm`, 1.7 MB).
+ *   levels whose `model` is `'large'` (default: `dist/large.lmzm`, 1.7 MB);
+ *   `smallModel`: the model of the levels whose `model` is `'small'`
+ *   (default: `dist/small.lmzm`, 0.3 MB).
  *   `null` loads none: the levels that need it fail with
  *   `LMZ_ERR_MODEL_NOT_LOADED` until {@link loadModel} gives one.
  * @returns {Promise<{simd: boolean, kernels: string, modelId: number, modelBytes: number,
- *   largeModelId: number, largeModelBytes: number}>}
+ *   largeModelId: number, largeModelBytes: number, smallModelId: number, smallModelBytes: number}>}
  */
 export function init(options = {}) {
   if (!loading) {
@@ -118,7 +121,7 @@ async function modelBytesOf(source, file) {
 }
 
 // The init() option that gives the model of each slot of the level table.
-const MODEL_OPTIONS = { standard: 'model', large: 'largeModel' };
+const MODEL_OPTIONS = { standard: 'model', large: 'largeModel', small: 'smallModel' };
 
 // The model slots of a level table: each slot that some level uses, with its
 // file and the first level that uses it (a level to load it through).
@@ -194,6 +197,8 @@ async function instantiate(options = {}) {
     modelBytes: loadedBytes.standard ?? 0,
     largeModelId: idOf('large'),
     largeModelBytes: loadedBytes.large ?? 0,
+    smallModelId: idOf('small'),
+    smallModelBytes: loadedBytes.small ?? 0,
   };
 }
 
@@ -259,7 +264,7 @@ function requireNative() {
 /**
  * The level table of the core (src/levels.cpp), one row per level from
  * `minLevel` to `maxLevel`: which neural model the level uses (`model`:
- * `'none'`, `'standard'` or `'large'`, and `modelFile`, the package's file
+ * `'none'`, `'standard'`, `'large'` or `'small'`, and `modelFile`, the package's file
  * of that model, null for none), its predictor profile (`'fast'`, `'cm'`,
  * `'neural'` or `'max'`), the bytes of memory its encoder or decoder allocates, a
  * one-line summary, and whether it is the default level. Fresh objects on

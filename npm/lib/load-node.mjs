@@ -18,6 +18,7 @@ export async function loadWasm(simd) {
 const MODEL_FILES = {
   'default.lmzm': () => new URL('../dist/default.lmzm', import.meta.url),
   'large.lmzm': () => new URL('../dist/large.lmzm', import.meta.url),
+  'small.lmzm': () => new URL('../dist/small.lmzm', import.meta.url),
 };
 
 /**

@@ -40,7 +40,7 @@ describe('levels()', () => {
     expect(rows.filter((r) => r.isDefault).map((r) => r.level)).toEqual([k.defaultLevel]);
     for (const row of rows) {
       expect(Object.keys(row).sort()).toEqual(['isDefault', 'level', 'memory', 'model', 'modelFile', 'profile', 'summary']);
-      expect(['none', 'standard', 'large']).toContain(row.model);
+      expect(['none', 'standard', 'large', 'small']).toContain(row.model);
       expect(['fast', 'cm', 'neural', 'max']).toContain(row.profile);
       expect(row.memory).toBe(memoryForLevel(row.level));
       expect(row.summary.length).toBeGreaterThan(0);
@@ -73,7 +73,7 @@ describe('peekHeader()', () => {
   test('reads the level, the model id and the header size of a stream of every level', async () => {
     const info = await init();
     const k = constants();
-    const ids = { none: 0, standard: info.modelId, large: info.largeModelId };
+    const ids = { none: 0, standard: info.modelId, large: info.largeModelId, small: info.smallModelId };
     for (const row of levels()) {
       const stream = await compress(text, { level: row.level });
       const header = peekHeader(stream);

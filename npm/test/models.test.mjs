@@ -1,6 +1,6 @@
 // The default models: the level table (levels()) says which model slot each
 // level uses and which packaged file holds it (dist/default.lmzm,
-// dist/large.lmzm); loadModel() swaps either; decompression finds a loaded
+// dist/large.lmzm, dist/small.lmzm); loadModel() swaps any; decompression finds a loaded
 // model by the id the stream names, and names the missing one otherwise.
 // (Each Jest test file has its own module instance, so the swaps here reach
 // no other file.)
@@ -34,15 +34,25 @@ async function slots() {
   return first;
 }
 
+// The fields of init()'s result that describe each slot's model.
+const INFO_FIELDS = {
+  standard: ['modelId', 'modelBytes'],
+  large: ['largeModelId', 'largeModelBytes'],
+  small: ['smallModelId', 'smallModelBytes'],
+};
+
 test('init() loads the packaged model of each slot; the levels of a slot name its model', async () => {
   const info = await init();
-  const { standard, large } = await slots();
-  expect(info.modelBytes).toBe(fileOf(standard).length);
-  expect(info.largeModelBytes).toBe(fileOf(large).length);
-  expect(info.modelId).not.toBe(0);
-  expect(info.largeModelId).not.toBe(0);
-  expect(info.largeModelId).not.toBe(info.modelId);
-  const ids = { standard: info.modelId, large: info.largeModelId };
+  const first = await slots();
+  const ids = {};
+  for (const [slot, row] of Object.entries(first)) {
+    const [idField, bytesField] = INFO_FIELDS[slot];
+    expect(`${slot}: ${info[bytesField]}`).toBe(`${slot}: ${fileOf(row).length}`);
+    expect(info[idField]).not.toBe(0);
+    ids[slot] = info[idField];
+  }
+  expect(new Set(Object.values(ids)).size).toBe(Object.keys(ids).length); // every slot its own model
+  const { large } = first;
   for (const row of levels().filter((r) => r.model !== 'none')) {
     const stream = await compress(text, { level: row.level });
     expect(`${row.level}: ${hex32(streamModelId(stream))}`).toBe(`${row.level}: ${hex32(ids[row.model])}`);

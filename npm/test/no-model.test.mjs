@@ -1,4 +1,4 @@
-// Without the neural models (init({model: null, largeModel: null})): the
+// Without the neural models (init({model: null, largeModel: null, smallModel: null})): the
 // levels that need one fail with LMZ_ERR_MODEL_NOT_LOADED, distinct from
 // LMZ_ERR_MODEL_MISMATCH (a model is at hand, but not the stream's), and
 // name the model a stream needs; loadModel() then makes them work. (Each
@@ -48,8 +48,8 @@ test('the synchronous APIs need init() first', () => {
 });
 
 test('init() with no models; compressing at a level that needs one: LMZ_ERR_MODEL_NOT_LOADED', async () => {
-  const info = await init({ model: null, largeModel: null });
-  expect(info).toMatchObject({ modelId: 0, modelBytes: 0, largeModelId: 0, largeModelBytes: 0 });
+  const info = await init({ model: null, largeModel: null, smallModel: null });
+  expect(info).toMatchObject({ modelId: 0, modelBytes: 0, largeModelId: 0, largeModelBytes: 0, smallModelId: 0, smallModelBytes: 0 });
   for (const row of levels()) {
     if (row.model === 'none') {
       expectBytes(await decompress(await compress(text, { level: row.level })), text);
@@ -63,7 +63,7 @@ test('init() with no models; compressing at a level that needs one: LMZ_ERR_MODE
 });
 
 testIf(goldenFiles.length > 0)('decompressing a stream whose model is not loaded names the model it needs', async () => {
-  await init({ model: null, largeModel: null });
+  await init({ model: null, largeModel: null, smallModel: null });
   const inputs = goldenInputs();
   const loaded = new Set();
   // Slot by slot, in the order of the files: load the slot's model from
@@ -90,7 +90,7 @@ testIf(goldenFiles.length > 0)('decompressing a stream whose model is not loaded
 });
 
 test('a stream naming another model than the loaded one: LMZ_ERR_MODEL_MISMATCH', async () => {
-  await init({ model: null, largeModel: null });
+  await init({ model: null, largeModel: null, smallModel: null });
   const row = levels().find((r) => r.isDefault);
   expect(row.model).not.toBe('none');
   const { modelId } = await loadModel(readFileSync(resolve(NPM_DIR, 'dist', row.modelFile)), { level: row.level });

@@ -334,7 +334,7 @@ test('Chinese: a character\'s cost is the sum of its three UTF-8 bytes', T, asyn
 });
 
 test('the level selector describes each level from the package\'s level table', T, async () => {
-  await lmzipInit({ model: null, largeModel: null });
+  await lmzipInit({ model: null, largeModel: null, smallModel: null });
   const table = lmzipLevels();
   const options = await page.$$eval('#level option', (list) => list.map((o) => [o.value, o.textContent]));
   assert.deepEqual(options, table.map((r) => [String(r.level), `${r.level}${r.isDefault ? ' (default)' : ''}`]));
@@ -365,7 +365,7 @@ test('typed text and other levels (1 and 9) match the native CLI', T, async () =
     // Its model, if it needed one, is loaded now.
     assert.doesNotMatch(await page.textContent('#level-info'), /loads on first use/);
   }
-  assert.match(await page.textContent('#model-status'), / · large neural model of level 9 loaded \(network, now cached\)$/);
+  assert.match(await page.textContent('#model-status'), / · large neural model of levels 8–9 loaded \(network, now cached\)$/);
   await page.selectOption('#level', '6');
 });
 
