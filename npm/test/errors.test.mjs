@@ -229,7 +229,7 @@ describe('corrupt input', () => {
       copy[at] = value;
       return copy;
     };
-    await failsWith(decompress(withByte(3, 2)), 'LMZ_ERR_UNSUPPORTED_VERSION');
+    await failsWith(decompress(withByte(3, constants().formatVersion + 1)), 'LMZ_ERR_UNSUPPORTED_VERSION');
     await failsWith(decompress(withByte(4, 0)), 'LMZ_ERR_CORRUPT_HEADER');
     await failsWith(decompress(withByte(4, 10)), 'LMZ_ERR_CORRUPT_HEADER');
     await failsWith(decompress(withByte(5, 0x02)), 'LMZ_ERR_CORRUPT_HEADER');
