@@ -199,6 +199,17 @@ TEST_CASE("golden: compressed bytes match tests/golden/golden.txt") {
                        << "regenerate with: " << kRegenerate);
 }
 
+// `stream` decodes to `want`, one-shot and one byte at a time.
+static void check_decodes(const Bytes& stream, const Bytes& want) {
+  Bytes out;
+  lmzip::Error e = lmzip::decompress(stream.data(), stream.size(), out);
+  CHECK_MESSAGE(e == lmzip::Error::ok, err(e));
+  CHECK(describe_mismatch(out, want) == "");
+  DecodeResult r = stream_decompress(stream, 1, {1, 1, 0});
+  CHECK(r.status == lmzip::Status::done);
+  CHECK(r.out == want);
+}
+
 TEST_CASE("golden: checked-in .lmz streams decode to the generated inputs") {
   const std::vector<Vector> inputs = golden_inputs();
   for (const LmzVector& v : kLmzVectors) {
@@ -206,13 +217,7 @@ TEST_CASE("golden: checked-in .lmz streams decode to the generated inputs") {
     Bytes stream;
     REQUIRE_MESSAGE(read_file(lmz_path(v), stream), "missing; create with " << kRegenerate);
     const Bytes& want = input_named(inputs, v.name);
-    Bytes out;
-    lmzip::Error e = lmzip::decompress(stream.data(), stream.size(), out);
-    CHECK_MESSAGE(e == lmzip::Error::ok, err(e));
-    CHECK(describe_mismatch(out, want) == "");
-    DecodeResult r = stream_decompress(stream, 1, {1, 1, 0});
-    CHECK(r.status == lmzip::Status::done);
-    CHECK(r.out == want);
+    check_decodes(stream, want);
     // This library writes exactly these bytes.
     CHECK_MESSAGE(compress_ok(want, v.level) == stream,
                   "the encoder's output changed; regenerate with " << kRegenerate);
@@ -232,13 +237,6 @@ TEST_CASE("golden: streams of format version 1 still decode") {
     lmzip::StreamHeader h;
     REQUIRE(lmzip::peek_header(stream.data(), stream.size(), h) == lmzip::Error::ok);
     CHECK(h.format_version == 1);
-    const Bytes& want = input_named(inputs, v.name);
-    Bytes out;
-    lmzip::Error e = lmzip::decompress(stream.data(), stream.size(), out);
-    CHECK_MESSAGE(e == lmzip::Error::ok, err(e));
-    CHECK(describe_mismatch(out, want) == "");
-    DecodeResult r = stream_decompress(stream, 1, {1, 1, 0});
-    CHECK(r.status == lmzip::Status::done);
-    CHECK(r.out == want);
+    check_decodes(stream, input_named(inputs, v.name));
   }
 }
