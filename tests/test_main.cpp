@@ -15,14 +15,15 @@
 
 int main(int argc, char** argv) {
 #if defined(__EMSCRIPTEN__)
-  // The WebAssembly build has no model built in: load the checked-in one, as
-  // the npm package does (in main: the library's tables are built by static
-  // initialisers).
-  lmzt::Bytes bytes;
-  if (lmzt::read_file(lmzt::source_dir() / "models" / "default.lmzm", bytes))
-    lmzip::set_default_model(lmzip::Model::load(bytes.data(), bytes.size()), 6);
-  if (lmzt::read_file(lmzt::source_dir() / "models" / "large.lmzm", bytes))
-    lmzip::set_default_model(lmzip::Model::load(bytes.data(), bytes.size()), 9);
+  // The WebAssembly build has no model built in: load the checked-in file of
+  // each level's model slot, as the npm package does (in main: the library's
+  // tables are built by static initialisers).
+  for (int level = lmzip::kMinLevel; level <= lmzip::kMaxLevel; ++level) {
+    lmzt::Bytes bytes;
+    const char* file = lmzip::model_slot_file(lmzip::level_info(level)->model);
+    if (*file && !lmzip::default_model(level) && lmzt::read_file(lmzt::source_dir() / "models" / file, bytes))
+      lmzip::set_default_model(lmzip::Model::load(bytes.data(), bytes.size()), level);
+  }
 #endif
   doctest::Context context(argc, argv);
   return context.run();
