@@ -11,10 +11,10 @@ namespace {
 // Level 1 trades size for speed (four hashed contexts, one mixer, no APM,
 // smaller tables); level 2 mixes six hashed contexts with a mixer network.
 // From level 3 a neural model joins: the small one at 3-4, the standard one
-// at 5-7, the large one at 8-9. Each model's levels go from the neural profile to the max
-// profile (three more hashed contexts, the model's refined input, the wide
-// mixer network), tables growing so that memory never falls as the level
-// rises.
+// at 5-7, the large one at 8-9. Each model's levels go from the neural
+// profile to the max profile (three more hashed contexts, the model's
+// refined input, the wide mixer network), tables growing so that memory
+// never falls as the level rises.
 constexpr LevelConfig kLevels[] = {
     // level, model,            profile,                 hash, window, match table
     {1, ModelSlot::none,     Profile::fast,            20, 22, 18, "context mixing, fastest"},
