@@ -62,8 +62,11 @@ TEST_CASE("kernels: tables start with the reference and pick the last supported 
   check_table(k::matvec_kernels(), k::matvec_ref, k::best_matvec());
   check_table(k::dot_kernels(), k::dot_ref, k::best_dot());
   check_table(k::train_kernels(), k::train_ref, k::best_train());
-  const std::string in_use = std::string("matvec=") + k::best_matvec().name +
-                             " dot=" + k::best_dot().name + " train=" + k::best_train().name;
+  check_table(k::gates_kernels(), k::gates_ref, k::best_gates());
+  check_table(k::softmax_kernels(), k::softmax_ref, k::best_softmax());
+  const std::string in_use = std::string("matvec=") + k::best_matvec().name + " gates=" + k::best_gates().name +
+                             " softmax=" + k::best_softmax().name + " dot=" + k::best_dot().name +
+                             " train=" + k::best_train().name;
   MESSAGE("kernels in use: " << in_use);
   CHECK(!k::best_names().empty());
 }
@@ -76,8 +79,8 @@ TEST_CASE("kernels: the mixer's inlined dot and train are the tables' best") {
 TEST_CASE("kernels: every matvec variant equals matvec_ref") {
   const auto variants = variants_to_check(k::matvec_kernels());
   lmzt::SplitMix64 rng(23);
-  for (int rows : {4, 8}) {
-    for (int n : {16, 32, 48, 192, 256, k::kMatvecMaxN}) {
+  for (int rows : {4, 8, 12}) {
+    for (int n : {16, 32, 48, 64, 80, 112, 128, 192, 256, 512, k::kMatvecMaxN}) {
       for (int iter = 0; iter < 40; ++iter) {
         std::vector<int8_t> W(static_cast<size_t>(rows) * n);
         std::vector<int16_t> h(static_cast<size_t>(n));
@@ -152,6 +155,78 @@ TEST_CASE("kernels: every train variant equals train_ref") {
         variant->fn(x, w, n, err);
         for (int i = 0; i < n; ++i) REQUIRE(w[i] == w_ref[i]);
       }
+    }
+  }
+}
+
+namespace {
+
+// Any table within the bounds kernels.h states is valid, so random tables
+// check every lookup; extreme operands check the 64-bit products and the
+// clamps at both ends.
+struct GruOperands {
+  explicit GruOperands(int hidden) : H(hidden), acc(3 * H), mult(3 * H), g(3 * H), c(H), h(H) {
+    sigmoid.resize(k::kLutSize);
+    tanh.resize(k::kLutSize);
+    exp.resize(k::kLutSize);
+  }
+  void fill(lmzt::SplitMix64& rng, bool extreme) {
+    for (auto& v : sigmoid) v = static_cast<int32_t>(rng.next() % (k::kQ14 + 1));
+    for (auto& v : tanh) v = bounded(rng, k::kQ14);
+    for (auto& v : exp) v = 1 + static_cast<uint32_t>(rng.next() % 65536);
+    for (auto& v : acc)
+      v = extreme ? (rng.next() & 1 ? INT32_MAX : INT32_MIN) : static_cast<int32_t>(rng.next() >> 40) - (1 << 23);
+    for (auto& v : mult)
+      v = extreme ? INT32_MAX - static_cast<int32_t>(rng.next() % 3) : static_cast<int32_t>(rng.next() % (1u << 29));
+    for (auto& v : g) v = static_cast<int16_t>(extreme ? either(rng, 32767) : bounded(rng, 32767));
+    for (auto& v : c) v = static_cast<int16_t>(extreme ? either(rng, 32767) : bounded(rng, 32767));
+    for (auto& v : h) v = static_cast<int16_t>(extreme ? either(rng, k::kQ14) : bounded(rng, k::kQ14));
+  }
+  k::GruGates gates() const { return {acc.data(), mult.data(), g.data(), c.data(), sigmoid.data(), tanh.data()}; }
+  int H;
+  std::vector<int32_t> acc, mult, sigmoid, tanh;
+  std::vector<int16_t> g, c, h;
+  std::vector<uint32_t> exp;
+};
+
+}  // namespace
+
+TEST_CASE("kernels: every gates variant equals gates_ref") {
+  const auto variants = variants_to_check(k::gates_kernels());
+  lmzt::SplitMix64 rng(31);
+  for (int H : {16, 48, 128, 256, 512, k::kMatvecMaxN}) {
+    GruOperands o(H);
+    for (int iter = 0; iter < 60; ++iter) {
+      o.fill(rng, iter % 4 == 0);
+      std::vector<int16_t> ref = o.h;
+      k::gates_ref(o.gates(), H, ref.data());
+      for (int16_t v : ref) REQUIRE((v >= -k::kQ14 && v <= k::kQ14));  // the bound the update keeps
+      for (const auto* variant : variants) {
+        INFO(std::string(variant->name) << " H=" << H << " iter=" << iter);
+        std::vector<int16_t> got = o.h;
+        variant->fn(o.gates(), H, got.data());
+        REQUIRE(got == ref);
+      }
+    }
+  }
+}
+
+TEST_CASE("kernels: every softmax variant equals softmax_ref") {
+  const auto variants = variants_to_check(k::softmax_kernels());
+  lmzt::SplitMix64 rng(37);
+  GruOperands o(k::kSymbols);
+  for (int iter = 0; iter < 400; ++iter) {
+    // Extremes: logits far apart (every distance clamped) or all equal.
+    o.fill(rng, iter % 4 == 0);
+    if (iter % 8 == 1) std::fill(o.acc.begin(), o.acc.end(), static_cast<int32_t>(rng.next()));
+    uint32_t ref[k::kSymbols + 1];
+    k::softmax_ref(o.acc.data(), o.mult.data(), o.g.data(), o.exp.data(), ref);
+    CHECK(ref[k::kSymbols] <= (1u << 24));
+    for (const auto* variant : variants) {
+      INFO(std::string(variant->name) << " iter=" << iter);
+      uint32_t got[k::kSymbols + 1];
+      variant->fn(o.acc.data(), o.mult.data(), o.g.data(), o.exp.data(), got);
+      REQUIRE(std::equal(got, got + k::kSymbols + 1, ref));
     }
   }
 }

@@ -22,6 +22,8 @@ constexpr MatvecKernel kMatvec[] = {
 #if defined(LMZIP_KERNELS_X86)
     {"sse4.1", x86::matvec_sse41, x86::has_sse41},
     {"avx2", x86::matvec_avx2, x86::has_avx2},
+    {"avx512bw", x86::matvec_avx512bw, x86::has_avx512bw},
+    {"avx512vnni", x86::matvec_avx512vnni, x86::has_avx512vnni},
 #endif
 #if defined(LMZIP_KERNELS_WASM)
     {"simd128", wasm::matvec_simd128, wasm::has_simd128},
@@ -48,6 +50,20 @@ constexpr TrainKernel kTrain[] = {
 #endif
 };
 
+constexpr GatesKernel kGates[] = {
+    {"scalar", gates_ref, always},
+#if defined(LMZIP_KERNELS_X86)
+    {"avx512", x86::gates_avx512, x86::has_avx512dq},
+#endif
+};
+
+constexpr SoftmaxKernel kSoftmax[] = {
+    {"scalar", softmax_ref, always},
+#if defined(LMZIP_KERNELS_X86)
+    {"avx512", x86::softmax_avx512, x86::has_avx512dq},
+#endif
+};
+
 template <class K>
 const K& last_supported(std::span<const K> table) {
   const K* best = &table.front();
@@ -61,6 +77,8 @@ const K& last_supported(std::span<const K> table) {
 std::span<const MatvecKernel> matvec_kernels() { return kMatvec; }
 std::span<const DotKernel> dot_kernels() { return kDot; }
 std::span<const TrainKernel> train_kernels() { return kTrain; }
+std::span<const GatesKernel> gates_kernels() { return kGates; }
+std::span<const SoftmaxKernel> softmax_kernels() { return kSoftmax; }
 
 const MatvecKernel& best_matvec() {
   static const MatvecKernel& best = last_supported(matvec_kernels());
@@ -75,10 +93,20 @@ const TrainKernel& best_train() {
   return best;
 }
 
+const GatesKernel& best_gates() {
+  static const GatesKernel& best = last_supported(gates_kernels());
+  return best;
+}
+const SoftmaxKernel& best_softmax() {
+  static const SoftmaxKernel& best = last_supported(softmax_kernels());
+  return best;
+}
+
 std::string best_names() {
   std::vector<std::string_view> seen;
   std::string names;
-  for (std::string_view name : {best_matvec().name, best_dot().name, best_train().name}) {
+  for (std::string_view name : {best_matvec().name, best_gates().name, best_softmax().name, best_dot().name,
+                                best_train().name}) {
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
     seen.push_back(name);
     names += names.empty() ? "" : "+";

@@ -39,6 +39,38 @@ using DotFn = int32_t (*)(const int32_t* x, const int32_t* w, int n);
 //   => |x * err| <= 2047 * 4095 * 32 < 2^31
 using TrainFn = void (*)(const int32_t* x, int32_t* w, int n, int32_t err);
 
+// The GRU's O(H) and O(256) steps around its two matvecs (src/nn/gru_model.h
+// has the equations). Fixed point: acc * mult >> 28 rounds an int32 matvec
+// sum to Q8; the lookup tables map a Q8 value clamped to [-2048, 2047] to
+// Q14 (sigmoid in [0, 16384], tanh in [-16384, 16384]) or, for exp, a
+// distance from the top logit clamped to 4095 to a weight in [1, 65536].
+constexpr int kLutSize = 4096;
+constexpr int kMultShift = 28;
+constexpr int kQ14 = 16384;
+constexpr int kSymbols = 256;
+
+// gates: one GRU update of h from the matvec sums of W @ h.
+//   acc, mult (3H): any int32, mult in [0, 2^31); g (3H): the byte's gate
+//   inputs; c (H): the candidate's bias; h (H) in [-16384, 16384], which
+//   the update keeps (a convex combination of h and tanh); H % 16 == 0.
+//   The products that can exceed 32 bits (acc * mult, r * (a_n + c)) are
+//   64-bit in every variant.
+struct GruGates {
+  const int32_t* acc;
+  const int32_t* mult;
+  const int16_t* g;
+  const int16_t* c;
+  const int32_t* sigmoid;  // kLutSize
+  const int32_t* tanh;     // kLutSize
+};
+using GatesFn = void (*)(const GruGates& gates, int hidden, int16_t* h);
+
+// softmax: the next byte's unnormalized distribution as prefix sums,
+//   logit[k] = (acc[k] * mult[k] >> 28) + d[k],  e[k] = exp[min(top - logit[k], 4095)],
+//   cum[0] = 0, cum[k + 1] = cum[k] + e[k]  (k < 256; cum[256] <= 2^24).
+using SoftmaxFn = void (*)(const int32_t* acc, const int32_t* mult, const int16_t* d, const uint32_t* exp,
+                           uint32_t* cum);
+
 // One row of a dispatch table: a variant of one operation, and whether this
 // CPU (or WebAssembly engine) can run it.
 template <class Fn>
@@ -50,17 +82,23 @@ struct Kernel {
 using MatvecKernel = Kernel<MatvecFn>;
 using DotKernel = Kernel<DotFn>;
 using TrainKernel = Kernel<TrainFn>;
+using GatesKernel = Kernel<GatesFn>;
+using SoftmaxKernel = Kernel<SoftmaxFn>;
 
 // Every variant compiled into this build, the reference first, then from the
 // slowest to the fastest: the best is the last one supported.
 std::span<const MatvecKernel> matvec_kernels();
 std::span<const DotKernel> dot_kernels();
 std::span<const TrainKernel> train_kernels();
+std::span<const GatesKernel> gates_kernels();
+std::span<const SoftmaxKernel> softmax_kernels();
 
 // Chosen once per process.
 const MatvecKernel& best_matvec();
 const DotKernel& best_dot();
 const TrainKernel& best_train();
+const GatesKernel& best_gates();
+const SoftmaxKernel& best_softmax();
 
 // The chosen variants' names, each once, joined by '+' ("avx2+sse4.1" on an
 // AVX2 CPU, "simd128" or "scalar" in WebAssembly).

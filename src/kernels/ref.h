@@ -30,4 +30,39 @@ inline void train_ref(const int32_t* x, int32_t* w, int n, int32_t err) {
   }
 }
 
+// The rounding shift of the matvec sums to Q8.
+inline int64_t scale_ref(int32_t acc, int32_t mult) {
+  return (static_cast<int64_t>(acc) * mult + (int64_t{1} << (kMultShift - 1))) >> kMultShift;
+}
+
+inline int lut_index_ref(int64_t v) {
+  return static_cast<int>(v < -kLutSize / 2 ? -kLutSize / 2 : (v > kLutSize / 2 - 1 ? kLutSize / 2 - 1 : v)) +
+         kLutSize / 2;
+}
+
+inline void gates_ref(const GruGates& a, int H, int16_t* h) {
+  for (int i = 0; i < H; ++i) {
+    int64_t r = a.sigmoid[lut_index_ref(a.g[i] + scale_ref(a.acc[i], a.mult[i]))];
+    int64_t z = a.sigmoid[lut_index_ref(a.g[H + i] + scale_ref(a.acc[H + i], a.mult[H + i]))];
+    int64_t v = scale_ref(a.acc[2 * H + i], a.mult[2 * H + i]) + a.c[i];
+    int64_t n = a.tanh[lut_index_ref(a.g[2 * H + i] + ((r * v + kQ14 / 2) >> 14))];
+    h[i] = static_cast<int16_t>(n + ((z * (h[i] - n) + kQ14 / 2) >> 14));
+  }
+}
+
+inline void softmax_ref(const int32_t* acc, const int32_t* mult, const int16_t* d, const uint32_t* exp,
+                        uint32_t* cum) {
+  int64_t logit[kSymbols];
+  int64_t top = INT64_MIN;
+  for (int k = 0; k < kSymbols; ++k) {
+    logit[k] = scale_ref(acc[k], mult[k]) + d[k];
+    top = logit[k] > top ? logit[k] : top;
+  }
+  cum[0] = 0;
+  for (int k = 0; k < kSymbols; ++k) {
+    int64_t distance = top - logit[k];
+    cum[k + 1] = cum[k] + exp[distance < kLutSize - 1 ? distance : kLutSize - 1];
+  }
+}
+
 }  // namespace lmzip::kernels

@@ -9,8 +9,7 @@ namespace lmzip::nn {
 namespace {
 
 constexpr int kHeaderSize = 16;  // the common header, H and the vocabulary
-constexpr int kMultShift = 28;
-constexpr int kQ14 = 16384;
+constexpr int kQ14 = kernels::kQ14;
 
 class Reader {
  public:
@@ -40,14 +39,6 @@ class Reader {
 template <class T>
 bool within(const std::vector<T>& v, int64_t lo, int64_t hi) {
   return std::all_of(v.begin(), v.end(), [&](T x) { return x >= lo && x <= hi; });
-}
-
-inline int lut_index(int64_t v) {
-  return static_cast<int>(std::clamp<int64_t>(v, -kLutSize / 2, kLutSize / 2 - 1)) + kLutSize / 2;
-}
-
-inline int64_t scale(int32_t acc, int32_t mult) {
-  return (static_cast<int64_t>(acc) * mult + (int64_t{1} << (kMultShift - 1))) >> kMultShift;
 }
 
 }  // namespace
@@ -113,30 +104,23 @@ std::unique_ptr<ByteModel> parse_gru(const uint8_t* data, size_t size, std::stri
 }
 
 GruState::GruState(const GruModel& model)
-    : m_(model), matvec_(kernels::best_matvec().fn), h_(model.hidden, 0), acc_(std::max(3 * model.hidden, 256)), logits_(256) {
+    : m_(model),
+      matvec_(kernels::best_matvec().fn),
+      gates_(kernels::best_gates().fn),
+      softmax_(kernels::best_softmax().fn),
+      h_(model.hidden, 0),
+      acc_(std::max(3 * model.hidden, kernels::kSymbols)) {
   step(0);
 }
 
 void GruState::step(int byte) {
   const int H = m_.hidden;
-  const int16_t* g = &m_.G[static_cast<size_t>(byte) * 3 * H];
   matvec_(m_.W.data(), h_.data(), 3 * H, H, acc_.data());
-  for (int i = 0; i < H; ++i) {
-    int64_t r = m_.sigmoid[lut_index(g[i] + scale(acc_[i], m_.W_mult[i]))];
-    int64_t z = m_.sigmoid[lut_index(g[H + i] + scale(acc_[H + i], m_.W_mult[H + i]))];
-    int64_t v = scale(acc_[2 * H + i], m_.W_mult[2 * H + i]) + m_.c[i];
-    int64_t n = m_.tanh[lut_index(g[2 * H + i] + ((r * v + kQ14 / 2) >> 14))];
-    h_[i] = static_cast<int16_t>(n + ((z * (h_[i] - n) + kQ14 / 2) >> 14));
-  }
-  matvec_(m_.V.data(), h_.data(), 256, H, acc_.data());
-  int64_t top = INT64_MIN;
-  for (int k = 0; k < 256; ++k) {
-    logits_[k] = scale(acc_[k], m_.V_mult[k]) + m_.d[k];
-    top = std::max(top, logits_[k]);
-  }
-  cum_[0] = 0;
-  for (int k = 0; k < 256; ++k)
-    cum_[k + 1] = cum_[k] + m_.exp[static_cast<size_t>(std::min<int64_t>(top - logits_[k], kLutSize - 1))];
+  const kernels::GruGates gates{acc_.data(), m_.W_mult.data(), &m_.G[static_cast<size_t>(byte) * 3 * H],
+                                m_.c.data(),  m_.sigmoid.data(), m_.tanh.data()};
+  gates_(gates, H, h_.data());
+  matvec_(m_.V.data(), h_.data(), kernels::kSymbols, H, acc_.data());
+  softmax_(acc_.data(), m_.V_mult.data(), m_.d.data(), m_.exp.data(), cum_);
 }
 
 }  // namespace lmzip::nn

@@ -24,13 +24,13 @@
 
 namespace lmzip::nn {
 
-constexpr int kLutSize = 4096;
+constexpr int kLutSize = kernels::kLutSize;
 constexpr int kGruArchitecture = 1;  // its id in the model file header
 constexpr int kMaxHidden = kernels::kMatvecMaxN;  // the matvec kernels are proven up to it
 
 struct GruModel : ByteModel {
   int hidden = 0;
-  std::vector<int16_t> sigmoid, tanh;  // kLutSize, Q8 input -> Q14
+  std::vector<int32_t> sigmoid, tanh;  // kLutSize, Q8 input -> Q14 (int16 in the file)
   std::vector<uint32_t> exp;           // kLutSize, Q16
   std::vector<int16_t> G;              // 256 x 3H
   std::vector<int16_t> c;              // H
@@ -69,10 +69,11 @@ class GruState final : public ByteModelState {
  private:
   const GruModel& m_;
   kernels::MatvecFn matvec_;
+  kernels::GatesFn gates_;
+  kernels::SoftmaxFn softmax_;
   std::vector<int16_t> h_;
   std::vector<int32_t> acc_;
-  std::vector<int64_t> logits_;
-  uint32_t cum_[257] = {};
+  uint32_t cum_[kernels::kSymbols + 1] = {};
 };
 
 }  // namespace lmzip::nn

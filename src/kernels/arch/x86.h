@@ -17,6 +17,11 @@ namespace lmzip::kernels::x86 {
 
 inline bool has_sse41() { return __builtin_cpu_supports("sse4.1"); }
 inline bool has_avx2() { return __builtin_cpu_supports("avx2"); }
+inline bool has_avx512bw() {
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+}
+inline bool has_avx512dq() { return has_avx512bw() && __builtin_cpu_supports("avx512dq"); }
+inline bool has_avx512vnni() { return has_avx512bw() && __builtin_cpu_supports("avx512vnni"); }
 
 // matvec: four rows at a time share each load of h; int8 weights halve the
 // memory traffic, which bounds this loop.
@@ -59,6 +64,155 @@ __attribute__((target("avx2"))) inline void matvec_avx2(const int8_t* W, const i
     __m128i sum = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + i), sum);
   }
+}
+
+#define LMZIP_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl")))
+#define LMZIP_AVX512VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+
+// (Helpers are functions, not lambdas: a lambda does not inherit the
+// target attribute of the function it is written in.)
+LMZIP_AVX512 inline __m256i fold256(__m512i s) {
+  return _mm256_add_epi32(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1));
+}
+// The sums of four rows' accumulators, lane k = row k.
+LMZIP_AVX512 inline __m128i sum_rows4(__m512i s0, __m512i s1, __m512i s2, __m512i s3) {
+  __m256i s = _mm256_hadd_epi32(_mm256_hadd_epi32(fold256(s0), fold256(s1)),
+                                _mm256_hadd_epi32(fold256(s2), fold256(s3)));
+  return _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+}
+
+LMZIP_AVX512 inline __m512i widen32(__mmask32 m, const int8_t* p) {
+  return _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, p));
+}
+// AVX-512BW: the AVX2 loop at twice the width; a 16-column tail (n % 32)
+// is read through a mask.
+LMZIP_AVX512 inline void matvec_avx512bw(const int8_t* W, const int16_t* h, int rows, int n, int32_t* acc) {
+  for (int i = 0; i < rows; i += 4) {
+    const int8_t* w = W + static_cast<long>(i) * n;
+    __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;
+    for (int j = 0; j < n; j += 32) {
+      const __mmask32 m = n - j >= 32 ? ~__mmask32{0} : (__mmask32{1} << (n - j)) - 1;
+      __m512i x = _mm512_maskz_loadu_epi16(m, h + j);
+      s0 = _mm512_add_epi32(s0, _mm512_madd_epi16(widen32(m, w + j), x));
+      s1 = _mm512_add_epi32(s1, _mm512_madd_epi16(widen32(m, w + n + j), x));
+      s2 = _mm512_add_epi32(s2, _mm512_madd_epi16(widen32(m, w + 2 * n + j), x));
+      s3 = _mm512_add_epi32(s3, _mm512_madd_epi16(widen32(m, w + 3 * n + j), x));
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + i), sum_rows4(s0, s1, s2, s3));
+  }
+}
+
+// AVX-512 VNNI: vpdpbusd multiplies unsigned by signed bytes, four per lane,
+// so both operands stay bytes and nothing is widened. Each h[j] is split
+// into two signed bytes, h = 256 * hi + lo (lo in -128..127, hi in -64..64),
+// and each weight is read as the unsigned byte w + 128 (w xor 0x80). Then
+//   sum_j w h = 256 * sum (w + 128) hi + sum (w + 128) lo - 128 * sum_j h.
+// The left side fits in 32 bits (kernels.h); the terms on the right may not,
+// but every step is an addition or multiplication modulo 2^32, so the
+// result is exact.
+LMZIP_AVX512 inline __m512i hi_lo(__m512i with_hi, __m512i with_lo) {
+  return _mm512_add_epi32(_mm512_slli_epi32(with_hi, 8), with_lo);
+}
+LMZIP_AVX512VNNI inline void matvec_avx512vnni(const int8_t* W, const int16_t* h, int rows, int n,
+                                               int32_t* acc) {
+  alignas(64) int8_t hi[kMatvecMaxN], lo[kMatvecMaxN];
+  int32_t h_sum = 0;
+  for (int j = 0; j < n; ++j) {
+    lo[j] = static_cast<int8_t>(h[j]);  // the low byte, read as signed
+    hi[j] = static_cast<int8_t>((h[j] - lo[j]) >> 8);
+    h_sum += h[j];
+  }
+  const __m128i correction = _mm_set1_epi32(-128 * h_sum);
+  const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
+  for (int i = 0; i < rows; i += 4) {
+    const int8_t* w = W + static_cast<long>(i) * n;
+    __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;  // sums with hi
+    __m512i b0 = a0, b1 = a0, b2 = a0, b3 = a0;                      // sums with lo
+    for (int j = 0; j < n; j += 64) {
+      // Past n the mask reads hi = lo = 0, so the flipped weight there adds 0.
+      const __mmask64 m = n - j >= 64 ? ~__mmask64{0} : (__mmask64{1} << (n - j)) - 1;
+      const __m512i x_hi = _mm512_maskz_loadu_epi8(m, hi + j), x_lo = _mm512_maskz_loadu_epi8(m, lo + j);
+#define LMZIP_ROW(r, a, b)                                                             \
+  do {                                                                                 \
+    const __m512i u = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, w + (r) * n + j), flip); \
+    a = _mm512_dpbusd_epi32(a, u, x_hi);                                               \
+    b = _mm512_dpbusd_epi32(b, u, x_lo);                                               \
+  } while (0)
+      LMZIP_ROW(0, a0, b0);
+      LMZIP_ROW(1, a1, b1);
+      LMZIP_ROW(2, a2, b2);
+      LMZIP_ROW(3, a3, b3);
+#undef LMZIP_ROW
+    }
+    __m128i s = sum_rows4(hi_lo(a0, b0), hi_lo(a1, b1), hi_lo(a2, b2), hi_lo(a3, b3));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + i), _mm_add_epi32(s, correction));
+  }
+}
+
+// gates and softmax: eight values per vector in 64-bit lanes, where the
+// products that can exceed 32 bits stay exact, and the lookups are gathers.
+#define LMZIP_AVX512DQ __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq")))
+
+LMZIP_AVX512DQ inline __m512i widen8x16(const int16_t* p) {
+  return _mm512_cvtepi16_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+// (acc * mult + 2^27) >> 28 for eight lanes; mul_epi32 multiplies the low,
+// sign-extended halves, i.e. the int32 values themselves.
+LMZIP_AVX512DQ inline __m512i scale8(const int32_t* acc, const int32_t* mult) {
+  const __m512i a = _mm512_cvtepi32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc)));
+  const __m512i m = _mm512_cvtepi32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(mult)));
+  const __m512i p = _mm512_add_epi64(_mm512_mul_epi32(a, m), _mm512_set1_epi64(int64_t{1} << (kMultShift - 1)));
+  return _mm512_srai_epi64(p, kMultShift);
+}
+LMZIP_AVX512DQ inline __m512i lookup8(const int32_t* lut, __m512i v) {
+  v = _mm512_min_epi64(_mm512_max_epi64(v, _mm512_set1_epi64(-kLutSize / 2)), _mm512_set1_epi64(kLutSize / 2 - 1));
+  v = _mm512_add_epi64(v, _mm512_set1_epi64(kLutSize / 2));
+  return _mm512_cvtepi32_epi64(_mm512_i64gather_epi32(v, lut, 4));
+}
+// (x * y + 2^13) >> 14
+LMZIP_AVX512DQ inline __m512i q14_product(__m512i x, __m512i y) {
+  return _mm512_srai_epi64(_mm512_add_epi64(_mm512_mullo_epi64(x, y), _mm512_set1_epi64(kQ14 / 2)), 14);
+}
+
+LMZIP_AVX512DQ inline void gates_avx512(const GruGates& a, int H, int16_t* h) {
+  for (int i = 0; i < H; i += 8) {
+    const __m512i r = lookup8(a.sigmoid, _mm512_add_epi64(widen8x16(a.g + i), scale8(a.acc + i, a.mult + i)));
+    const __m512i z =
+        lookup8(a.sigmoid, _mm512_add_epi64(widen8x16(a.g + H + i), scale8(a.acc + H + i, a.mult + H + i)));
+    const __m512i v = _mm512_add_epi64(scale8(a.acc + 2 * H + i, a.mult + 2 * H + i), widen8x16(a.c + i));
+    const __m512i n = lookup8(a.tanh, _mm512_add_epi64(widen8x16(a.g + 2 * H + i), q14_product(r, v)));
+    const __m512i old = widen8x16(h + i);
+    const __m512i next = _mm512_add_epi64(n, q14_product(z, _mm512_sub_epi64(old, n)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(h + i), _mm512_cvtepi64_epi16(next));
+  }
+}
+
+LMZIP_AVX512DQ inline void softmax_avx512(const int32_t* acc, const int32_t* mult, const int16_t* d,
+                                          const uint32_t* exp, uint32_t* cum) {
+  __m512i logit[kSymbols / 8];
+  __m512i top = _mm512_set1_epi64(INT64_MIN);
+  for (int q = 0; q < kSymbols / 8; ++q) {
+    logit[q] = _mm512_add_epi64(scale8(acc + 8 * q, mult + 8 * q), widen8x16(d + 8 * q));
+    top = _mm512_max_epi64(top, logit[q]);
+  }
+  top = _mm512_set1_epi64(_mm512_reduce_max_epi64(top));
+  const __m512i last = _mm512_set1_epi64(kLutSize - 1), zero = _mm512_setzero_si512();
+  __m512i carry = zero;
+  for (int q = 0; q < kSymbols / 16; ++q) {
+    const __m512i d0 = _mm512_min_epi64(_mm512_sub_epi64(top, logit[2 * q]), last);
+    const __m512i d1 = _mm512_min_epi64(_mm512_sub_epi64(top, logit[2 * q + 1]), last);
+    __m512i e = _mm512_inserti64x4(_mm512_castsi256_si512(_mm512_i64gather_epi32(d0, exp, 4)),
+                                   _mm512_i64gather_epi32(d1, exp, 4), 1);
+    // Prefix sums of the 16 lanes: add the lanes 1, 2, 4, 8 places before.
+    e = _mm512_add_epi32(e, _mm512_alignr_epi32(e, zero, 15));
+    e = _mm512_add_epi32(e, _mm512_alignr_epi32(e, zero, 14));
+    e = _mm512_add_epi32(e, _mm512_alignr_epi32(e, zero, 12));
+    e = _mm512_add_epi32(e, _mm512_alignr_epi32(e, zero, 8));
+    e = _mm512_add_epi32(e, carry);
+    _mm512_storeu_si512(cum + 1 + 16 * q, e);
+    carry = _mm512_permutexvar_epi32(_mm512_set1_epi32(15), e);
+  }
+  cum[0] = 0;
 }
 
 inline int32_t dot_sse41(const int32_t* x, const int32_t* w, int n) {
