@@ -96,7 +96,8 @@ TEST_CASE("kernels: every matvec variant equals matvec_ref") {
         for (const auto* variant : variants) {
           INFO(std::string(variant->name) << " rows=" << rows << " n=" << n << " iter=" << iter);
           std::vector<int32_t> got(static_cast<size_t>(rows));
-          variant->fn(W.data(), h.data(), rows, n, got.data());
+          std::vector<int8_t> packed;
+          variant->fn(k::matvec_layout(*variant, W, rows, n, packed), h.data(), rows, n, got.data());
           REQUIRE(got == ref);
         }
       }

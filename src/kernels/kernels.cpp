@@ -17,16 +17,16 @@ namespace {
 
 bool always() { return true; }
 
-constexpr MatvecKernel kMatvec[] = {
-    {"scalar", matvec_ref, always},
+const MatvecKernel kMatvec[] = {
+    {{"scalar", matvec_ref, always}},
 #if defined(LMZIP_KERNELS_X86)
-    {"sse4.1", x86::matvec_sse41, x86::has_sse41},
-    {"avx2", x86::matvec_avx2, x86::has_avx2},
-    {"avx512bw", x86::matvec_avx512bw, x86::has_avx512bw},
-    {"avx512vnni", x86::matvec_avx512vnni, x86::has_avx512vnni},
+    {{"sse4.1", x86::matvec_sse41, x86::has_sse41}},
+    {{"avx2", x86::matvec_avx2, x86::has_avx2}},
+    {{"avx512bw", x86::matvec_avx512bw, x86::has_avx512bw}},
+    {{"avx512vnni", x86::matvec_avx512vnni, x86::has_avx512vnni}, x86::pack_avx512vnni},
 #endif
 #if defined(LMZIP_KERNELS_WASM)
-    {"simd128", wasm::matvec_simd128, wasm::has_simd128},
+    {{"simd128", wasm::matvec_simd128, wasm::has_simd128}},
 #endif
 };
 
@@ -75,6 +75,13 @@ const K& last_supported(std::span<const K> table) {
 }  // namespace
 
 std::span<const MatvecKernel> matvec_kernels() { return kMatvec; }
+
+const int8_t* matvec_layout(const MatvecKernel& kernel, const std::vector<int8_t>& W, int rows, int n,
+                            std::vector<int8_t>& storage) {
+  if (!kernel.pack) return W.data();
+  storage = kernel.pack(W.data(), rows, n);
+  return storage.data();
+}
 std::span<const DotKernel> dot_kernels() { return kDot; }
 std::span<const TrainKernel> train_kernels() { return kTrain; }
 std::span<const GatesKernel> gates_kernels() { return kGates; }

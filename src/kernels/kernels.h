@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace lmzip::kernels {
 
@@ -79,7 +80,16 @@ struct Kernel {
   Fn fn;
   bool (*supported)();
 };
-using MatvecKernel = Kernel<MatvecFn>;
+// A matvec variant may read W in a layout of its own: `pack` rewrites a
+// row-major W into it once (per model), and `fn` is then given the packed
+// bytes. Without `pack`, `fn` reads W row-major.
+using MatvecPackFn = std::vector<int8_t> (*)(const int8_t* W, int rows, int n);
+struct MatvecKernel : Kernel<MatvecFn> {
+  MatvecPackFn pack = nullptr;
+};
+// W in the layout `kernel` reads: a packed copy in `storage`, or W itself.
+const int8_t* matvec_layout(const MatvecKernel& kernel, const std::vector<int8_t>& W, int rows, int n,
+                            std::vector<int8_t>& storage);
 using DotKernel = Kernel<DotFn>;
 using TrainKernel = Kernel<TrainFn>;
 using GatesKernel = Kernel<GatesFn>;

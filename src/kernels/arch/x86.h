@@ -10,6 +10,8 @@
 #include <immintrin.h>
 
 #include <cstdint>
+#include <cstring>
+#include <vector>
 
 #include "kernels/kernels.h"
 
@@ -105,47 +107,104 @@ LMZIP_AVX512 inline void matvec_avx512bw(const int8_t* W, const int16_t* h, int 
 // AVX-512 VNNI: vpdpbusd multiplies unsigned by signed bytes, four per lane,
 // so both operands stay bytes and nothing is widened. Each h[j] is split
 // into two signed bytes, h = 256 * hi + lo (lo in -128..127, hi in -64..64),
-// and each weight is read as the unsigned byte w + 128 (w xor 0x80). Then
+// and each weight is stored as the unsigned byte w + 128. Then
 //   sum_j w h = 256 * sum (w + 128) hi + sum (w + 128) lo - 128 * sum_j h.
 // The left side fits in 32 bits (kernels.h); the terms on the right may not,
 // but every step is an addition or multiplication modulo 2^32, so the
 // result is exact.
-LMZIP_AVX512 inline __m512i hi_lo(__m512i with_hi, __m512i with_lo) {
-  return _mm512_add_epi32(_mm512_slli_epi32(with_hi, 8), with_lo);
+//
+// The packed layout puts 16 rows in the 16 lanes, so that no sum crosses
+// lanes: block b (rows 16b..16b+15, the last one padded with zero weights)
+// holds, for each column quad q, 64 bytes: row 16b + l's columns 4q..4q+3
+// in lane l. A quad of hi (or lo) bytes is broadcast to every lane.
+constexpr int kVnniRows = 16;
+// acc += u (unsigned bytes) . x (signed bytes) in place. GCC 12 copies the
+// accumulators between registers around the intrinsic's tied operand (a
+// third slower in this loop); the one instruction in asm keeps them put.
+LMZIP_AVX512VNNI inline void dpbusd(__m512i& acc, __m512i u, __m512i x) {
+#if defined(__GNUC__) && !defined(__clang__)
+  __asm__("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(u), "v"(x));
+#else
+  acc = _mm512_dpbusd_epi32(acc, u, x);
+#endif
 }
-LMZIP_AVX512VNNI inline void matvec_avx512vnni(const int8_t* W, const int16_t* h, int rows, int n,
+inline std::vector<int8_t> pack_avx512vnni(const int8_t* W, int rows, int n) {
+  const int blocks = (rows + kVnniRows - 1) / kVnniRows;
+  std::vector<int8_t> packed(static_cast<size_t>(blocks) * kVnniRows * n, static_cast<int8_t>(-128));
+  for (int row = 0; row < rows; ++row)
+    for (int col = 0; col < n; ++col) {
+      const size_t at = (static_cast<size_t>(row / kVnniRows) * (n / 4) + col / 4) * 64 + (row % kVnniRows) * 4 + col % 4;
+      packed[at] = static_cast<int8_t>(W[static_cast<size_t>(row) * n + col] ^ 0x80);  // w + 128 as a byte
+    }
+  return packed;
+}
+
+// Splits h into its hi and lo bytes (as above); returns sum_j h[j].
+LMZIP_AVX512 inline int32_t split_bytes(const int16_t* h, int n, int8_t* hi, int8_t* lo) {
+  __m512i sum = _mm512_setzero_si512();
+  for (int j = 0; j < n; j += 32) {
+    const __mmask32 m = n - j >= 32 ? ~__mmask32{0} : (__mmask32{1} << (n - j)) - 1;
+    const __m512i x = _mm512_maskz_loadu_epi16(m, h + j);
+    const __m512i low = _mm512_srai_epi16(_mm512_slli_epi16(x, 8), 8);  // the low byte, signed
+    _mm256_mask_storeu_epi8(lo + j, m, _mm512_cvtepi16_epi8(low));
+    _mm256_mask_storeu_epi8(hi + j, m, _mm512_cvtepi16_epi8(_mm512_srai_epi16(_mm512_sub_epi16(x, low), 8)));
+    sum = _mm512_add_epi32(sum, _mm512_madd_epi16(x, _mm512_set1_epi16(1)));
+  }
+  return _mm512_reduce_add_epi32(sum);
+}
+
+LMZIP_AVX512 inline __m512i hi_lo(__m512i with_hi, __m512i with_lo, __m512i correction) {
+  return _mm512_add_epi32(_mm512_add_epi32(_mm512_slli_epi32(with_hi, 8), with_lo), correction);
+}
+LMZIP_AVX512 inline void store_rows(int32_t* acc, int rows_left, __m512i v) {
+  const __mmask16 m = rows_left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << rows_left) - 1);
+  _mm512_mask_storeu_epi32(acc, m, v);
+}
+
+LMZIP_AVX512VNNI inline void matvec_avx512vnni(const int8_t* packed, const int16_t* h, int rows, int n,
                                                int32_t* acc) {
   alignas(64) int8_t hi[kMatvecMaxN], lo[kMatvecMaxN];
-  int32_t h_sum = 0;
-  for (int j = 0; j < n; ++j) {
-    lo[j] = static_cast<int8_t>(h[j]);  // the low byte, read as signed
-    hi[j] = static_cast<int8_t>((h[j] - lo[j]) >> 8);
-    h_sum += h[j];
-  }
-  const __m128i correction = _mm_set1_epi32(-128 * h_sum);
-  const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
-  for (int i = 0; i < rows; i += 4) {
-    const int8_t* w = W + static_cast<long>(i) * n;
+  const __m512i correction = _mm512_set1_epi32(-128 * split_bytes(h, n, hi, lo));
+  const int blocks = (rows + kVnniRows - 1) / kVnniRows;
+  const long block_bytes = static_cast<long>(kVnniRows) * n;
+  int b = 0;
+  // Four blocks at a time share each broadcast quad.
+  for (; b + 4 <= blocks; b += 4) {
+    const int8_t* w = packed + b * block_bytes;
     __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;  // sums with hi
-    __m512i b0 = a0, b1 = a0, b2 = a0, b3 = a0;                      // sums with lo
-    for (int j = 0; j < n; j += 64) {
-      // Past n the mask reads hi = lo = 0, so the flipped weight there adds 0.
-      const __mmask64 m = n - j >= 64 ? ~__mmask64{0} : (__mmask64{1} << (n - j)) - 1;
-      const __m512i x_hi = _mm512_maskz_loadu_epi8(m, hi + j), x_lo = _mm512_maskz_loadu_epi8(m, lo + j);
-#define LMZIP_ROW(r, a, b)                                                             \
-  do {                                                                                 \
-    const __m512i u = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, w + (r) * n + j), flip); \
-    a = _mm512_dpbusd_epi32(a, u, x_hi);                                               \
-    b = _mm512_dpbusd_epi32(b, u, x_lo);                                               \
-  } while (0)
-      LMZIP_ROW(0, a0, b0);
-      LMZIP_ROW(1, a1, b1);
-      LMZIP_ROW(2, a2, b2);
-      LMZIP_ROW(3, a3, b3);
-#undef LMZIP_ROW
+    __m512i c0 = a0, c1 = a0, c2 = a0, c3 = a0;                      // sums with lo
+    for (int q = 0; q < n / 4; ++q, w += 64) {
+      int32_t hq, lq;
+      std::memcpy(&hq, hi + 4 * q, 4);
+      std::memcpy(&lq, lo + 4 * q, 4);
+      const __m512i x_hi = _mm512_set1_epi32(hq), x_lo = _mm512_set1_epi32(lq);
+      __m512i u = _mm512_loadu_si512(w);
+      dpbusd(a0, u, x_hi), dpbusd(c0, u, x_lo);
+      u = _mm512_loadu_si512(w + block_bytes);
+      dpbusd(a1, u, x_hi), dpbusd(c1, u, x_lo);
+      u = _mm512_loadu_si512(w + 2 * block_bytes);
+      dpbusd(a2, u, x_hi), dpbusd(c2, u, x_lo);
+      u = _mm512_loadu_si512(w + 3 * block_bytes);
+      dpbusd(a3, u, x_hi), dpbusd(c3, u, x_lo);
     }
-    __m128i s = sum_rows4(hi_lo(a0, b0), hi_lo(a1, b1), hi_lo(a2, b2), hi_lo(a3, b3));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + i), _mm_add_epi32(s, correction));
+    int32_t* out = acc + b * kVnniRows;
+    store_rows(out, rows - b * kVnniRows, hi_lo(a0, c0, correction));
+    store_rows(out + 16, rows - (b + 1) * kVnniRows, hi_lo(a1, c1, correction));
+    store_rows(out + 32, rows - (b + 2) * kVnniRows, hi_lo(a2, c2, correction));
+    store_rows(out + 48, rows - (b + 3) * kVnniRows, hi_lo(a3, c3, correction));
+  }
+  for (; b < blocks; ++b) {
+    const int8_t* w = packed + b * block_bytes;
+    __m512i a = _mm512_setzero_si512(), c = a;
+    for (int q = 0; q < n / 4; ++q, w += 64) {
+      int32_t hq, lq;
+      std::memcpy(&hq, hi + 4 * q, 4);
+      std::memcpy(&lq, lo + 4 * q, 4);
+      const __m512i u = _mm512_loadu_si512(w);
+      dpbusd(a, u, _mm512_set1_epi32(hq));
+      dpbusd(c, u, _mm512_set1_epi32(lq));
+    }
+    store_rows(acc + b * kVnniRows, rows - b * kVnniRows, hi_lo(a, c, correction));
   }
 }
 
