@@ -8,6 +8,7 @@
 // without a failing test.
 #pragma once
 
+#include "kernels/arch/arm.h"
 #include "kernels/arch/wasm.h"
 #include "kernels/arch/x86.h"
 #include "kernels/kernels.h"
@@ -18,6 +19,9 @@ namespace lmzip::kernels {
 #if defined(LMZIP_KERNELS_X86)
 constexpr DotFn kInlineDot = x86::dot_sse41;
 constexpr TrainFn kInlineTrain = x86::train_sse41;
+#elif defined(LMZIP_KERNELS_NEON)
+constexpr DotFn kInlineDot = neon::dot_neon;
+constexpr TrainFn kInlineTrain = neon::train_neon;
 #elif defined(LMZIP_KERNELS_WASM)
 constexpr DotFn kInlineDot = wasm::dot_simd128;
 constexpr TrainFn kInlineTrain = wasm::train_simd128;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kernels/arch/arm.h"
 #include "kernels/arch/wasm.h"
 #include "kernels/arch/x86.h"
 #include "kernels/ref.h"
@@ -25,6 +26,9 @@ const MatvecKernel kMatvec[] = {
     {{"avx512bw", x86::matvec_avx512bw, x86::has_avx512bw}},
     {{"avx512vnni", x86::matvec_avx512vnni, x86::has_avx512vnni}, x86::pack_avx512vnni},
 #endif
+#if defined(LMZIP_KERNELS_NEON)
+    {{"neon", neon::matvec_neon, neon::has_neon}},
+#endif
 #if defined(LMZIP_KERNELS_WASM)
     {{"simd128", wasm::matvec_simd128, wasm::has_simd128}},
 #endif
@@ -35,6 +39,9 @@ constexpr DotKernel kDot[] = {
 #if defined(LMZIP_KERNELS_X86)
     {"sse4.1", x86::dot_sse41, x86::has_sse41},
 #endif
+#if defined(LMZIP_KERNELS_NEON)
+    {"neon", neon::dot_neon, neon::has_neon},
+#endif
 #if defined(LMZIP_KERNELS_WASM)
     {"simd128", wasm::dot_simd128, wasm::has_simd128},
 #endif
@@ -44,6 +51,9 @@ constexpr TrainKernel kTrain[] = {
     {"scalar", train_ref, always},
 #if defined(LMZIP_KERNELS_X86)
     {"sse4.1", x86::train_sse41, x86::has_sse41},
+#endif
+#if defined(LMZIP_KERNELS_NEON)
+    {"neon", neon::train_neon, neon::has_neon},
 #endif
 #if defined(LMZIP_KERNELS_WASM)
     {"simd128", wasm::train_simd128, wasm::has_simd128},

@@ -6,11 +6,12 @@ for every input at every level, and decode the reference's streams.
 
 (`make test-matrix` / `make test-matrix-quick` build what it needs first.)
 
-The reference is the native gcc x86-64 build, build/lmzip (SSE4.1 mixer, AVX2
-matvec where the CPU has it). The platforms (columns of docs/DETERMINISM.md):
-native x86-64 builds with gcc and clang, SIMD on and off (and the reference
-binary under qemu-x86_64 with a CPU model without AVX2, so that its run-time
-dispatch takes the SSE4.1 kernel), static aarch64 and s390x (big-endian)
+The reference is the native gcc x86-64 build, build/lmzip (SSE4.1 mixer; AVX2,
+AVX-512 or AVX-512 VNNI model kernels where the CPU has them). The platforms
+(columns of docs/DETERMINISM.md): native x86-64 builds with gcc and clang,
+SIMD on and off (and the reference binary under qemu-x86_64 with CPU models
+without AVX-512 and without AVX2, so that its run-time dispatch takes the AVX2
+and the SSE4.1 kernels), static aarch64 (NEON) and s390x (big-endian)
 builds of the Debian cross compilers run under qemu-user, and the npm
 package's WebAssembly builds (SIMD128 and scalar) in Node and in headless
 Chromium.
@@ -55,9 +56,16 @@ LEVELS = []  # every level of the level table (main() reads it from the referenc
 NATIVE = [
     {
         "key": "x86-64-gcc-simd",
-        "title": "x86-64, gcc, SSE4.1 + AVX2 dispatch (reference: build/lmzip)",
+        "title": "x86-64, gcc, SSE4.1 + AVX2/AVX-512 dispatch (reference: build/lmzip)",
         "build": None,
         "runner": [],
+    },
+    {
+        "key": "x86-64-gcc-avx2",
+        "title": "x86-64, gcc, AVX2 (build/lmzip under qemu-x86_64 -cpu Haswell: no AVX-512)",
+        "build": None,
+        "runner": ["qemu-x86_64", "-cpu", "Haswell"],
+        "tool": "qemu-x86_64",
     },
     {
         "key": "x86-64-gcc-sse4.1",
@@ -74,7 +82,7 @@ NATIVE = [
     },
     {
         "key": "x86-64-clang-simd",
-        "title": "x86-64, clang, SSE4.1 + AVX2 dispatch",
+        "title": "x86-64, clang, SSE4.1 + AVX2/AVX-512 dispatch",
         "build": {"cxx": "clang++", "cmake": []},
         "runner": [],
     },
@@ -86,7 +94,7 @@ NATIVE = [
     },
     {
         "key": "aarch64-gcc",
-        "title": "aarch64, gcc cross (static), scalar kernels, qemu-aarch64",
+        "title": "aarch64, gcc cross (static), NEON kernels, qemu-aarch64",
         "build": {"cxx": "aarch64-linux-gnu-g++", "cmake": [], "cross": "aarch64"},
         "runner": ["qemu-aarch64"],
         "tool": "qemu-aarch64",
@@ -106,7 +114,7 @@ WASM = [
     {"key": "wasm-scalar-chromium", "title": "WebAssembly scalar, headless Chromium (npm package)", "runner": "wasm-chromium.mjs", "simd": False},
 ]
 # Slowest first, so that the pool's two workers finish together.
-ORDER = ["s390x-gcc", "aarch64-gcc", "x86-64-gcc-sse4.1", "wasm-scalar-chromium", "wasm-scalar-node",
+ORDER = ["s390x-gcc", "aarch64-gcc", "x86-64-gcc-sse4.1", "x86-64-gcc-avx2", "wasm-scalar-chromium", "wasm-scalar-node",
          "wasm-simd-chromium", "wasm-simd-node", "x86-64-gcc-scalar", "x86-64-clang-scalar-native",
          "x86-64-clang-simd"]
 
