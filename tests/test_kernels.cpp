@@ -173,6 +173,9 @@ struct GruOperands {
   }
   void fill(lmzt::SplitMix64& rng, bool extreme) {
     for (auto& v : sigmoid) v = static_cast<int32_t>(rng.next() % (k::kQ14 + 1));
+    // r = 0 and r = 1 at the table's ends: the cases the AVX2 variant's
+    // clamp of a_n + c to 32 bits relies on (x86.h).
+    if (extreme && (rng.next() & 1)) sigmoid.front() = 1, sigmoid.back() = 0;
     for (auto& v : tanh) v = bounded(rng, k::kQ14);
     for (auto& v : exp) v = 1 + static_cast<uint32_t>(rng.next() % 65536);
     for (auto& v : acc)

@@ -63,6 +63,7 @@ constexpr TrainKernel kTrain[] = {
 constexpr GatesKernel kGates[] = {
     {"scalar", gates_ref, always},
 #if defined(LMZIP_KERNELS_X86)
+    {"avx2", x86::gates_avx2, x86::has_avx2},
     {"avx512", x86::gates_avx512, x86::has_avx512dq},
 #endif
 };
@@ -70,6 +71,7 @@ constexpr GatesKernel kGates[] = {
 constexpr SoftmaxKernel kSoftmax[] = {
     {"scalar", softmax_ref, always},
 #if defined(LMZIP_KERNELS_X86)
+    {"avx2", x86::softmax_avx2, x86::has_avx2},
     {"avx512", x86::softmax_avx512, x86::has_avx512dq},
 #endif
 };

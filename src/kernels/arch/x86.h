@@ -9,6 +9,7 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -272,6 +273,83 @@ LMZIP_AVX512DQ inline void softmax_avx512(const int32_t* acc, const int32_t* mul
     carry = _mm512_permutexvar_epi32(_mm512_set1_epi32(15), e);
   }
   cum[0] = 0;
+}
+
+// gates and softmax with AVX2: four values per vector in 64-bit lanes.
+// AVX2 lacks the 64-bit arithmetic shift, min and max and the full 64-bit
+// multiply, so the first two are built from compares, and r * (a_n + c)
+// multiplies 32-bit halves: a_n + c is first clamped to the int32 range,
+// which leaves the result unchanged (r in [0, 16384]: r = 0 gives 0 either
+// way; for r >= 1 and |a_n + c| >= 2^31 the product >> 14 exceeds 2^17 in
+// magnitude on the same side as the unclamped one, and g adds at most
+// 2^15, so the table index clamps to the same end).
+#define LMZIP_AVX2 __attribute__((target("avx2")))
+
+LMZIP_AVX2 inline __m256i srai64_avx2(__m256i v, int k) {
+  const __m256i negative = _mm256_cmpgt_epi64(_mm256_setzero_si256(), v);
+  return _mm256_or_si256(_mm256_srli_epi64(v, k), _mm256_slli_epi64(negative, 64 - k));
+}
+LMZIP_AVX2 inline __m256i clamp64_avx2(__m256i v, int64_t lo, int64_t hi) {
+  const __m256i l = _mm256_set1_epi64x(lo), h = _mm256_set1_epi64x(hi);
+  v = _mm256_blendv_epi8(v, l, _mm256_cmpgt_epi64(l, v));
+  return _mm256_blendv_epi8(v, h, _mm256_cmpgt_epi64(v, h));
+}
+LMZIP_AVX2 inline __m256i widen4x16(const int16_t* p) {
+  return _mm256_cvtepi16_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+}
+LMZIP_AVX2 inline __m256i scale4(const int32_t* acc, const int32_t* mult) {
+  const __m256i a = _mm256_cvtepi32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(acc)));
+  const __m256i m = _mm256_cvtepi32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(mult)));
+  const __m256i p = _mm256_add_epi64(_mm256_mul_epi32(a, m), _mm256_set1_epi64x(int64_t{1} << (kMultShift - 1)));
+  return srai64_avx2(p, kMultShift);
+}
+// The low 32 bits of the four 64-bit lanes.
+LMZIP_AVX2 inline __m128i low_halves(__m256i v) {
+  return _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6)));
+}
+LMZIP_AVX2 inline __m256i lookup4(const int32_t* lut, __m256i v) {
+  const __m256i index = _mm256_add_epi64(clamp64_avx2(v, -kLutSize / 2, kLutSize / 2 - 1), _mm256_set1_epi64x(kLutSize / 2));
+  return _mm256_cvtepi32_epi64(_mm_i32gather_epi32(lut, low_halves(index), 4));
+}
+// (x * y + 2^13) >> 14 for x and y in the int32 range.
+LMZIP_AVX2 inline __m256i q14_product_avx2(__m256i x, __m256i y) {
+  return srai64_avx2(_mm256_add_epi64(_mm256_mul_epi32(x, y), _mm256_set1_epi64x(kQ14 / 2)), 14);
+}
+
+LMZIP_AVX2 inline void gates_avx2(const GruGates& a, int H, int16_t* h) {
+  for (int i = 0; i < H; i += 4) {
+    const __m256i r = lookup4(a.sigmoid, _mm256_add_epi64(widen4x16(a.g + i), scale4(a.acc + i, a.mult + i)));
+    const __m256i z =
+        lookup4(a.sigmoid, _mm256_add_epi64(widen4x16(a.g + H + i), scale4(a.acc + H + i, a.mult + H + i)));
+    const __m256i v = clamp64_avx2(_mm256_add_epi64(scale4(a.acc + 2 * H + i, a.mult + 2 * H + i), widen4x16(a.c + i)),
+                                   INT32_MIN, INT32_MAX);
+    const __m256i n = lookup4(a.tanh, _mm256_add_epi64(widen4x16(a.g + 2 * H + i), q14_product_avx2(r, v)));
+    const __m256i next = _mm256_add_epi64(n, q14_product_avx2(z, _mm256_sub_epi64(widen4x16(h + i), n)));
+    // |next| <= 16384, so the saturating pack changes nothing.
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(h + i), _mm_packs_epi32(low_halves(next), _mm_setzero_si128()));
+  }
+}
+
+LMZIP_AVX2 inline void softmax_avx2(const int32_t* acc, const int32_t* mult, const int16_t* d, const uint32_t* exp,
+                                    uint32_t* cum) {
+  __m256i logit[kSymbols / 4];
+  __m256i top = _mm256_set1_epi64x(INT64_MIN);
+  for (int q = 0; q < kSymbols / 4; ++q) {
+    logit[q] = _mm256_add_epi64(scale4(acc + 4 * q, mult + 4 * q), widen4x16(d + 4 * q));
+    top = _mm256_blendv_epi8(top, logit[q], _mm256_cmpgt_epi64(logit[q], top));
+  }
+  alignas(32) int64_t lanes[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), top);
+  const int64_t best = std::max(std::max(lanes[0], lanes[1]), std::max(lanes[2], lanes[3]));
+  const __m256i top_all = _mm256_set1_epi64x(best);
+  alignas(16) uint32_t e[kSymbols];
+  for (int q = 0; q < kSymbols / 4; ++q) {
+    const __m256i distance = clamp64_avx2(_mm256_sub_epi64(top_all, logit[q]), 0, kLutSize - 1);
+    _mm_store_si128(reinterpret_cast<__m128i*>(e + 4 * q),
+                    _mm_i32gather_epi32(reinterpret_cast<const int*>(exp), low_halves(distance), 4));
+  }
+  cum[0] = 0;
+  for (int k = 0; k < kSymbols; ++k) cum[k + 1] = cum[k] + e[k];
 }
 
 inline int32_t dot_sse41(const int32_t* x, const int32_t* w, int n) {
