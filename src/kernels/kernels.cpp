@@ -66,6 +66,9 @@ constexpr GatesKernel kGates[] = {
     {"avx2", x86::gates_avx2, x86::has_avx2},
     {"avx512", x86::gates_avx512, x86::has_avx512dq},
 #endif
+#if defined(LMZIP_KERNELS_WASM)
+    {"simd128", wasm::gates_simd128, wasm::has_simd128},
+#endif
 };
 
 constexpr SoftmaxKernel kSoftmax[] = {

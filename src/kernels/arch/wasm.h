@@ -35,6 +35,54 @@ inline void matvec_simd128(const int8_t* W, const int16_t* h, int rows, int n, i
   }
 }
 
+// gates: four values per vector. The 64-bit steps use i64x2 (extmul for the
+// 32 x 32 -> 64 products); results are then clamped to +-2^30 and narrowed
+// to 32 bits, which leaves every table index unchanged: an index clamps
+// g + x (|g| <= 2^15) to [-2048, 2047], so any |x| >= 2^30 - 2^15 lands on
+// the end of its sign either way; for r * (a_n + c) with r in [0, 16384],
+// r = 0 gives 0 and r >= 1 keeps |r * v| >> 14 >= 2^16 - 3 whenever
+// |v| >= 2^30 - 2^15, clamped or not. The lookups are scalar loads (SIMD128
+// has no gather).
+constexpr int64_t kNarrowLimit = int64_t{1} << 30;
+
+inline v128_t clamp64(v128_t v, v128_t lo, v128_t hi) {
+  v = wasm_v128_bitselect(lo, v, wasm_i64x2_lt(v, lo));
+  return wasm_v128_bitselect(hi, v, wasm_i64x2_gt(v, hi));
+}
+// (x[k] * y[k] + 2^(shift-1)) >> shift for the four lanes, clamped to
+// +-2^30 and narrowed to 32 bits.
+inline v128_t product_narrowed(v128_t x, v128_t y, int shift) {
+  const v128_t round = wasm_i64x2_splat(int64_t{1} << (shift - 1));
+  const v128_t lo = wasm_i64x2_splat(-kNarrowLimit), hi = wasm_i64x2_splat(kNarrowLimit);
+  const v128_t a = clamp64(wasm_i64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(x, y), round), shift), lo, hi);
+  const v128_t b = clamp64(wasm_i64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(x, y), round), shift), lo, hi);
+  return wasm_i32x4_shuffle(a, b, 0, 2, 4, 6);
+}
+inline v128_t lookup4(const int32_t* lut, v128_t v) {
+  v = wasm_i32x4_min(wasm_i32x4_max(v, wasm_i32x4_splat(-kLutSize / 2)), wasm_i32x4_splat(kLutSize / 2 - 1));
+  v = wasm_i32x4_add(v, wasm_i32x4_splat(kLutSize / 2));
+  return wasm_i32x4_make(lut[wasm_i32x4_extract_lane(v, 0)], lut[wasm_i32x4_extract_lane(v, 1)],
+                         lut[wasm_i32x4_extract_lane(v, 2)], lut[wasm_i32x4_extract_lane(v, 3)]);
+}
+inline v128_t gates4(const GruGates& a, int H, int i, const int16_t* h) {
+  const v128_t r = lookup4(a.sigmoid, wasm_i32x4_add(wasm_i32x4_load16x4(a.g + i),
+                                                     product_narrowed(wasm_v128_load(a.acc + i), wasm_v128_load(a.mult + i), kMultShift)));
+  const v128_t z = lookup4(a.sigmoid, wasm_i32x4_add(wasm_i32x4_load16x4(a.g + H + i),
+                                                     product_narrowed(wasm_v128_load(a.acc + H + i), wasm_v128_load(a.mult + H + i), kMultShift)));
+  const v128_t v = wasm_i32x4_add(product_narrowed(wasm_v128_load(a.acc + 2 * H + i), wasm_v128_load(a.mult + 2 * H + i), kMultShift),
+                                  wasm_i32x4_load16x4(a.c + i));
+  const v128_t n = lookup4(a.tanh, wasm_i32x4_add(wasm_i32x4_load16x4(a.g + 2 * H + i), product_narrowed(r, v, 14)));
+  // |z * (h - n)| <= 16384 * 32768: 32 bits suffice.
+  const v128_t d = wasm_i32x4_mul(z, wasm_i32x4_sub(wasm_i32x4_load16x4(h + i), n));
+  return wasm_i32x4_add(n, wasm_i32x4_shr(wasm_i32x4_add(d, wasm_i32x4_splat(kQ14 / 2)), 14));
+}
+inline void gates_simd128(const GruGates& a, int H, int16_t* h) {
+  for (int i = 0; i < H; i += 8) {
+    const v128_t lo = gates4(a, H, i, h), hi = gates4(a, H, i + 4, h);
+    wasm_v128_store(h + i, wasm_i16x8_narrow_i32x4(lo, hi));  // |h| <= 16384: no saturation
+  }
+}
+
 inline int32_t dot_simd128(const int32_t* x, const int32_t* w, int n) {
   v128_t sum = wasm_i32x4_splat(0);
   for (int i = 0; i < n; i += 4)
