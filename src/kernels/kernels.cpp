@@ -32,6 +32,9 @@ const MatvecKernel kMatvec[] = {
 #if defined(LMZIP_KERNELS_WASM)
     {{"simd128", wasm::matvec_simd128, wasm::has_simd128}},
 #endif
+#if defined(LMZIP_KERNELS_WASM_SCALAR)
+    {{"swar64", wasm::matvec_swar64, always}, wasm::pack_swar64},
+#endif
 };
 
 constexpr DotKernel kDot[] = {

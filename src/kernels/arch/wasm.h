@@ -104,3 +104,59 @@ inline void train_simd128(const int32_t* x, int32_t* w, int n, int32_t err) {
 }  // namespace lmzip::kernels::wasm
 
 #endif
+
+// WebAssembly without SIMD128 (the fallback module): there the reference
+// matvec runs one multiply per weight, as nothing vectorizes it. This
+// variant does two per 64-bit multiply: a row pair's weights are packed as
+// one word u = w0 + w1 * 2^32 (mod 2^64), so h * u = h w0 + h w1 * 2^32, and
+// a sum S of such products over a row holds A = sum h w0 in its low half
+// and B = sum h w1 above it. Both fit in 32 bits (kernels.h), so
+// A = (int32) S and B = (S - A) >> 32, exactly, although S wraps. Natively
+// and with SIMD the compilers vectorize the reference, which is faster, so
+// only this module offers it.
+#if defined(__wasm__) && !defined(__wasm_simd128__)
+#define LMZIP_KERNELS_WASM_SCALAR 1
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/kernels.h"
+
+namespace lmzip::kernels::wasm {
+
+// Row pair (2k, 2k + 1): n words, column by column.
+inline std::vector<int8_t> pack_swar64(const int8_t* W, int rows, int n) {
+  std::vector<int8_t> packed(static_cast<size_t>(rows) * n * 4);  // operator new aligns it for uint64_t
+  uint64_t* word = reinterpret_cast<uint64_t*>(packed.data());
+  for (int i = 0; i < rows; i += 2)
+    for (int j = 0; j < n; ++j)
+      *word++ = static_cast<uint64_t>(static_cast<int64_t>(W[static_cast<size_t>(i) * n + j])) +
+                (static_cast<uint64_t>(static_cast<int64_t>(W[static_cast<size_t>(i + 1) * n + j])) << 32);
+  return packed;
+}
+
+inline void split_sum(uint64_t sum, int32_t* acc) {
+  const int32_t low = static_cast<int32_t>(static_cast<uint32_t>(sum));
+  acc[0] = low;
+  acc[1] = static_cast<int32_t>(static_cast<uint32_t>((sum - static_cast<uint64_t>(static_cast<int64_t>(low))) >> 32));
+}
+
+// Four rows (two words) per pass share each h[j].
+inline void matvec_swar64(const int8_t* packed, const int16_t* h, int rows, int n, int32_t* acc) {
+  const uint64_t* word = reinterpret_cast<const uint64_t*>(packed);
+  for (int i = 0; i < rows; i += 4, word += 2 * n) {
+    const uint64_t* next = word + n;
+    uint64_t s0 = 0, s1 = 0;
+    for (int j = 0; j < n; ++j) {
+      const uint64_t x = static_cast<uint64_t>(static_cast<int64_t>(h[j]));
+      s0 += x * word[j];
+      s1 += x * next[j];
+    }
+    split_sum(s0, acc + i);
+    split_sum(s1, acc + i + 2);
+  }
+}
+
+}  // namespace lmzip::kernels::wasm
+
+#endif
