@@ -83,9 +83,11 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
     why = "model values out of range";
     return false;
   }
-  const kernels::MatvecKernel& kernel = kernels::best_matvec();
-  kernels::matvec_layout(kernel, m.W, 3 * m.hidden, m.hidden, m.W_packed);
-  kernels::matvec_layout(kernel, m.V, kernels::kSymbols, m.hidden, m.V_packed);
+  // From here on W and V are in the layout of the matvec kernel in use.
+  if (const kernels::MatvecPackFn pack = kernels::best_matvec().pack) {
+    m.W = pack(m.W.data(), 3 * m.hidden, m.hidden);
+    m.V = pack(m.V.data(), kernels::kSymbols, m.hidden);
+  }
   return true;
 }
 
@@ -109,8 +111,6 @@ std::unique_ptr<ByteModel> parse_gru(const uint8_t* data, size_t size, std::stri
 GruState::GruState(const GruModel& model)
     : m_(model),
       matvec_(kernels::best_matvec().fn),
-      W_(model.W_packed.empty() ? model.W.data() : model.W_packed.data()),
-      V_(model.V_packed.empty() ? model.V.data() : model.V_packed.data()),
       gates_(kernels::best_gates().fn),
       softmax_(kernels::best_softmax().fn),
       h_(model.hidden, 0),
@@ -120,11 +120,11 @@ GruState::GruState(const GruModel& model)
 
 void GruState::step(int byte) {
   const int H = m_.hidden;
-  matvec_(W_, h_.data(), 3 * H, H, acc_.data());
+  matvec_(m_.W.data(), h_.data(), 3 * H, H, acc_.data());
   const kernels::GruGates gates{acc_.data(), m_.W_mult.data(), &m_.G[static_cast<size_t>(byte) * 3 * H],
                                 m_.c.data(),  m_.sigmoid.data(), m_.tanh.data()};
   gates_(gates, H, h_.data());
-  matvec_(V_, h_.data(), kernels::kSymbols, H, acc_.data());
+  matvec_(m_.V.data(), h_.data(), kernels::kSymbols, H, acc_.data());
   softmax_(acc_.data(), m_.V_mult.data(), m_.d.data(), m_.exp.data(), cum_);
 }
 

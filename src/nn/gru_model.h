@@ -34,13 +34,13 @@ struct GruModel : ByteModel {
   std::vector<uint32_t> exp;           // kLutSize, Q16
   std::vector<int16_t> G;              // 256 x 3H
   std::vector<int16_t> c;              // H
+  // W and V are read row-major, then kept in the layout of best_matvec()
+  // (kernels::MatvecKernel::pack).
   std::vector<int8_t> W;               // 3H x H
   std::vector<int32_t> W_mult;         // 3H
   std::vector<int8_t> V;               // 256 x H
   std::vector<int32_t> V_mult;         // 256
   std::vector<int16_t> d;              // 256
-  // W and V in the layout of best_matvec(), where it has its own (else empty).
-  std::vector<int8_t> W_packed, V_packed;
 
   // Parses and validates a model file (every value within the bounds the
   // arithmetic relies on). On failure returns false and says why.
@@ -71,8 +71,6 @@ class GruState final : public ByteModelState {
  private:
   const GruModel& m_;
   kernels::MatvecFn matvec_;
-  const int8_t* W_;  // m_.W and m_.V in the layout matvec_ reads
-  const int8_t* V_;
   kernels::GatesFn gates_;
   kernels::SoftmaxFn softmax_;
   std::vector<int16_t> h_;
