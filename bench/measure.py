@@ -13,9 +13,10 @@ results.json; report.py writes RESULTS.md from it). Its keys:
                           that failed) and codecs: {label: {size, ctime, dtime, cmem, dmem}}
                           (seconds, best of --repeat; peak RSS in KiB; times only for lmzip
                           and the speed reference)
-  wasm                    npm package in Node: [{file, level, kernels, size, compressed,
+  wasm                    npm package in Node: [{file, level, simd, kernels, size, compressed,
                           ctime, dtime, engine, yield_s}] (engine: "node v20.…"; yield_s:
-                          seconds of one setTimeout(0) yield there; both absent before them)
+                          seconds of one setTimeout(0) yield there; simd: the build loaded;
+                          absent before them: use wasm_build())
   wasm_chromium           the same runs in headless Chromium (engine: "chromium 156.…");
                           [] when not run (absent from results saved before it)
   tarball                 npm tarball bytes, whole and without the model files (or null)
@@ -93,6 +94,14 @@ def mb_per_s(nbytes: int, seconds: Optional[float]) -> Optional[float]:
     if seconds is None or seconds <= 0:
         return None
     return nbytes / seconds / 1e6
+
+
+def wasm_build(w: dict) -> str:
+    """The WebAssembly build a wasm row ran, "simd128" or "scalar". Not its kernels string:
+    that names each op's kernel ("simd128+scalar" where one op has no SIMD kernel)."""
+    if "simd" in w:
+        return "simd128" if w["simd"] else "scalar"
+    return "simd128" if "simd128" in w["kernels"].split("+") else "scalar"  # saved before it
 
 
 def fmt_num(value: Optional[float], digits: int) -> str:
@@ -461,7 +470,8 @@ def wasm_speed(paths: Dict[str, Path], ctx: Context, browser: Optional[str] = No
             continue
         for line in proc.stdout.splitlines():
             j = json.loads(line)
-            w = {"file": name, "level": j["level"], "kernels": j["kernels"], "size": j["size"],
+            w = {"file": name, "level": j["level"], "simd": j["simd"], "kernels": j["kernels"],
+                 "size": j["size"],
                  "compressed": j["compressed"], "ctime": j["ctime"], "dtime": j["dtime"],
                  "engine": j["engine"], "yield_s": j["yield_s"]}
             print(f"    -{w['level']} {w['kernels']}: c {mb_per_s(w['size'], w['ctime']):.3f} "

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import svgplot
-from measure import DICT_SHOWN, bpb, fmt_num, mb_per_s
+from measure import DICT_SHOWN, bpb, fmt_num, mb_per_s, wasm_build
 from plan import Plan, label
 
 fmt_size = svgplot.fmt_bytes
@@ -171,13 +171,13 @@ def level_summary(v: View) -> Optional[str]:
 
 def speed_summary(v: View) -> Optional[str]:
     """Native and WebAssembly speeds against the speed reference's compress time."""
-    simd_files = {w["file"] for w in v.r["wasm"] if w["kernels"] == "simd128"}
+    simd_files = {w["file"] for w in v.r["wasm"] if wasm_build(w) == "simd128"}
     files = [f for f in v.files if f["name"] in simd_files and v.ref in f["codecs"]] or [
         f for f in v.files if f["name"] in {run["file"] for run in v.plan.data["wasm"]["simd"]}
         and v.ref in f["codecs"]]
     if not files:
         return None
-    wasm_by = {(w["file"], w["level"]): w for w in v.r["wasm"] if w["kernels"] == "simd128"}
+    wasm_by = {(w["file"], w["level"]): w for w in v.r["wasm"] if wasm_build(w) == "simd128"}
     rowdefs = [(v.ref, "native", None)] + [(label(lv), build, lv) for lv in v.speed_levels
                                            for build in ("native", "WASM SIMD")]
     rows = []
@@ -217,12 +217,12 @@ def wasm_table(v: View) -> str:
 
 def chromium_table(v: View) -> str:
     """Per Chromium run: its speeds next to Node's (same file, level, kernels) and native."""
-    node_by = {(w["file"], w["level"], w["kernels"]): w for w in v.r["wasm"]}
+    node_by = {(w["file"], w["level"], wasm_build(w)): w for w in v.r["wasm"]}
     rows = []
     for w in v.r["wasm_chromium"]:
         f = v.by_name[w["file"]]
         m = f["codecs"].get(label(w["level"]))
-        n = node_by.get((w["file"], w["level"], w["kernels"]))
+        n = node_by.get((w["file"], w["level"], wasm_build(w)))
         same = "yes" if m and m["size"] == w["compressed"] else "NO"
         cells = []
         for t in ("ctime", "dtime"):
@@ -322,7 +322,7 @@ def front_speed(v: View, rec: dict) -> Optional[float]:
     if not rec["levels"]:
         return None
     name = v.plan.data["front"]["wasm_file"]
-    w = next((w for w in v.r["wasm"] if w["file"] == name and w["kernels"] == "simd128"
+    w = next((w for w in v.r["wasm"] if w["file"] == name and wasm_build(w) == "simd128"
               and w["level"] == rec["levels"][0]), None)
     return w["size"] / 1000 / w["ctime"] if w and w["ctime"] else None
 
@@ -632,8 +632,8 @@ def render(v: View, checks: List[dict], svg_link: Optional[str],
                   "Same run, one thread. WASM times are in-process, "
                   + ("one run" if wasm_repeat == 1 else f"best of {wasm_repeat}")
                   + "; native times are whole CLI processes (process start and file I/O "
-                  "included). simd128 = the SIMD build, scalar = the fallback for engines "
-                  "without WebAssembly SIMD.", "", wasm_table(v), ""]
+                  "included). wasm kernels: the module's kernel names (with simd128: the SIMD "
+                  "build; scalar alone: the fallback for engines without WebAssembly SIMD).", "", wasm_table(v), ""]
     if r.get("wasm_chromium"):
         engines = sorted({w["engine"].replace("chromium", "Chromium", 1)
                           for w in r["wasm_chromium"]})
