@@ -99,6 +99,9 @@ def parse_args(argv: List[str]) -> argparse.Namespace:
     p.add_argument("--no-dict", action="store_true", help="no zstd dictionary column")
     p.add_argument("--no-wasm", action="store_true",
                    help="skip the WebAssembly speed table (needs node and `make wasm`)")
+    p.add_argument("--no-chromium", action="store_true",
+                   help="time WebAssembly in Node only, not also in headless Chromium (plan "
+                        "wasm.chromium; needs /usr/bin/chromium and `cd web && npm ci`)")
     p.add_argument("--strict", action="store_true", help="exit 2 when a target fails")
     args = p.parse_args(argv)
     args.levels = split_list(args.levels)
@@ -142,7 +145,10 @@ def measure_run(args: argparse.Namespace, argv: List[str]) -> dict:
         except OSError as exc:
             sys.exit(f"bench.py: cannot copy {lmzip}: {exc}")
         try:
-            plan = planlib.Plan.for_run(planlib.load(args.quick),
+            data = planlib.load(args.quick)
+            if args.no_chromium:
+                data["wasm"]["chromium"] = False
+            plan = planlib.Plan.for_run(data,
                                         planlib.read_level_table(binary),
                                         args.levels, args.every_file_levels)
             files = (plan.select_files(corpus, split_list(args.files) if args.files else None,

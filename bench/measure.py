@@ -13,8 +13,12 @@ results.json; report.py writes RESULTS.md from it). Its keys:
                           that failed) and codecs: {label: {size, ctime, dtime, cmem, dmem}}
                           (seconds, best of --repeat; peak RSS in KiB; times only for lmzip
                           and the speed reference)
-  wasm                    npm package in Node: [{file, level, kernels, size, compressed,
-                          ctime, dtime}]
+  wasm                    npm package in Node: [{file, level, simd, kernels, size, compressed,
+                          ctime, dtime, engine, yield_s}] (engine: "node v20.…"; yield_s:
+                          seconds of one setTimeout(0) yield there; simd: the build loaded;
+                          absent before them: use wasm_build())
+  wasm_chromium           the same runs in headless Chromium (engine: "chromium 156.…");
+                          [] when not run (absent from results saved before it)
   tarball                 npm tarball bytes, whole and without the model files (or null)
   slices, sweep           [{size, count, mean_bpb: {label: mean bits/byte}}]
   lm_models               each model file alone on the held-out set: [{slot, path, file_bytes,
@@ -90,6 +94,14 @@ def mb_per_s(nbytes: int, seconds: Optional[float]) -> Optional[float]:
     if seconds is None or seconds <= 0:
         return None
     return nbytes / seconds / 1e6
+
+
+def wasm_build(w: dict) -> str:
+    """The WebAssembly build a wasm row ran, "simd128" or "scalar". Not its kernels string:
+    that names each op's kernel ("simd128+scalar" where one op has no SIMD kernel)."""
+    if "simd" in w:
+        return "simd128" if w["simd"] else "scalar"
+    return "simd128" if "simd128" in w["kernels"].split("+") else "scalar"  # saved before it
 
 
 def fmt_num(value: Optional[float], digits: int) -> str:
@@ -417,32 +429,51 @@ def random_check(ctx: Context) -> List[dict]:
 
 # ---------------------------------------------------------------- WebAssembly
 
-def wasm_speed(paths: Dict[str, Path], ctx: Context) -> List[dict]:
-    """Times the npm package in Node (bench/wasm_speed.mjs) as the plan's wasm section says,
-    on the files this run measured natively (paths: name -> path; the report compares the
-    two)."""
+def chromium_missing() -> Optional[str]:
+    """Why the Chromium timings cannot run here (what web/test-support/package-page.mjs
+    needs), or None."""
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not os.access(chromium, os.X_OK):
+        return f"{chromium} not found (apt-get install chromium, or set CHROMIUM)"
+    if not (REPO / "web/node_modules/playwright-core").is_dir():
+        return "web/node_modules/playwright-core missing (cd web && npm ci)"
+    return None
+
+
+def wasm_speed(paths: Dict[str, Path], ctx: Context, browser: Optional[str] = None) -> List[dict]:
+    """Times the npm package (bench/wasm_speed.mjs) in Node, or with browser="chromium" in
+    headless Chromium, as the plan's wasm section says, on the files this run measured
+    natively (paths: name -> path; the report compares them)."""
+    where = "in Chromium" if browser else "in Node"
     if not (REPO / "npm/dist/lmzip-simd.wasm").is_file() or shutil.which("node") is None:
-        ctx.notes.append("WebAssembly speed skipped: run `make wasm` first (needs node)")
+        ctx.notes.append(f"WebAssembly speed {where} skipped: run `make wasm` first (needs node)")
         return []
+    if browser:
+        missing = chromium_missing()
+        if missing:
+            ctx.notes.append(f"WebAssembly speed in Chromium skipped: {missing}")
+            return []
     out: List[dict] = []
     for name, level, simd in ctx.plan.wasm_runs():  # one process per level: a failure loses one row
         if name not in paths:
             continue
-        argv = ["node", str(WASM_SCRIPT), "--levels", str(level),
-                "--repeat", str(ctx.plan.data["wasm"]["repeat"]),
-                str(paths[name])] + ([] if simd else ["--scalar"])
-        print(f"  wasm {'simd' if simd else 'scalar'}: {name} level {level}", flush=True)
+        argv = (["node", str(WASM_SCRIPT)] + (["--browser", browser] if browser else [])
+                + ["--levels", str(level), "--repeat", str(ctx.plan.data["wasm"]["repeat"]),
+                   str(paths[name])] + ([] if simd else ["--scalar"]))
+        print(f"  wasm {'simd' if simd else 'scalar'} {where}: {name} level {level}", flush=True)
         proc = subprocess.run(argv, capture_output=True, text=True)
         if proc.returncode != 0:
             err = proc.stderr.strip().splitlines()
             why = err[-1] if err else proc.returncode
-            ctx.notes.append(f"WebAssembly {name} level {level} failed: {why}")
+            ctx.notes.append(f"WebAssembly {where} {name} level {level} failed: {why}")
             print(f"    failed: {why}", flush=True)
             continue
         for line in proc.stdout.splitlines():
             j = json.loads(line)
-            w = {"file": name, "level": j["level"], "kernels": j["kernels"], "size": j["size"],
-                 "compressed": j["compressed"], "ctime": j["ctime"], "dtime": j["dtime"]}
+            w = {"file": name, "level": j["level"], "simd": j["simd"], "kernels": j["kernels"],
+                 "size": j["size"],
+                 "compressed": j["compressed"], "ctime": j["ctime"], "dtime": j["dtime"],
+                 "engine": j["engine"], "yield_s": j["yield_s"]}
             print(f"    -{w['level']} {w['kernels']}: c {mb_per_s(w['size'], w['ctime']):.3f} "
                   f"MB/s  d {mb_per_s(w['size'], w['dtime']):.3f} MB/s", flush=True)
             out.append(w)
@@ -689,10 +720,17 @@ def run(plan: Plan, binary: Path, digest: str, lmzip: Path, corpus: Path,
 
     results = phase("files", lambda: bench_all(files, ctx, jobs)) if files else []
     wasm: List[dict] = []
+    wasm_chromium: List[dict] = []
     if "wasm" in sections:
         if results:
             paths = {name: path for name, path, _ in files}
             wasm = phase("webassembly", lambda: wasm_speed(paths, ctx))
+            if plan.data["wasm"].get("chromium"):
+                wasm_chromium = phase("webassembly in chromium",
+                                      lambda: wasm_speed(paths, ctx, "chromium"))
+            else:
+                ctx.notes.append("WebAssembly speed in Chromium: not run (plan wasm.chromium "
+                                 "off, or --no-chromium)")
         else:
             ctx.notes.append("WebAssembly speed skipped: needs the files section (native times)")
     slices = (phase(" / ".join(map(fmt_bytes, plan.data["slices"]["sizes"])) + " slices",
@@ -714,6 +752,7 @@ def run(plan: Plan, binary: Path, digest: str, lmzip: Path, corpus: Path,
         "baselines": [{"label": lb, "argv": [DICT_SHOWN if a == dict_path else a for a in argv]}
                       for lb, argv in ctx.baselines],
         "dictionary": dictionary, "models": model_files(plan), "files": results,
-        "wasm": wasm, "tarball": tarball, "slices": slices, "sweep": sweep, "lm_models": lm,
+        "wasm": wasm, "wasm_chromium": wasm_chromium, "tarball": tarball, "slices": slices,
+        "sweep": sweep, "lm_models": lm,
         "random": randoms, "phases": phases, "errors": ctx.errors, "notes": ctx.notes,
     }

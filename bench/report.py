@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import svgplot
-from measure import DICT_SHOWN, bpb, fmt_num, mb_per_s
+from measure import DICT_SHOWN, bpb, fmt_num, mb_per_s, wasm_build
 from plan import Plan, label
 
 fmt_size = svgplot.fmt_bytes
@@ -171,13 +171,13 @@ def level_summary(v: View) -> Optional[str]:
 
 def speed_summary(v: View) -> Optional[str]:
     """Native and WebAssembly speeds against the speed reference's compress time."""
-    simd_files = {w["file"] for w in v.r["wasm"] if w["kernels"] == "simd128"}
+    simd_files = {w["file"] for w in v.r["wasm"] if wasm_build(w) == "simd128"}
     files = [f for f in v.files if f["name"] in simd_files and v.ref in f["codecs"]] or [
         f for f in v.files if f["name"] in {run["file"] for run in v.plan.data["wasm"]["simd"]}
         and v.ref in f["codecs"]]
     if not files:
         return None
-    wasm_by = {(w["file"], w["level"]): w for w in v.r["wasm"] if w["kernels"] == "simd128"}
+    wasm_by = {(w["file"], w["level"]): w for w in v.r["wasm"] if wasm_build(w) == "simd128"}
     rowdefs = [(v.ref, "native", None)] + [(label(lv), build, lv) for lv in v.speed_levels
                                            for build in ("native", "WASM SIMD")]
     rows = []
@@ -213,6 +213,46 @@ def wasm_table(v: View) -> str:
                      "wasm c MB/s", "wasm/native", f"wasm c time × {v.ref}", "native d MB/s",
                      "wasm d MB/s", "wasm/native", f"wasm d time × {v.ref}"],
                     rows, ["l", "l", "l", "l"] + ["r"] * 8)
+
+
+def chromium_table(v: View) -> str:
+    """Per Chromium run: its speeds next to Node's (same file, level, kernels) and native."""
+    node_by = {(w["file"], w["level"], wasm_build(w)): w for w in v.r["wasm"]}
+    rows = []
+    for w in v.r["wasm_chromium"]:
+        f = v.by_name[w["file"]]
+        m = f["codecs"].get(label(w["level"]))
+        n = node_by.get((w["file"], w["level"], wasm_build(w)))
+        same = "yes" if m and m["size"] == w["compressed"] else "NO"
+        cells = []
+        for t in ("ctime", "dtime"):
+            native = mb_per_s(w["size"], m[t]) if m else None
+            node = mb_per_s(w["size"], n[t]) if n else None
+            chrome = mb_per_s(w["size"], w[t])
+            cells += [fmt_num(native, 3), fmt_num(node, 3), fmt_num(chrome, 3),
+                      fmt_num(chrome / native if native else None, 2),
+                      fmt_num(chrome / node if node else None, 2)]
+        rows.append([w["file"], f"-{w['level']}", w["kernels"], same] + cells)
+    return md_table(["file", "level", "wasm kernels", "same size as native",
+                     "native c MB/s", "Node c MB/s", "Chromium c MB/s", "Chromium/native",
+                     "Chromium/Node", "native d MB/s", "Node d MB/s", "Chromium d MB/s",
+                     "Chromium/native", "Chromium/Node"],
+                    rows, ["l", "l", "l", "l"] + ["r"] * 10)
+
+
+def yield_text(v: View) -> str:
+    """The engines' price of the package's setTimeout(0) yields, when measured."""
+    def ms(rows: List[dict]) -> Optional[float]:
+        got = [w["yield_s"] for w in rows if w.get("yield_s") is not None]
+        return 1000 * min(got) if got else None
+    chrome, node = ms(v.r["wasm_chromium"]), ms(v.r["wasm"])
+    if chrome is None:
+        return ""
+    return (" `compress()` and `decompress()` yield to the event loop with `setTimeout(0)` as "
+            "they go (npm/lib/lmzip.mjs, `YIELD_EVERY` bytes of input); one such yield, chained "
+            f"as they chain them, took {chrome:.1f} ms in Chromium (it clamps nested timeouts "
+            "to 4 ms)" + (f" and {node:.1f} ms in Node" if node is not None else "")
+            + ": that waiting is in the times, and weighs most at the fast levels.")
 
 
 def mean_table(rows_in: List[dict], labels: List[str], first: str) -> str:
@@ -282,7 +322,7 @@ def front_speed(v: View, rec: dict) -> Optional[float]:
     if not rec["levels"]:
         return None
     name = v.plan.data["front"]["wasm_file"]
-    w = next((w for w in v.r["wasm"] if w["file"] == name and w["kernels"] == "simd128"
+    w = next((w for w in v.r["wasm"] if w["file"] == name and wasm_build(w) == "simd128"
               and w["level"] == rec["levels"][0]), None)
     return w["size"] / 1000 / w["ctime"] if w and w["ctime"] else None
 
@@ -428,7 +468,9 @@ def method_text(v: View) -> List[str]:
         "10^6 / s. Peak RSS from wait4(). WebAssembly: the npm package in Node, in-process "
         "`compress()`/`decompress()` on a buffer after `init()`, "
         + ("one run" if wasm_repeat == 1 else f"best of {wasm_repeat}")
-        + f" (`node bench/wasm_speed.mjs --levels L --repeat {wasm_repeat} FILE`).",
+        + f" (`node bench/wasm_speed.mjs --levels L --repeat {wasm_repeat} FILE`)"
+        + ("; in headless Chromium the same with `--browser chromium`"
+           if r.get("wasm_chromium") else "") + ".",
         "- **Slices**: evenly spaced pieces of a file, each compressed alone as its own file; "
         f"the mean of the per-slice bits/byte. The "
         + " / ".join(map(fmt_size, plan.data["slices"]["sizes"])) + " slices come from "
@@ -581,7 +623,7 @@ def render(v: View, checks: List[dict], svg_link: Optional[str],
     if r["wasm"]:
         if any(label(w["level"]) in v.by_name[w["file"]]["codecs"]
                and v.by_name[w["file"]]["codecs"][label(w["level"])]["size"] != w["compressed"]
-               for w in r["wasm"]):
+               for w in r["wasm"] + r.get("wasm_chromium", [])):
             notes.append("WebAssembly output differs in size from the native CLI's (\"same size "
                          "as native: NO\"): npm/dist is probably stale (another model): run "
                          "`make wasm` before `make bench`")
@@ -590,8 +632,21 @@ def render(v: View, checks: List[dict], svg_link: Optional[str],
                   "Same run, one thread. WASM times are in-process, "
                   + ("one run" if wasm_repeat == 1 else f"best of {wasm_repeat}")
                   + "; native times are whole CLI processes (process start and file I/O "
-                  "included). simd128 = the SIMD build, scalar = the fallback for engines "
-                  "without WebAssembly SIMD.", "", wasm_table(v), ""]
+                  "included). wasm kernels: the module's kernel names (with simd128: the SIMD "
+                  "build; scalar alone: the fallback for engines without WebAssembly SIMD).", "", wasm_table(v), ""]
+    if r.get("wasm_chromium"):
+        engines = sorted({w["engine"].replace("chromium", "Chromium", 1)
+                          for w in r["wasm_chromium"]})
+        node = sorted({w["engine"] for w in r["wasm"] if "engine" in w})
+        parts += ["## WebAssembly in Chromium (web demo engine) vs Node and native", "",
+                  f"The same runs in headless {', '.join(engines)} (Debian's build, driven by "
+                  "playwright-core): the package's browser entry served from 127.0.0.1, "
+                  "`compress()`/`decompress()` on the page's main thread after `init()`, timed "
+                  "in the page with the loop the Node runs use (bench/wasm_timing.mjs), the "
+                  "round trip checked (the demo makes the same calls from a Web Worker). Node "
+                  + (f"({', '.join(node)}) " if node else "")
+                  + "and native columns: the tables above. Ratios over 1: Chromium is faster."
+                  + yield_text(v), "", chromium_table(v), ""]
     if r["tarball"] is not None:
         parts += [f"npm package tarball (`npm pack`): {r['tarball']['bytes']:,} bytes; "
                   f"{r['tarball']['without_models']:,} bytes without the model files.", ""]

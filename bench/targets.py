@@ -31,6 +31,7 @@ import operator
 from pathlib import Path
 from typing import List, Optional
 
+from measure import wasm_build
 from plan import Plan, label
 from svgplot import fmt_bytes
 
@@ -237,7 +238,7 @@ class Measurements:
             packed = m["size"] if m else None
         else:
             m = next((w for w in self.r["wasm"] if w["file"] == name
-                      and w["kernels"] == BUILDS[build][1] and label(w["level"]) == codec),
+                      and wasm_build(w) == BUILDS[build][1] and label(w["level"]) == codec),
                      None)
             packed = m["compressed"] if m else None
         if m is None:
