@@ -110,8 +110,9 @@ const TrainKernel& best_train();
 const GatesKernel& best_gates();
 const SoftmaxKernel& best_softmax();
 
-// The chosen variants' names, each once, joined by '+' ("avx2+sse4.1" on an
-// AVX2 CPU, "simd128" or "scalar" in WebAssembly).
+// The chosen variants' names, each once, joined by '+' ("avx512vnni+avx512+
+// sse4.1" on an AVX-512 VNNI CPU; "simd128+scalar" or "swar64+scalar" in
+// WebAssembly).
 std::string best_names();
 
 }  // namespace lmzip::kernels
