@@ -25,11 +25,12 @@ KIB = 1024
 # the whole file. The neural levels cost 10-100x more per byte, and 10x more
 # again in the scalar WebAssembly build, so they run on a prefix, which is
 # enough for a per-byte cost: the model's work per byte does not depend on the
-# text. Together about four minutes on the 2-core VM.
+# text. Three rounds each, as a burst of load from elsewhere on the shared VM
+# can slow one round by half. Together about five minutes on the 2-core VM.
 PLAN = {
-    'native': (128 * KIB, 2),
-    'wasm-simd': (64 * KIB, 1),
-    'wasm-scalar': (8 * KIB, 1),
+    'native': (64 * KIB, 3),
+    'wasm-simd': (32 * KIB, 3),
+    'wasm-scalar': (4 * KIB, 3),
 }
 QUICK_LEVELS, QUICK_BYTES = '1,3', 8 * KIB  # --quick: a smoke test of the whole chain
 
@@ -80,8 +81,9 @@ def profile_build(tool, input_path, model_bytes, repeat, quick):
             isa, instruction, macs, rate = fields
             result['peaks'].append({'isa': isa, 'instruction': instruction, 'macs': int(macs), 'rate': float(rate)})
         elif kind == 'kernel':
-            name, hidden, rate = fields
-            result['kernels'].append({'name': name, 'hidden': int(hidden), 'rate': float(rate)})
+            name, hidden, offset, rate = fields
+            result['kernels'].append({'name': name, 'hidden': int(hidden), 'offset': int(offset),
+                                      'rate': float(rate)})
         else:
             result['meta'][kind] = fields
     result['seconds'] = time.monotonic() - start
@@ -116,9 +118,10 @@ def build_section(build, r):
     lines = ['## ' + TITLES[build], '']
     repeat = int(meta['repeat'][0])
     lines.append('%s; kernels `%s`. Input `%s` (%s bytes); each row used the first *bytes* of it. Each '
-                 'time is the best of %d %s of every stage, after an untimed one on the first 2 KiB.' % (
+                 'time is the best of %d %s of every stage, after an untimed one on the first 2 KiB. '
+                 'This build\'s part of the run took %.0f s.' % (
                      meta['engine'][0], meta['kernels'][0], meta['input'][0], fmt_bytes(int(meta['input'][1])),
-                     repeat, 'round' if repeat == 1 else 'rounds'))
+                     repeat, 'round' if repeat == 1 else 'rounds', r['seconds']))
     lines.append('')
     lines.append('| level | profile | model | bytes | bits/byte | compress KB/s | decompress KB/s '
                  '| matvec | model other | context models + mixing | coder + framing + checksum |')
@@ -149,36 +152,48 @@ def build_section(build, r):
 def kernel_section(build, r):
     peaks = {p['isa']: p for p in r['peaks']}
     hiddens = sorted({k['hidden'] for k in r['kernels']})
+    names = list(dict.fromkeys(k['name'] for k in r['kernels']))
+    rates = {(k['name'], k['hidden'], k['offset']): k['rate'] for k in r['kernels']}
+    offsets = sorted({k['offset'] for k in r['kernels']})
     lines = ['### %s: matvec kernels' % TITLES[build], '']
     lines.append('Each kernel on the two products of one GRU step of a model of hidden size H '
-                 '(W 3H×H, V 256×H; random operands), next to the peak of the instruction it is built on '
-                 '(its row of the peak table: the same name).')
+                 '(W 3H×H, V 256×H; random operands, h on a cache line), next to the peak of the instruction it '
+                 'is built on (the row of the peak table with its name).')
     lines.append('')
     lines.append('| kernel | peak instruction | peak GMAC/s | ' +
                  ' | '.join('H %d GMAC/s (of peak)' % h for h in hiddens) + ' |')
     lines.append('|:---|:---|---:|' + '---:|' * len(hiddens))
-    names = []
-    for k in r['kernels']:
-        if k['name'] not in names:
-            names.append(k['name'])
     notes = []
     for name in names:
         peak = peaks.get(name)
         cells = []
         for h in hiddens:
-            rate = next((k['rate'] for k in r['kernels'] if k['name'] == name and k['hidden'] == h), None)
+            rate = rates.get((name, h, 0))
             if rate is None:
                 cells.append('—')
-            else:
-                cells.append('%.1f (%.0f %%)' % (rate / 1e9, 100 * rate / peak['rate']) if peak else '%.1f' % (rate / 1e9))
-                if peak and name == 'scalar' and rate > peak['rate'] and not notes:
-                    notes.append('The reference (`scalar`) runs faster than the scalar peak: the compiler '
-                                 'vectorized it (natively GCC emits pmaddwd xmm for it at -O3 -msse4.1).')
+                continue
+            cells.append('%.1f (%.0f %%)' % (rate / 1e9, 100 * rate / peak['rate']) if peak else '%.1f' % (rate / 1e9))
+            if peak and name == 'scalar' and rate > peak['rate'] and not notes:
+                notes.append('The reference (`scalar`) runs faster than the scalar peak: the compiler vectorized '
+                             'it (natively GCC emits pmaddwd xmm for it at -O3 -msse4.1).')
         lines.append('| %s | %s | %s | %s |' % (
             name, peak['instruction'] if peak else '—', '%.1f' % (peak['rate'] / 1e9) if peak else '—',
             ' | '.join(cells)))
     lines.append('')
     lines += notes + ([''] if notes else [])
+    for offset in offsets[1:]:
+        lines.append('With h %d bytes past a cache line (all that malloc promises, so what the GRU\'s '
+                     '`std::vector` state may get): GMAC/s, and the change against h on a line.' % offset)
+        lines.append('')
+        lines.append('| kernel | ' + ' | '.join('H %d' % h for h in hiddens) + ' |')
+        lines.append('|:---|' + '---:|' * len(hiddens))
+        for name in names:
+            cells = []
+            for h in hiddens:
+                moved, lined = rates.get((name, h, offset)), rates.get((name, h, 0))
+                cells.append('%.1f (%+.0f %%)' % (moved / 1e9, 100 * (moved / lined - 1)) if moved and lined else '—')
+            lines.append('| %s | %s |' % (name, ' | '.join(cells)))
+        lines.append('')
     lines.append('Peaks: one instruction into independent registers, no memory traffic; MACs = its multiplies.')
     lines.append('')
     lines.append('| ISA | instruction | MACs/instruction | G instructions/s | peak GMAC/s |')

@@ -1,7 +1,7 @@
 # Where the time goes (bench/PROFILE.md): per level, the coder, the context
 # models and mixing, the neural model and its matvecs; per matvec kernel, its
 # multiply-adds per second next to its instruction's peak. Natively and in
-# WebAssembly (SIMD and scalar builds, in Node); about four minutes on 2 cores.
+# WebAssembly (SIMD and scalar builds, in Node); about five minutes on 2 cores.
 #   make profile                      writes bench/PROFILE.md
 #   make profile PROFILE_OUT=/tmp/p.md PROFILE_ARGS=--quick   a smoke test
 # bench/profile.py says what each build runs on how many bytes.
