@@ -30,7 +30,7 @@ KIB = 1024
 PLAN = {
     'native': (64 * KIB, 3),
     'wasm-simd': (32 * KIB, 3),
-    'wasm-scalar': (4 * KIB, 3),
+    'wasm-scalar': (2 * KIB, 3),
 }
 QUICK_LEVELS, QUICK_BYTES = '1,3', 8 * KIB  # --quick: a smoke test of the whole chain
 
@@ -236,8 +236,10 @@ def main():
     lines.append('CPU: %s. The run took %.0f s.' % (first['meta']['cpu'][0],
                                                     sum(r['seconds'] for r in results.values())))
     lines.append('')
-    lines.append('Timings are wall-clock times on a shared 2-core VM and noisy (load average %.2f before the run, '
-                 '%.2f after): compare figures of one run, and read differences of a few percent as noise.' % (
+    lines.append('Times are CPU times (of the thread natively, of the Node process in WebAssembly), which leave out '
+                 'the waits for a core that another job on this shared 2-core VM causes, but not what it costs in '
+                 'shared caches and memory bandwidth: they are noisy (load average %.2f before the run, %.2f after). '
+                 'Compare figures of one run, and read differences of a few percent as noise.' % (
                      load_before[0], load_after[0]))
     for build in missing:
         lines.append('The %s build was not run (no tool).' % TITLES[build])
@@ -249,7 +251,7 @@ def main():
                  'per byte); **model other** (gates, softmax) = model − **matvec**, the model\'s two '
                  'matrix-vector products alone (`best_matvec()`, W 3H×H and V 256×H once per byte). A stage run '
                  'alone has the caches to itself, so the cache misses stages cause each other count in the '
-                 'outer one; a negative share is a difference below the noise. KB/s = 1000 bytes of input per second. '
+                 'outer one; a negative share is a difference below the noise. KB/s = 1000 bytes of input per second of CPU time. '
                  'The round trip is checked at every level. Node ran with `--no-liftoff` (optimized code from the '
                  'first call: the steady state of a long run).')
     lines.append('')

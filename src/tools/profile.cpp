@@ -1,7 +1,8 @@
 // lmzip_profile: where the time of each level goes, and how close the matvec
 // kernels come to the core's peak. WebAssembly has no cycle counters and no
-// perf, so every figure is a steady_clock time of code run on its own, and the
-// stages are differences of nested runs over the same input:
+// perf, so every figure is the CPU time of code run on its own (see
+// cpu_seconds), and the stages are differences of nested runs over the same
+// input:
 //
 //   total      one-shot compress() in memory (the public API)
 //   predictor  the level's Predictor fed every bit (no coder, no framing)
@@ -39,7 +40,6 @@
 // --models: where the model files are for a build that embeds none (the
 // WebAssembly one; by default the checkout's models/).
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdint>
 #include <cstdlib>
@@ -50,6 +50,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <time.h>
 
 #if defined(__EMSCRIPTEN__)
 #include <emscripten.h>
@@ -66,16 +68,30 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+// The clock: CPU time, of this thread natively and of the Node process in
+// WebAssembly, not wall time: on the shared 2-core VM another job often
+// takes a core, and the time this one then waits for its turn is not its own.
+#if defined(__EMSCRIPTEN__)
+EM_JS(double, cpu_seconds, (), {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+});
+#else
+double cpu_seconds() {
+  timespec now;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
+}
+#endif
 
 // Results land here so that the compiler cannot drop the work behind them.
 volatile uint64_t g_sink;
 
 template <class F>
 double seconds(F&& f) {
-  auto start = Clock::now();
+  const double start = cpu_seconds();
   f();
-  return std::chrono::duration<double>(Clock::now() - start).count();
+  return cpu_seconds() - start;
 }
 
 // Units per second of run(n), which does n units: n doubles until one run
