@@ -7,7 +7,7 @@ tool in this run.
 
     python3 bench/profile.py --input FILE --out bench/PROFILE.md \
         [--native build/lmzip_profile] [--wasm-simd build-wasm-simd/lmzip_profile.js] \
-        [--wasm-scalar build-wasm-scalar/lmzip_profile.js] [--quick]
+        [--wasm-scalar build-wasm-scalar/lmzip_profile.js] [--repeat R] [--quick]
 
 A build whose tool is not given (or missing) is left out with a note.
 """
@@ -212,6 +212,7 @@ def main():
     ap.add_argument('--native')
     ap.add_argument('--wasm-simd')
     ap.add_argument('--wasm-scalar')
+    ap.add_argument('--repeat', type=int, help='rounds for every build (default: as PLAN says)')
     ap.add_argument('--quick', action='store_true', help='a smoke test: levels %s on %d bytes' % (
         QUICK_LEVELS, QUICK_BYTES))
     args = ap.parse_args()
@@ -222,6 +223,7 @@ def main():
     for build, tool in tools.items():
         if tool and os.path.exists(tool):
             model_bytes, repeat = PLAN[build]
+            repeat = args.repeat or repeat
             results[build] = profile_build(tool, args.input, model_bytes, repeat, args.quick)
         else:
             missing.append(build)

@@ -4,6 +4,7 @@
 # WebAssembly (SIMD and scalar builds, in Node); about five minutes on 2 cores.
 #   make profile                      writes bench/PROFILE.md
 #   make profile PROFILE_OUT=/tmp/p.md PROFILE_ARGS=--quick   a smoke test
+#   make profile PROFILE_ARGS="--repeat 5"   more rounds, for a busy machine
 # bench/profile.py says what each build runs on how many bytes.
 PROFILE_INPUT ?= $(CORPUS)/bench/calgary/book1
 PROFILE_OUT   ?= bench/PROFILE.md
