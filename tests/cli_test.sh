@@ -444,6 +444,27 @@ expect_rc 0 "--levels"
 if [ "$(head -n 1 out)" = "$(printf 'level\tmodel\tprofile\tmemory_bytes\tdefault')" ] &&
    [ "$(grep -c $'\tyes$' out)" = 1 ] && [ "$(wc -l < out | tr -d ' ')" -ge 2 ]; then ok; else fail "--levels table: $(head -n 3 out)"; fi
 
+# ----------------------------------------------------------------- closed fds 0-2
+# A closed stdin and stderr must not become the input and the output's
+# descriptors: the -v line would land inside the output file.
+section "closed standard fds"
+"$LMZIP" -c orig/text > cf.lmz
+"$LMZIP" -d -v cf.lmz <&- 2>&-
+rc=$?
+expect_rc 0 "decompress -v with stdin and stderr closed"
+expect_same cf orig/text
+expect_no_file cf.lmz
+"$LMZIP" -v cf <&- 2>&-
+rc=$?
+expect_rc 0 "compress -v with stdin and stderr closed"
+expect_no_file cf
+"$LMZIP" -dc cf.lmz > cf.out 2>err
+rc=$?
+expect_rc 0 "its output decompresses"
+expect_same cf.out orig/text
+rm -f cf cf.lmz cf.out
+expect_no_temp
+
 # ----------------------------------------------------------------- a real text
 section "corpus"
 ALICE="$CORPUS/bench/canterbury/alice29.txt"

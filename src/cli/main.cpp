@@ -557,9 +557,28 @@ bool load_model(Options& o) {
   return o.model != nullptr;
 }
 
+// A closed fd 0, 1 or 2 would be handed to the next file opened, so the
+// temporary output could receive messages meant for stderr (or the input
+// become "stdin"). Each closed one is opened on /dev/null with the opposite
+// access mode, as gnulib's stdopen does: it holds the number, and any use
+// still fails (EBADF) as it would have on the closed descriptor. False if
+// that is impossible: then nothing may be created.
+bool occupy_standard_fds() {
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; ++fd) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    int opened = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+    if (opened != fd) {
+      if (opened >= 0) close(opened);
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (!occupy_standard_fds()) return 1;
   lmzip::cli::Invocation inv = lmzip::cli::parse_args(std::vector<std::string>(argv + 1, argv + argc),
                                                       LMZIP_VERSION_STRING);
   switch (inv.action) {
