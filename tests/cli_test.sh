@@ -48,7 +48,7 @@ expect_same() {  # expect_same A B
 }
 expect_no_temp() {
   local left
-  left=$(find . -name '*.tmp.*' | head -n 3)
+  left=$(find . \( -name '*.tmp.*' -o -name '.lmz??????' \) | head -n 3)
   if [ -z "$left" ]; then ok; else fail "temporary files left behind: $left"; fi
 }
 
@@ -443,6 +443,27 @@ run "$LMZIP" --levels
 expect_rc 0 "--levels"
 if [ "$(head -n 1 out)" = "$(printf 'level\tmodel\tprofile\tmemory_bytes\tdefault')" ] &&
    [ "$(grep -c $'\tyes$' out)" = 1 ] && [ "$(wc -l < out | tr -d ' ')" -ge 2 ]; then ok; else fail "--levels table: $(head -n 3 out)"; fi
+
+# ----------------------------------------------------------------- long names
+# Any name that fits NAME_MAX (255) works: the temporary name must not be
+# the target's name plus a suffix.
+section "long names"
+mkdir -p ln
+for len in 250 251; do
+  name="ln/$(printf 'n%.0s' $(seq "$len"))"
+  cp orig/text "$name"
+  run "$LMZIP" "$name"
+  expect_rc 0 "compress to a $((len + 4))-character name"
+  expect_file "$name.lmz"
+  rm -f "$name" "$name.lmz"
+  "$LMZIP" -c orig/text > "$name.lmz"
+  run "$LMZIP" -d "$name.lmz"
+  expect_rc 0 "decompress to a $len-character name"
+  expect_same "$name" orig/text
+  rm -f "$name" "$name.lmz"
+done
+expect_no_temp
+rm -rf ln
 
 # ----------------------------------------------------------------- closed fds 0-2
 # A closed stdin and stderr must not become the input and the output's

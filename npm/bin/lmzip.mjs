@@ -437,6 +437,9 @@ function copyMetadata(fd, st, target, o) {
   }
 }
 
+// The temporary output's name in the target's directory: this and 6
+// random characters (as the native CLI's mkstemp template .lmzXXXXXX).
+const TEMP_PREFIX = '.lmz';
 const TEMP_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 // mkstemp(): `prefix` + 6 random characters, created exclusively, mode 0600.
@@ -559,10 +562,12 @@ async function processFile(path, o) {
     return;
   }
 
-  // Write beside the target, rename into place only when all went well.
+  // Write beside the target, move into place only when all went well. The
+  // temporary name is short and fixed-length (not the target's name plus a
+  // suffix), so that any target name that fits NAME_MAX can be written.
   let out;
   try {
-    out = makeTemp(`${target}.tmp.`);
+    out = makeTemp(`${target.slice(0, target.lastIndexOf('/') + 1)}${TEMP_PREFIX}`);
   } catch (error) {
     reportErrno(target, message('cannot_create'), error);
     closeQuietly(inFd);

@@ -38,6 +38,9 @@ using lmzip::cli::Mode;
 using lmzip::cli::message;
 
 constexpr std::string_view kSuffix = lmzip::cli::kSuffix;
+// The temporary output's name in the target's directory (mkstemp fills
+// the Xs); hidden, like the temporary files of rsync and git.
+constexpr const char* kTempName = ".lmzXXXXXX";
 constexpr size_t kChunkSize = size_t{256} << 10;  // input and output chunks
 constexpr auto kProgressInterval = std::chrono::milliseconds(lmzip::cli::kProgressIntervalMs);
 
@@ -486,8 +489,11 @@ void process_file(const std::string& path, const Options& o) {
     return;
   }
 
-  // Write beside the target, rename into place only when all went well.
-  std::string temp = target + ".tmp.XXXXXX";
+  // Write beside the target, move into place only when all went well. The
+  // temporary name is short and fixed-length (not the target's name plus a
+  // suffix), so that any target name that fits NAME_MAX can be written.
+  size_t slash = target.rfind('/');
+  std::string temp = (slash == std::string::npos ? std::string() : target.substr(0, slash + 1)) + kTempName;
   if (temp.size() >= sizeof g_temp_path) {
     report_error(target, message(Message::name_too_long));
     close(in_fd);
