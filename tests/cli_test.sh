@@ -444,6 +444,38 @@ expect_rc 0 "--levels"
 if [ "$(head -n 1 out)" = "$(printf 'level\tmodel\tprofile\tmemory_bytes\tdefault')" ] &&
    [ "$(grep -c $'\tyes$' out)" = 1 ] && [ "$(wc -l < out | tr -d ' ')" -ge 2 ]; then ok; else fail "--levels table: $(head -n 3 out)"; fi
 
+# ----------------------------------------------------------------- target created meanwhile
+# A target that appears while lmzip writes its temporary file must not be
+# replaced without -f: lmzip is stopped once its temporary file exists, the
+# target is created, and lmzip goes on.
+section "target created meanwhile"
+for _ in 1 2 3 4 5 6; do cat orig/text; done > race.orig
+cp race.orig race
+"$LMZIP" -6 race 2>err &
+pid=$!
+for _ in $(seq 1 1000); do
+  if compgen -G '.lmz??????' > /dev/null || compgen -G 'race.lmz.tmp.*' > /dev/null ||
+     ! kill -0 "$pid" 2> /dev/null; then break; fi
+  sleep 0.01
+done
+kill -STOP "$pid" 2> /dev/null
+if [ -e race.lmz ]; then
+  kill -CONT "$pid" 2> /dev/null
+  wait "$pid"
+  echo "note: lmzip finished before the target could be created; test inconclusive"
+else
+  echo precious > race.lmz
+  kill -CONT "$pid"
+  wait "$pid"
+  rc=$?
+  expect_rc 1 "a target created while compressing"
+  expect_err "race\.lmz: already exists" "the refusal names the target"
+  if [ "$(cat race.lmz)" = precious ]; then ok; else fail "race.lmz was replaced"; fi
+  expect_same race race.orig      # input kept
+  expect_no_temp
+fi
+rm -f race race.orig race.lmz
+
 # ----------------------------------------------------------------- long names
 # Any name that fits NAME_MAX (255) works: the temporary name must not be
 # the target's name plus a suffix.

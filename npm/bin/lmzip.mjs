@@ -456,6 +456,42 @@ function makeTemp(prefix) {
   }
 }
 
+// Moves the finished temporary file to `target`; throws the system error
+// (EEXIST: the target exists). Unless `replace`, an existing target is never
+// replaced, not even one created while the output was being written (the
+// lstat check before is only a shortcut): Node has no renameat2, so link()
+// (which never replaces) and unlink(); where the file system has no hard
+// links, the name claimed with O_EXCL, then renamed over.
+function placeOutput(temp, target, replace) {
+  if (replace) {
+    fs.renameSync(temp, target);
+    return;
+  }
+  try {
+    fs.linkSync(temp, target);
+    try {
+      fs.unlinkSync(temp);
+    } catch {
+      // the output is in place; a second name is all that is left
+    }
+    return;
+  } catch (error) {
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(error.code)) throw error;
+  }
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW = 0 } = fs.constants;
+  fs.closeSync(fs.openSync(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600));
+  try {
+    fs.renameSync(temp, target);
+  } catch (error) {
+    try {
+      fs.unlinkSync(target);
+    } catch {
+      // already gone
+    }
+    throw error;
+  }
+}
+
 function closeQuietly(fd) {
   try {
     fs.closeSync(fd);
@@ -599,9 +635,10 @@ async function processFile(path, o) {
     return;
   }
   try {
-    fs.renameSync(out.path, target);
+    placeOutput(out.path, target, o.force);
   } catch (error) {
-    reportErrno(target, message('cannot_rename'), error);
+    if (error.code === 'EEXIST' && !o.force) reportError(target, message('exists'));
+    else reportErrno(target, message('cannot_rename'), error);
     discard();
     return;
   }

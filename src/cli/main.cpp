@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,6 +42,9 @@ constexpr std::string_view kSuffix = lmzip::cli::kSuffix;
 // The temporary output's name in the target's directory (mkstemp fills
 // the Xs); hidden, like the temporary files of rsync and git.
 constexpr const char* kTempName = ".lmzXXXXXX";
+// renameat2's flag (linux/fs.h), called through syscall() so that no
+// particular C library is needed.
+constexpr unsigned kRenameNoReplace = 1;
 constexpr size_t kChunkSize = size_t{256} << 10;  // input and output chunks
 constexpr auto kProgressInterval = std::chrono::milliseconds(lmzip::cli::kProgressIntervalMs);
 
@@ -404,6 +408,33 @@ void copy_metadata(int fd, const struct stat& st, const std::string& target, con
                    o);
 }
 
+// Moves the finished temporary file to `target`: 0, or an errno (EEXIST:
+// the target exists). Unless `replace`, an existing target is never
+// replaced, not even one created while the output was being written (the
+// lstat check before is only a shortcut): renameat2(RENAME_NOREPLACE); where
+// the file system lacks it, link() (which never replaces) and unlink();
+// where it has no hard links either, the name claimed with O_EXCL, then
+// renamed over.
+int place_output(const std::string& temp, const std::string& target, bool replace) {
+  if (replace) return rename(temp.c_str(), target.c_str()) == 0 ? 0 : errno;
+#ifdef SYS_renameat2
+  if (syscall(SYS_renameat2, AT_FDCWD, temp.c_str(), AT_FDCWD, target.c_str(), kRenameNoReplace) == 0) return 0;
+  if (errno != EINVAL && errno != ENOSYS) return errno;
+#endif
+  if (link(temp.c_str(), target.c_str()) == 0) {
+    unlink(temp.c_str());
+    return 0;
+  }
+  if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOSYS) return errno;
+  int fd = open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  if (fd < 0) return errno;
+  close(fd);
+  if (rename(temp.c_str(), target.c_str()) == 0) return 0;
+  int err = errno;
+  unlink(target.c_str());
+  return err;
+}
+
 void process_file(const std::string& path, const Options& o) {
   if (path == "-") {
     process_stdin(o);
@@ -531,8 +562,9 @@ void process_file(const std::string& path, const Options& o) {
     discard();
     return;
   }
-  if (rename(temp.c_str(), target.c_str()) != 0) {
-    report_errno(target, message(Message::cannot_rename), errno);
+  if (int err = place_output(temp, target, o.force); err != 0) {
+    if (err == EEXIST && !o.force) report_error(target, message(Message::exists));
+    else report_errno(target, message(Message::cannot_rename), err);
     discard();
     return;
   }
