@@ -174,10 +174,12 @@ class Progress {
 // ------------------------------------------------ temporary output, signals
 
 // The temporary output file being written, removed if a signal ends us.
+// (Node ignores SIGPIPE and SIGXFSZ: the write fails, EPIPE or EFBIG, and
+// the temporary file is discarded as after any write error.)
 let tempPath = null;
 
 function installSignalHandlers() {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGXCPU']) {
     process.once(signal, () => {
       if (tempPath) {
         try {

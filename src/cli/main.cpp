@@ -155,6 +155,21 @@ class ProgressScope {
 char g_temp_path[8192];
 volatile std::sig_atomic_t g_temp_active = 0;
 
+// The signals whose default action ends the process while it may be
+// writing a file: those of the terminal and kill, a closed pipe on stderr
+// or stdout (SIGPIPE), and the limits of `ulimit -f` and `ulimit -t`.
+constexpr int kFatalSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ, SIGXCPU};
+
+sigset_t fatal_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : kFatalSignals) sigaddset(&set, sig);
+  return set;
+}
+
+// Only async-signal-safe calls: the path was stored beforehand. The signal
+// stays blocked while the handler runs, so the raise() takes effect, with
+// the default action, when it returns.
 void on_fatal_signal(int sig) {
   if (g_temp_active) unlink(g_temp_path);
   std::signal(sig, SIG_DFL);
@@ -162,7 +177,7 @@ void on_fatal_signal(int sig) {
 }
 
 void install_signal_handlers() {
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+  for (int sig : kFatalSignals) {
     struct sigaction old {};
     if (sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;
     struct sigaction sa {};
@@ -531,9 +546,8 @@ void process_file(const std::string& path, const Options& o) {
     return;
   }
   std::memcpy(g_temp_path, temp.c_str(), temp.size() + 1);
-  sigset_t block, saved;
-  sigemptyset(&block);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, sig);
+  const sigset_t block = fatal_signals();
+  sigset_t saved;
   sigprocmask(SIG_BLOCK, &block, &saved);  // mkstemp + registration as one step
   int out_fd = mkstemp(g_temp_path);
   int mkstemp_errno = errno;
@@ -547,8 +561,10 @@ void process_file(const std::string& path, const Options& o) {
   temp = g_temp_path;
 
   auto discard = [&]() {
+    sigprocmask(SIG_BLOCK, &block, &saved);
     unlink(temp.c_str());
     g_temp_active = 0;
+    sigprocmask(SIG_SETMASK, &saved, nullptr);
   };
 
   bool ok = run_stream(src, Sink{out_fd, target}, o);
@@ -562,13 +578,18 @@ void process_file(const std::string& path, const Options& o) {
     discard();
     return;
   }
-  if (int err = place_output(temp, target, o.force); err != 0) {
+  // Placement + deregistration as one step: once the temporary name is
+  // gone, another process may reuse it, and the handler must not remove that.
+  sigprocmask(SIG_BLOCK, &block, &saved);
+  int err = place_output(temp, target, o.force);
+  if (err == 0) g_temp_active = 0;
+  sigprocmask(SIG_SETMASK, &saved, nullptr);
+  if (err != 0) {
     if (err == EEXIST && !o.force) report_error(target, message(Message::exists));
     else report_errno(target, message(Message::cannot_rename), err);
     discard();
     return;
   }
-  g_temp_active = 0;
   if (!o.keep && unlink(path.c_str()) != 0)
     report_warning(path, lmzip::cli::with_errno(message(Message::cannot_remove), lmzip::cli::errno_text(errno)), o);
 }
