@@ -444,6 +444,47 @@ expect_rc 0 "--levels"
 if [ "$(head -n 1 out)" = "$(printf 'level\tmodel\tprofile\tmemory_bytes\tdefault')" ] &&
    [ "$(grep -c $'\tyes$' out)" = 1 ] && [ "$(wc -l < out | tr -d ' ')" -ge 2 ]; then ok; else fail "--levels table: $(head -n 3 out)"; fi
 
+# ----------------------------------------------------------------- size bound
+# docs/FORMAT.md "Size bound": incompressible input of N bytes grows by
+# 6 [+ 4: model id] + 3 per 1 MiB block (at least one) + varint(N) + 4.
+# Checked on random input at each varint and block-count boundary up to 4
+# blocks at level 1, and at the first block boundary at level 6; the runs go
+# in parallel (level 1 takes ~1 s per MiB). LMZIP_QUICK=1: the first
+# boundary at level 1 only.
+section "size bound"
+growth_bound() {  # growth_bound N MODEL_ID_BYTES
+  local n=$1 blocks v=1 x=$1
+  blocks=$(( n == 0 ? 1 : (n + 1048575) / 1048576 ))
+  while [ "$x" -ge 128 ]; do x=$((x >> 7)); v=$((v + 1)); done
+  echo $(( 6 + $2 + 3 * blocks + v + 4 ))
+}
+MiB=1048576
+if [ "${LMZIP_QUICK:-0}" = 1 ]; then max_blocks=1; else max_blocks=4; fi
+sizes="0 1 127 128 16383 16384"
+for k in $(seq 1 "$max_blocks"); do sizes="$sizes $((k * MiB - 1)) $((k * MiB)) $((k * MiB + 1))"; done
+head -c $((max_blocks * MiB + 1)) /dev/urandom > sb.random
+runs=""
+for n in $sizes; do runs="$runs 1:$n"; done
+[ "${LMZIP_QUICK:-0}" = 1 ] || runs="$runs 6:$((MiB + 1))"
+jobs_max=$(nproc 2> /dev/null || echo 2)
+for run_spec in $runs; do
+  level=${run_spec%%:*}
+  n=${run_spec#*:}
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do sleep 0.05; done
+  (head -c "$n" sb.random | "$LMZIP" -"$level" > "sb.$level.$n.lmz" 2> "sb.$level.$n.err"; echo $? > "sb.$level.$n.rc") &
+done
+wait
+for run_spec in $runs; do
+  level=${run_spec%%:*}
+  n=${run_spec#*:}
+  if [ "$(cat "sb.$level.$n.rc")" = 0 ]; then ok; else fail "-$level on $n random bytes: $(cat "sb.$level.$n.err")"; fi
+  if [ "$level" -ge 3 ]; then id=4; else id=0; fi
+  bound=$(growth_bound "$n" "$id")
+  growth=$(( $(wc -c < "sb.$level.$n.lmz") - n ))
+  if [ "$growth" -le "$bound" ]; then ok; else fail "-$level on $n random bytes grew by $growth, the bound is $bound"; fi
+done
+rm -f sb.*
+
 # ----------------------------------------------------------------- target created meanwhile
 # A target that appears while lmzip writes its temporary file must not be
 # replaced without -f: lmzip is stopped once its temporary file exists, the
