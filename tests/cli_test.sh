@@ -315,6 +315,18 @@ expect_same out orig/text
 run "$LMZIP" -dc --model "$MODELS/large.lmzm" md.lmz
 expect_rc 1 "decompress with the wrong --model"
 expect_err "md\.lmz: .*needs model [0-9a-f]{8}, the --model file is $large_id.*LMZ_ERR_MODEL_MISMATCH" "names both models"
+# A stream naming model id 0, which no model has: a corrupt header, not a
+# missing model.
+cp md.lmz id0.lmz
+printf '\0\0\0\0' | dd of=id0.lmz bs=1 seek=6 conv=notrunc status=none
+for mode in -t -l -d; do
+  run "$LMZIP" "$mode" id0.lmz
+  expect_rc 1 "$mode on a stream naming model id 0"
+  expect_err "^lmzip: id0\.lmz: corrupt header: the stream names no model \(id 0\), but level 6 needs one \(LMZ_ERR_CORRUPT_HEADER\)$" "$mode: model id 0"
+done
+expect_file id0.lmz
+expect_no_file id0
+rm -f id0.lmz
 printf 'not a model' > bad.lmzm
 for m in bad.lmzm orig/empty missing.lmzm /dev/zero ""; do
   run "$LMZIP" -c --model "$m" orig/text

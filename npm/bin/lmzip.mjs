@@ -121,7 +121,7 @@ function reportLibrary(name, error, o) {
     return;
   }
   const given = o.mode !== 'compress' ? (o.modelId ?? 0) : 0;
-  reportError(name, M.cliLibraryError(code, error.modelNeeded ?? 0, given));
+  reportError(name, M.cliLibraryError(code, error.modelNeeded ?? 0, given, error.level ?? 0));
 }
 
 function reportWarning(name, cause, o) {
@@ -329,7 +329,8 @@ async function listStream(src) {
       M.HEAPU8.set(buffer.subarray(0, got), stage);
       const status = scanner.push(stage, got, got === 0);
       if (status === ERROR) {
-        reportError(src.name, M.cliLibraryError(scanner.error(), 0, 0));
+        const { modelId, level } = scanner.info();
+        reportError(src.name, M.cliLibraryError(scanner.error(), modelId, 0, level));
         return false;
       }
       if (status !== DONE) continue;

@@ -77,10 +77,10 @@ void report_errno(const std::string& name, const std::string& what, int err) {
 }
 
 // `model_needed`: the model id a stream asked for (0 if none or unknown);
-// `given`: the --model file, if any.
+// `given`: the --model file, if any; `level`: the stream's (0: unknown).
 void report_library(const std::string& name, lmzip::Error e, uint32_t model_needed = 0,
-                    const lmzip::Model* given = nullptr) {
-  report_error(name, lmzip::cli::library_error(e, model_needed, given ? given->id() : 0));
+                    const lmzip::Model* given = nullptr, int level = 0) {
+  report_error(name, lmzip::cli::library_error(e, model_needed, given ? given->id() : 0, level));
 }
 
 void report_warning(const std::string& name, const std::string& cause, const Options& o) {
@@ -306,7 +306,7 @@ bool decompress_stream(const Source& src, const Sink& sink, const Options& o, Co
       lmzip::Status status = decoder.decompress(in, out, end_of_input);
       if (!sink_write(sink, outbuf.data(), out.pos)) return false;
       if (status == lmzip::Status::error) {
-        report_library(src.name, decoder.error(), decoder.model_id(), o.model.get());
+        report_library(src.name, decoder.error(), decoder.model_id(), o.model.get(), decoder.level());
         return false;
       }
       if (status == lmzip::Status::done) {
@@ -355,7 +355,8 @@ bool list_stream(const Source& src) {
     lmzip::InBuffer in{inbuf.data(), static_cast<size_t>(got), 0};
     lmzip::Status status = scanner.scan(in, got == 0);
     if (status == lmzip::Status::error) {
-      report_library(src.name, scanner.error());
+      report_library(src.name, scanner.error(), scanner.info().header.model_id, nullptr,
+                     scanner.info().header.level);
       return false;
     }
     if (status != lmzip::Status::done) continue;
