@@ -235,13 +235,17 @@ rm -f good.lmz bad.lmz notlmz.lmz trunc.lmz trunc2.lmz zero.lmz trail.lmz
 # ----------------------------------------------------------------- suffix
 section "suffix"
 cp orig/text plain
+# Skipped with a warning (status 2), as every other skipped file.
 run "$LMZIP" -d plain
-expect_rc 1 "-d on a name without .lmz"
-expect_err "plain" "error names the file"
+expect_rc 2 "-d on a name without .lmz"
+expect_err "^lmzip: plain: unknown suffix \(expected \.lmz\) -- ignored$" "warning names the file"
 expect_file plain
+run "$LMZIP" -dq plain
+expect_rc 2 "-dq on a name without .lmz"
+if [ -s err ]; then fail "-q printed the unknown-suffix warning"; else ok; fi
 cp orig/text .lmz
 run "$LMZIP" -d .lmz
-expect_rc 1 "-d on the bare name .lmz"
+expect_rc 2 "-d on the bare name .lmz"
 rm -f .lmz
 "$LMZIP" -c plain > plain.lmz
 cp plain.lmz plain.lmz.keep
@@ -399,6 +403,13 @@ expect_same out orig/text
 rm -f ./-dash ./-dash.lmz
 run "$LMZIP" --bogus
 expect_rc 1 "unknown long option"
+expect_err "^lmzip: unrecognized option '--bogus'$" "unknown long option message"
+run "$LMZIP" --bogus=1
+expect_rc 1 "unknown long option with a value"
+expect_err "^lmzip: unrecognized option '--bogus=1'$" "unknown long option with a value: message"
+run "$LMZIP" --keep=1
+expect_rc 1 "a value on a flag"
+expect_err "^lmzip: option '--keep' doesn't allow an argument$" "a value on a flag: message"
 run "$LMZIP" -Z
 expect_rc 1 "unknown short option"
 run "$LMZIP" --help

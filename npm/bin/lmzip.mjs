@@ -515,8 +515,9 @@ async function processFile(path, o) {
   if (toFile) {
     if (o.mode === 'decompress') {
       const base = path.slice(path.lastIndexOf('/') + 1);
+      // A skipped file, like every other: a warning (gzip's status 2).
       if (!base.endsWith(SUFFIX) || base.length === SUFFIX.length) {
-        reportError(path, message('unknown_suffix'));
+        reportWarning(path, message('unknown_suffix'), o);
         return;
       }
       target = path.slice(0, path.length - SUFFIX.length);

@@ -463,8 +463,9 @@ void process_file(const std::string& path, const Options& o) {
     if (o.mode == Mode::decompress) {
       std::string_view base = path;
       if (size_t slash = base.rfind('/'); slash != std::string_view::npos) base.remove_prefix(slash + 1);
+      // A skipped file, like every other: a warning (gzip's status 2).
       if (!ends_with(base, kSuffix) || base.size() == kSuffix.size()) {
-        report_error(path, message(Message::unknown_suffix));
+        report_warning(path, message(Message::unknown_suffix), o);
         return;
       }
       target = path.substr(0, path.size() - kSuffix.size());
