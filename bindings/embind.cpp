@@ -236,9 +236,9 @@ std::string cli_message(const std::string& id, emscripten::val args) {
   return out;
 }
 
-std::string cli_library_error(int code, double needed, double given) {
+std::string cli_library_error(int code, double needed, double given, int level) {
   return lmzip::cli::library_error(static_cast<lmzip::Error>(code), static_cast<uint32_t>(needed),
-                                   static_cast<uint32_t>(given));
+                                   static_cast<uint32_t>(given), level);
 }
 
 std::string cli_verbose_line(const std::string& name, const std::string& mode, double uncompressed,

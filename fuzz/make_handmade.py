@@ -111,7 +111,9 @@ def main():
         "level-10": header(10, flags=0) + eng[6:],
         "unknown-flags": header(1, flags=0x80) + eng[6:],
         "l1-with-model-id": header(1, flags=1) + eng[6:],
-        "wrong-model-id": b"LMZ\x01\x06\x01\0\0\0\0" + chi[10:],
+        # An id no model has, and id 0, which names none (a corrupt header).
+        "wrong-model-id": b"LMZ\x01\x06\x01\xef\xbe\xad\xde" + chi[10:],
+        "model-id-0": b"LMZ\x01\x06\x01\0\0\0\0" + chi[10:],
         # Checksum and length of a valid stream damaged.
         "bad-checksum": eng[:-1] + bytes([eng[-1] ^ 1]),
         "bad-length": multi[:-5] + bytes([multi[-5] + 1]) + multi[-4:],

@@ -140,7 +140,7 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
       case Stage::model_id: {
         if (!gather(in, format::kModelIdSize)) break;
         field_len = 0;
-        format::parse_model_id(field, header);
+        if (Error e = format::parse_model_id(field, header); e != Error::ok) return fail(e);
         if (!options.model) options.model = find_default_model(header.model_id);
         if (!options.model || options.model->id() != header.model_id) {
           // Another model at hand, or none at all for this level.

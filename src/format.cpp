@@ -38,7 +38,8 @@ Error peek_header(const uint8_t* data, size_t size, StreamHeader& header) {
   StreamHeader h;
   if (Error e = parse_header_start(data, h); e != Error::ok) return e;
   if (size < h.header_size) return Error::truncated;
-  if (h.header_size > kHeaderSize) parse_model_id(data + kHeaderSize, h);
+  if (h.header_size > kHeaderSize)
+    if (Error e = parse_model_id(data + kHeaderSize, h); e != Error::ok) return e;
   header = h;
   return Error::ok;
 }
@@ -90,8 +91,9 @@ Error parse_header_start(const uint8_t* p, StreamHeader& h) {
   return Error::ok;
 }
 
-void parse_model_id(const uint8_t* p, StreamHeader& h) {
+Error parse_model_id(const uint8_t* p, StreamHeader& h) {
   h.model_id = static_cast<uint32_t>(get_le(p, kModelIdSize));
+  return h.model_id == 0 ? Error::corrupt_header : Error::ok;
 }
 
 void pack_block_header(const BlockHeader& b, uint8_t* out) {

@@ -34,7 +34,9 @@ size_t pack_header(const StreamHeader& header, uint8_t* out);
 // Parses the first kHeaderSize bytes; sets header_size to what the whole
 // header takes (the model id follows when it is larger).
 Error parse_header_start(const uint8_t* p, StreamHeader& header);
-void parse_model_id(const uint8_t* p, StreamHeader& header);
+// Reads the model id; corrupt_header for 0, which no model has (Model::load
+// refuses a file whose CRC-32 is 0): a neural level's stream must name one.
+Error parse_model_id(const uint8_t* p, StreamHeader& header);
 
 struct BlockHeader {
   bool last = false;

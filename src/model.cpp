@@ -57,6 +57,12 @@ std::shared_ptr<const Model> Model::load(const uint8_t* data, size_t size, std::
       return nullptr;
     }
     model->id_ = crc32_update(0, data, size);
+    if (model->id_ == 0) {
+      // Streams naming id 0 are corrupt (FORMAT.md), so no model may have
+      // it (one file in 2^32; changing any weight gives another id).
+      if (why) *why = "its id, the CRC-32 of the file, is 0, which no stream may name";
+      return nullptr;
+    }
     model->description_ = model->byte_model_->description();
   } catch (const std::bad_alloc&) {
     if (why) *why = "out of memory";

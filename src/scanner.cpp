@@ -40,13 +40,17 @@ struct StreamScanner::Impl {
       switch (stage) {
         case Stage::header: {
           if (!take_field(in, format::kHeaderSize)) break;
-          if (Error e = format::parse_header_start(field, info.header); e != Error::ok) return fail(e);
+          // Kept only once its start is valid (as in the decoder): after a
+          // failure, the header's level is 0 or the level of a valid start.
+          StreamHeader h;
+          if (Error e = format::parse_header_start(field, h); e != Error::ok) return fail(e);
+          info.header = h;
           stage = info.header.header_size > format::kHeaderSize ? Stage::model_id : Stage::block_header;
           continue;
         }
         case Stage::model_id:
           if (!take_field(in, format::kModelIdSize)) break;
-          format::parse_model_id(field, info.header);
+          if (Error e = format::parse_model_id(field, info.header); e != Error::ok) return fail(e);
           stage = Stage::block_header;
           continue;
         case Stage::block_header: {

@@ -129,6 +129,44 @@ TEST_CASE("header: the scanner counts blocks, stops at the stream's end and chec
   CHECK(scan(wrong, wrong.size(), info) == Error::length_mismatch);
 }
 
+TEST_CASE("header: a stream naming model id 0 is a corrupt header") {
+  // Level 6 (neural), flags: a model id follows, id 0; an empty stored last
+  // block and the trailer of an empty input. Hand-built: no model needed.
+  const Bytes s = {'L', 'M', 'Z', 2, 6, 0x01, 0, 0, 0, 0, 0x01, 0, 0, 0x00, 0, 0, 0, 0};
+  lmzip::StreamHeader h;
+  CHECK(lmzip::peek_header(s.data(), s.size(), h) == Error::corrupt_header);
+  lmzip::StreamInfo info;
+  CHECK(scan(s, 1, info) == Error::corrupt_header);
+  lmzip::StreamScanner scanner;
+  lmzip::InBuffer in{s.data(), s.size(), 0};
+  CHECK(scanner.scan(in, true) == lmzip::Status::error);
+  CHECK(scanner.info().header.level == 6);  // what the CLI's message names
+  CHECK(scanner.info().header.model_id == 0);
+  Bytes out(64);
+  for (size_t step : {size_t{1}, s.size()}) {
+    lmzip::Decoder d;
+    size_t pos = 0;
+    lmzip::Status st = lmzip::Status::needs_input;
+    while (st == lmzip::Status::needs_input && pos < s.size()) {
+      lmzip::InBuffer piece{s.data() + pos, std::min(step, s.size() - pos), 0};
+      lmzip::OutBuffer ob{out.data(), out.size(), 0};
+      st = d.decompress(piece, ob, pos + piece.size == s.size());
+      pos += piece.pos;
+    }
+    CHECK(st == lmzip::Status::error);
+    CHECK(d.error() == Error::corrupt_header);
+    CHECK(d.level() == 6);
+    CHECK(d.model_id() == 0);
+  }
+  CHECK(lmzip::decompress(s.data(), s.size(), out) == Error::corrupt_header);
+  // The same with a nonzero id is a model the decoder lacks, not corruption.
+  Bytes other = s;
+  other[6] = 1;
+  CHECK(lmzip::peek_header(other.data(), other.size(), h) == Error::ok);
+  Error e = lmzip::decompress(other.data(), other.size(), out);
+  CHECK((e == Error::model_mismatch || e == Error::model_not_loaded));
+}
+
 TEST_CASE("header: docs/FORMAT.md's error table is the core's error list") {
   std::ifstream doc(lmzt::source_dir() / "docs" / "FORMAT.md");
   REQUIRE(doc);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "nn/gru_model.h"
+#include "tables.h"
 #include "test_util.h"
 
 namespace {
@@ -52,6 +53,29 @@ bool load_model(const std::string& name, lmzt::Bytes& bytes, lmzip::nn::GruModel
   if (!lmzt::read_file(lmzt::source_dir() / "models" / name, bytes)) return false;
   std::string why;
   return lmzip::nn::GruModel::parse(bytes.data(), bytes.size(), model, why);
+}
+
+// Sets the last 4 bytes so that the CRC-32 of `bytes` is 0. CRC-32 is
+// linear: 4 bytes b fed from register s act as 4 zero bytes fed from
+// s ^ le32(b), and a zero-byte step can be undone (the table's top bytes
+// all differ), so 4 steps are undone from the register that CRC 0 needs.
+void forge_crc32_zero(lmzt::Bytes& bytes) {
+  uint32_t table[256];
+  for (uint32_t i = 0; i < 256; ++i) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; ++k) c = c & 1 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+    table[i] = c;
+  }
+  const size_t n = bytes.size() - 4;
+  const uint32_t before = ~lmzip::crc32_update(0, bytes.data(), n);
+  uint32_t after = 0xFFFFFFFFu;  // the final register is ~CRC
+  for (int k = 0; k < 4; ++k) {
+    uint32_t i = 0;
+    while ((table[i] >> 24) != (after >> 24)) ++i;
+    after = ((after ^ table[i]) << 8) | i;
+  }
+  const uint32_t b = before ^ after;
+  for (size_t k = 0; k < 4; ++k) bytes[n + k] = static_cast<uint8_t>(b >> (8 * k));
 }
 
 }  // namespace
@@ -127,4 +151,12 @@ TEST_CASE("lm: malformed model files are rejected") {
   auto loaded = lmzip::Model::load(bytes.data(), bytes.size());
   REQUIRE(loaded);
   CHECK(loaded->description() == "gru, hidden " + std::to_string(model.hidden));
+  // A file whose CRC-32 (its id) is 0: streams cannot name it. Its last 4
+  // bytes (output biases, any value valid) are forged to make the CRC 0.
+  lmzt::Bytes zero_id = bytes;
+  forge_crc32_zero(zero_id);
+  REQUIRE(lmzip::crc32_update(0, zero_id.data(), zero_id.size()) == 0);
+  REQUIRE(lmzip::nn::GruModel::parse(zero_id.data(), zero_id.size(), model, why));
+  CHECK(lmzip::Model::load(zero_id.data(), zero_id.size(), &why) == nullptr);
+  CHECK(why.find("is 0") != std::string::npos);
 }

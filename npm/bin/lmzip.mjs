@@ -121,7 +121,7 @@ function reportLibrary(name, error, o) {
     return;
   }
   const given = o.mode !== 'compress' ? (o.modelId ?? 0) : 0;
-  reportError(name, M.cliLibraryError(code, error.modelNeeded ?? 0, given));
+  reportError(name, M.cliLibraryError(code, error.modelNeeded ?? 0, given, error.level ?? 0));
 }
 
 function reportWarning(name, cause, o) {
@@ -174,10 +174,12 @@ class Progress {
 // ------------------------------------------------ temporary output, signals
 
 // The temporary output file being written, removed if a signal ends us.
+// (Node ignores SIGPIPE and SIGXFSZ: the write fails, EPIPE or EFBIG, and
+// the temporary file is discarded as after any write error.)
 let tempPath = null;
 
 function installSignalHandlers() {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGXCPU']) {
     process.once(signal, () => {
       if (tempPath) {
         try {
@@ -327,7 +329,8 @@ async function listStream(src) {
       M.HEAPU8.set(buffer.subarray(0, got), stage);
       const status = scanner.push(stage, got, got === 0);
       if (status === ERROR) {
-        reportError(src.name, M.cliLibraryError(scanner.error(), 0, 0));
+        const { modelId, level } = scanner.info();
+        reportError(src.name, M.cliLibraryError(scanner.error(), modelId, 0, level));
         return false;
       }
       if (status !== DONE) continue;
@@ -437,6 +440,9 @@ function copyMetadata(fd, st, target, o) {
   }
 }
 
+// The temporary output's name in the target's directory: this and 6
+// random characters (as the native CLI's mkstemp template .lmzXXXXXX).
+const TEMP_PREFIX = '.lmz';
 const TEMP_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 // mkstemp(): `prefix` + 6 random characters, created exclusively, mode 0600.
@@ -450,6 +456,42 @@ function makeTemp(prefix) {
     } catch (error) {
       if (error.code !== 'EEXIST' || attempt >= 100) throw error;
     }
+  }
+}
+
+// Moves the finished temporary file to `target`; throws the system error
+// (EEXIST: the target exists). Unless `replace`, an existing target is never
+// replaced, not even one created while the output was being written (the
+// lstat check before is only a shortcut): Node has no renameat2, so link()
+// (which never replaces) and unlink(); where the file system has no hard
+// links, the name claimed with O_EXCL, then renamed over.
+function placeOutput(temp, target, replace) {
+  if (replace) {
+    fs.renameSync(temp, target);
+    return;
+  }
+  try {
+    fs.linkSync(temp, target);
+    try {
+      fs.unlinkSync(temp);
+    } catch {
+      // the output is in place; a second name is all that is left
+    }
+    return;
+  } catch (error) {
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(error.code)) throw error;
+  }
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW = 0 } = fs.constants;
+  fs.closeSync(fs.openSync(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600));
+  try {
+    fs.renameSync(temp, target);
+  } catch (error) {
+    try {
+      fs.unlinkSync(target);
+    } catch {
+      // already gone
+    }
+    throw error;
   }
 }
 
@@ -473,8 +515,9 @@ async function processFile(path, o) {
   if (toFile) {
     if (o.mode === 'decompress') {
       const base = path.slice(path.lastIndexOf('/') + 1);
+      // A skipped file, like every other: a warning (gzip's status 2).
       if (!base.endsWith(SUFFIX) || base.length === SUFFIX.length) {
-        reportError(path, message('unknown_suffix'));
+        reportWarning(path, message('unknown_suffix'), o);
         return;
       }
       target = path.slice(0, path.length - SUFFIX.length);
@@ -559,10 +602,12 @@ async function processFile(path, o) {
     return;
   }
 
-  // Write beside the target, rename into place only when all went well.
+  // Write beside the target, move into place only when all went well. The
+  // temporary name is short and fixed-length (not the target's name plus a
+  // suffix), so that any target name that fits NAME_MAX can be written.
   let out;
   try {
-    out = makeTemp(`${target}.tmp.`);
+    out = makeTemp(`${target.slice(0, target.lastIndexOf('/') + 1)}${TEMP_PREFIX}`);
   } catch (error) {
     reportErrno(target, message('cannot_create'), error);
     closeQuietly(inFd);
@@ -594,9 +639,10 @@ async function processFile(path, o) {
     return;
   }
   try {
-    fs.renameSync(out.path, target);
+    placeOutput(out.path, target, o.force);
   } catch (error) {
-    reportErrno(target, message('cannot_rename'), error);
+    if (error.code === 'EEXIST' && !o.force) reportError(target, message('exists'));
+    else reportErrno(target, message('cannot_rename'), error);
     discard();
     return;
   }

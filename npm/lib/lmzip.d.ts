@@ -75,9 +75,16 @@ export class LmzipError extends Error {
   /**
    * The core's own words on what is wrong, where it has some: with
    * `LMZ_ERR_INVALID_ARGUMENT` from {@link init} or {@link loadModel}, why
-   * the model file was rejected; otherwise undefined.
+   * the model file was rejected; with `LMZ_ERR_CORRUPT_HEADER` from a
+   * decompressor, that the stream names no model (id 0) at a level that
+   * needs one; otherwise undefined.
    */
   detail?: string;
+  /**
+   * From a decompressor that had read a valid header start (magic, version,
+   * level, flags): the level the stream records; otherwise undefined.
+   */
+  level?: number;
 }
 
 /** Input accepted by the compressor: bytes, or a string (encoded as UTF-8). */

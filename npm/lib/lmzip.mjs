@@ -34,7 +34,9 @@ const PROGRESS_INTERVAL_MS = 100;
  * LMZ_ERR_MODEL_MISMATCH or LMZ_ERR_MODEL_NOT_LOADED from a decompressor:
  * the id of the model the stream needs), `trailingData` (true with
  * LMZ_ERR_CORRUPT_DATA when a complete stream was followed by more bytes),
- * `detail` (the core's own words on what is wrong, e.g. with a model file).
+ * `detail` (the core's own words on what is wrong, e.g. with a model file),
+ * `level` (from a decompressor that read a valid header start: the stream's
+ * level).
  */
 export class LmzipError extends Error {
   /**
@@ -463,6 +465,13 @@ class Stream {
     this.#finished = true;
     const error = coreError(code);
     const needed = this.#stream.modelId ? this.#stream.modelId() : 0;
+    const level = this.#stream.level ? this.#stream.level() : 0;
+    if (level) error.level = level;
+    // After a valid header start, the only header fault left is the model id.
+    if (error.code === 'LMZ_ERR_CORRUPT_HEADER' && level && !needed && levelUsesModel(level)) {
+      error.detail = `the stream names no model (id 0), but level ${level} needs one`;
+      error.message += ` (${error.detail})`;
+    }
     if (error.code === 'LMZ_ERR_MODEL_MISMATCH' && needed) {
       const loaded = loadedModelIds();
       error.message += ` (the data needs model ${hex32(needed)}; loaded: ${loaded.length ? loaded.map(hex32).join(', ') : 'none'})`;

@@ -249,7 +249,7 @@ grep -q 'o.lmz: already exists; not overwritten (use -f to overwrite)' err && ok
 [ -e o ] && ok || fail "input removed after a refusal"
 "${NODE[@]}" -f o && ok || fail "node -f o"
 "$NATIVE" -dc o.lmz | cmp -s - orig/text && ok || fail "node -f output does not decompress"
-left=$(find . -name '*.tmp.*' | head -n 3)
+left=$(find . \( -name '*.tmp.*' -o -name '.lmz??????' \) | head -n 3)
 [ -z "$left" ] && ok || fail "temporary files left behind: $left"
 rm -f o o.lmz err
 

@@ -243,6 +243,16 @@ describe('corrupt input', () => {
       await failsWith(decompress(flip(neural, 6, 0x01)), 'LMZ_ERR_MODEL_MISMATCH');
       // The model id is part of the header: without it the header is corrupt.
       await failsWith(decompress(flip(neural, 5, 0x01)), ['LMZ_ERR_CORRUPT_HEADER', 'LMZ_ERR_MODEL_MISMATCH']);
+      // Model id 0, which no model has: a corrupt header, saying so.
+      const zeroId = neural.slice();
+      zeroId.fill(0, 6, 10);
+      for (const error of [await failsWith(decompress(zeroId), 'LMZ_ERR_CORRUPT_HEADER'),
+        await failsWith(nodeDecompress([zeroId]), 'LMZ_ERR_CORRUPT_HEADER')]) {
+        expect(error.level).toBe(6);
+        expect(error.detail).toBe('the stream names no model (id 0), but level 6 needs one');
+        expect(error.message).toContain(error.detail);
+        expect(error.modelNeeded).toBeUndefined();
+      }
     }
     await stillWorks();
   });

@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -38,6 +39,12 @@ using lmzip::cli::Mode;
 using lmzip::cli::message;
 
 constexpr std::string_view kSuffix = lmzip::cli::kSuffix;
+// The temporary output's name in the target's directory (mkstemp fills
+// the Xs); hidden, like the temporary files of rsync and git.
+constexpr const char* kTempName = ".lmzXXXXXX";
+// renameat2's flag (linux/fs.h), called through syscall() so that no
+// particular C library is needed.
+constexpr unsigned kRenameNoReplace = 1;
 constexpr size_t kChunkSize = size_t{256} << 10;  // input and output chunks
 constexpr auto kProgressInterval = std::chrono::milliseconds(lmzip::cli::kProgressIntervalMs);
 
@@ -70,10 +77,10 @@ void report_errno(const std::string& name, const std::string& what, int err) {
 }
 
 // `model_needed`: the model id a stream asked for (0 if none or unknown);
-// `given`: the --model file, if any.
+// `given`: the --model file, if any; `level`: the stream's (0: unknown).
 void report_library(const std::string& name, lmzip::Error e, uint32_t model_needed = 0,
-                    const lmzip::Model* given = nullptr) {
-  report_error(name, lmzip::cli::library_error(e, model_needed, given ? given->id() : 0));
+                    const lmzip::Model* given = nullptr, int level = 0) {
+  report_error(name, lmzip::cli::library_error(e, model_needed, given ? given->id() : 0, level));
 }
 
 void report_warning(const std::string& name, const std::string& cause, const Options& o) {
@@ -148,6 +155,21 @@ class ProgressScope {
 char g_temp_path[8192];
 volatile std::sig_atomic_t g_temp_active = 0;
 
+// The signals whose default action ends the process while it may be
+// writing a file: those of the terminal and kill, a closed pipe on stderr
+// or stdout (SIGPIPE), and the limits of `ulimit -f` and `ulimit -t`.
+constexpr int kFatalSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ, SIGXCPU};
+
+sigset_t fatal_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : kFatalSignals) sigaddset(&set, sig);
+  return set;
+}
+
+// Only async-signal-safe calls: the path was stored beforehand. The signal
+// stays blocked while the handler runs, so the raise() takes effect, with
+// the default action, when it returns.
 void on_fatal_signal(int sig) {
   if (g_temp_active) unlink(g_temp_path);
   std::signal(sig, SIG_DFL);
@@ -155,7 +177,7 @@ void on_fatal_signal(int sig) {
 }
 
 void install_signal_handlers() {
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+  for (int sig : kFatalSignals) {
     struct sigaction old {};
     if (sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;
     struct sigaction sa {};
@@ -284,7 +306,7 @@ bool decompress_stream(const Source& src, const Sink& sink, const Options& o, Co
       lmzip::Status status = decoder.decompress(in, out, end_of_input);
       if (!sink_write(sink, outbuf.data(), out.pos)) return false;
       if (status == lmzip::Status::error) {
-        report_library(src.name, decoder.error(), decoder.model_id(), o.model.get());
+        report_library(src.name, decoder.error(), decoder.model_id(), o.model.get(), decoder.level());
         return false;
       }
       if (status == lmzip::Status::done) {
@@ -333,7 +355,8 @@ bool list_stream(const Source& src) {
     lmzip::InBuffer in{inbuf.data(), static_cast<size_t>(got), 0};
     lmzip::Status status = scanner.scan(in, got == 0);
     if (status == lmzip::Status::error) {
-      report_library(src.name, scanner.error());
+      report_library(src.name, scanner.error(), scanner.info().header.model_id, nullptr,
+                     scanner.info().header.level);
       return false;
     }
     if (status != lmzip::Status::done) continue;
@@ -401,6 +424,33 @@ void copy_metadata(int fd, const struct stat& st, const std::string& target, con
                    o);
 }
 
+// Moves the finished temporary file to `target`: 0, or an errno (EEXIST:
+// the target exists). Unless `replace`, an existing target is never
+// replaced, not even one created while the output was being written (the
+// lstat check before is only a shortcut): renameat2(RENAME_NOREPLACE); where
+// the file system lacks it, link() (which never replaces) and unlink();
+// where it has no hard links either, the name claimed with O_EXCL, then
+// renamed over.
+int place_output(const std::string& temp, const std::string& target, bool replace) {
+  if (replace) return rename(temp.c_str(), target.c_str()) == 0 ? 0 : errno;
+#ifdef SYS_renameat2
+  if (syscall(SYS_renameat2, AT_FDCWD, temp.c_str(), AT_FDCWD, target.c_str(), kRenameNoReplace) == 0) return 0;
+  if (errno != EINVAL && errno != ENOSYS) return errno;
+#endif
+  if (link(temp.c_str(), target.c_str()) == 0) {
+    unlink(temp.c_str());
+    return 0;
+  }
+  if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != ENOSYS) return errno;
+  int fd = open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  if (fd < 0) return errno;
+  close(fd);
+  if (rename(temp.c_str(), target.c_str()) == 0) return 0;
+  int err = errno;
+  unlink(target.c_str());
+  return err;
+}
+
 void process_file(const std::string& path, const Options& o) {
   if (path == "-") {
     process_stdin(o);
@@ -413,8 +463,9 @@ void process_file(const std::string& path, const Options& o) {
     if (o.mode == Mode::decompress) {
       std::string_view base = path;
       if (size_t slash = base.rfind('/'); slash != std::string_view::npos) base.remove_prefix(slash + 1);
+      // A skipped file, like every other: a warning (gzip's status 2).
       if (!ends_with(base, kSuffix) || base.size() == kSuffix.size()) {
-        report_error(path, message(Message::unknown_suffix));
+        report_warning(path, message(Message::unknown_suffix), o);
         return;
       }
       target = path.substr(0, path.size() - kSuffix.size());
@@ -486,17 +537,19 @@ void process_file(const std::string& path, const Options& o) {
     return;
   }
 
-  // Write beside the target, rename into place only when all went well.
-  std::string temp = target + ".tmp.XXXXXX";
+  // Write beside the target, move into place only when all went well. The
+  // temporary name is short and fixed-length (not the target's name plus a
+  // suffix), so that any target name that fits NAME_MAX can be written.
+  size_t slash = target.rfind('/');
+  std::string temp = (slash == std::string::npos ? std::string() : target.substr(0, slash + 1)) + kTempName;
   if (temp.size() >= sizeof g_temp_path) {
     report_error(target, message(Message::name_too_long));
     close(in_fd);
     return;
   }
   std::memcpy(g_temp_path, temp.c_str(), temp.size() + 1);
-  sigset_t block, saved;
-  sigemptyset(&block);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, sig);
+  const sigset_t block = fatal_signals();
+  sigset_t saved;
   sigprocmask(SIG_BLOCK, &block, &saved);  // mkstemp + registration as one step
   int out_fd = mkstemp(g_temp_path);
   int mkstemp_errno = errno;
@@ -510,8 +563,10 @@ void process_file(const std::string& path, const Options& o) {
   temp = g_temp_path;
 
   auto discard = [&]() {
+    sigprocmask(SIG_BLOCK, &block, &saved);
     unlink(temp.c_str());
     g_temp_active = 0;
+    sigprocmask(SIG_SETMASK, &saved, nullptr);
   };
 
   bool ok = run_stream(src, Sink{out_fd, target}, o);
@@ -525,12 +580,18 @@ void process_file(const std::string& path, const Options& o) {
     discard();
     return;
   }
-  if (rename(temp.c_str(), target.c_str()) != 0) {
-    report_errno(target, message(Message::cannot_rename), errno);
+  // Placement + deregistration as one step: once the temporary name is
+  // gone, another process may reuse it, and the handler must not remove that.
+  sigprocmask(SIG_BLOCK, &block, &saved);
+  int err = place_output(temp, target, o.force);
+  if (err == 0) g_temp_active = 0;
+  sigprocmask(SIG_SETMASK, &saved, nullptr);
+  if (err != 0) {
+    if (err == EEXIST && !o.force) report_error(target, message(Message::exists));
+    else report_errno(target, message(Message::cannot_rename), err);
     discard();
     return;
   }
-  g_temp_active = 0;
   if (!o.keep && unlink(path.c_str()) != 0)
     report_warning(path, lmzip::cli::with_errno(message(Message::cannot_remove), lmzip::cli::errno_text(errno)), o);
 }
@@ -557,9 +618,28 @@ bool load_model(Options& o) {
   return o.model != nullptr;
 }
 
+// A closed fd 0, 1 or 2 would be handed to the next file opened, so the
+// temporary output could receive messages meant for stderr (or the input
+// become "stdin"). Each closed one is opened on /dev/null with the opposite
+// access mode, as gnulib's stdopen does: it holds the number, and any use
+// still fails (EBADF) as it would have on the closed descriptor. False if
+// that is impossible: then nothing may be created.
+bool occupy_standard_fds() {
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; ++fd) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    int opened = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+    if (opened != fd) {
+      if (opened >= 0) close(opened);
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (!occupy_standard_fds()) return 1;
   lmzip::cli::Invocation inv = lmzip::cli::parse_args(std::vector<std::string>(argv + 1, argv + argc),
                                                       LMZIP_VERSION_STRING);
   switch (inv.action) {

@@ -436,9 +436,12 @@ std::string built_in_models() {
 }
 }  // namespace
 
-std::string library_error(Error error, uint32_t needed, uint32_t given) {
+std::string library_error(Error error, uint32_t needed, uint32_t given, int level) {
   std::string cause = error_message(error);
-  if (error == Error::model_mismatch && needed && given)
+  // After a valid header start, the only header fault left is the model id.
+  if (error == Error::corrupt_header && !needed && level_uses_model(level))
+    cause += ": the stream names no model (id 0), but level " + std::to_string(level) + " needs one";
+  else if (error == Error::model_mismatch && needed && given)
     cause += ": the data needs model " + hex32(needed) + ", the --model file is " + hex32(given);
   else if (error == Error::model_mismatch && needed)
     cause += ": the data needs model " + hex32(needed) + ", this lmzip has " + built_in_models() +

@@ -106,8 +106,9 @@ std::string errno_text(int code);
 // (a stream's needed model, the --model file's, the built-in ones) and the
 // error's name, e.g. "checksum mismatch (data corrupt) (LMZ_ERR_CHECKSUM_MISMATCH)".
 // `needed`: the id a stream names (0: none/unknown); `given`: the --model
-// file's id (0: none given).
-std::string library_error(Error error, uint32_t needed, uint32_t given);
+// file's id (0: none given); `level`: the stream's level once its header
+// start was read as valid (Decoder::level(), StreamScanner's header), else 0.
+std::string library_error(Error error, uint32_t needed, uint32_t given, int level = 0);
 
 // The -v line: "NAME: IN -> OUT bytes, R:1, B bits/byte, S MB/s, T s[, OK]".
 std::string verbose_line(const std::string& name, Mode mode, uint64_t uncompressed, uint64_t compressed,
