@@ -603,7 +603,7 @@ bool load_model(Options& o) {
   std::vector<uint8_t> bytes;
   if (fd >= 0) {
     uint8_t chunk[1 << 16];
-    ssize_t got;
+    ssize_t got = 0;
     while (bytes.size() <= lmzip::cli::kMaxModelFileBytes && (got = read_some(fd, chunk, sizeof chunk)) > 0)
       bytes.insert(bytes.end(), chunk, chunk + got);
     int err = errno;

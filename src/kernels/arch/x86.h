@@ -165,7 +165,9 @@ LMZIP_AVX512 inline void store_rows(int32_t* acc, int rows_left, __m512i v) {
 LMZIP_AVX512VNNI inline void matvec_avx512vnni(const int8_t* packed, const int16_t* h, int rows, int n,
                                                int32_t* acc) {
   alignas(64) int8_t hi[kMatvecMaxN], lo[kMatvecMaxN];
-  const __m512i correction = _mm512_set1_epi32(-128 * split_bytes(h, n, hi, lo));
+  // -128 * sum_j h, modulo 2^32 like the vector sums (it can exceed int32).
+  const __m512i correction =
+      _mm512_set1_epi32(static_cast<int32_t>(0u - 128u * static_cast<uint32_t>(split_bytes(h, n, hi, lo))));
   const int blocks = (rows + kVnniRows - 1) / kVnniRows;
   const long block_bytes = static_cast<long>(kVnniRows) * n;
   int b = 0;
