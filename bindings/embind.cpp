@@ -215,6 +215,7 @@ emscripten::val cli_parse_args(emscripten::val args, const std::string& version)
   options.set("toStdout", opt.to_stdout);
   options.set("keep", opt.keep);
   options.set("force", opt.force);
+  options.set("recursive", opt.recursive);
   options.set("verbose", opt.verbose);
   options.set("quiet", opt.quiet);
   options.set("level", opt.level);

@@ -424,6 +424,60 @@ expect_rc 2 "symbolic link skipped without -f"
 expect_file orig/text
 rm -f link link.lmz
 
+# ----------------------------------------------------------------- -r
+section "recursive"
+mkdir -p rt/sub/deeper rt/empty
+cp orig/text rt/a
+cp orig/random rt/sub/b
+cp orig/empty rt/sub/deeper/c
+cp orig/one rt/.hidden
+"$LMZIP" -c orig/text > rt/sub/done.lmz
+cp rt/sub/done.lmz done.before
+ln -s a rt/link
+ln -s sub rt/dirlink
+mkfifo rt/fifo
+run "$LMZIP" -r rt
+expect_rc 2 "-r with files to skip (warning status)"
+for f in rt/a rt/sub/b rt/sub/deeper/c rt/.hidden; do
+  expect_file "$f.lmz"
+  expect_no_file "$f"
+done
+expect_same rt/sub/done.lmz done.before
+expect_no_file rt/sub/done.lmz.lmz
+expect_err "^lmzip: rt/sub/done\.lmz: already has \.lmz suffix -- unchanged$" "-r: a file with the suffix is skipped with a warning"
+expect_err "^lmzip: rt/link: is a symbolic link -- ignored" "-r: a symbolic link is skipped"
+expect_err "^lmzip: rt/dirlink: is a symbolic link -- ignored" "-r: a link to a directory is not followed"
+expect_err "^lmzip: rt/fifo: is not a regular file -- ignored$" "-r: a FIFO is skipped"
+if [ -L rt/link ] && [ -L rt/dirlink ] && [ -p rt/fifo ]; then ok; else fail "-r changed a link or the FIFO"; fi
+expect_no_file rt/link.lmz
+expect_no_temp
+# -l, -t and -d take only the .lmz files, in byte order within each
+# directory; the others (the links, the FIFO) are no concern of theirs.
+run "$LMZIP" -lr rt
+expect_rc 0 "-lr"
+if [ "$(awk 'NR > 1 && !/\([0-9]+ files\)$/ { print $NF }' out | tr '\n' ' ')" = "rt/.hidden.lmz rt/a.lmz rt/sub/b.lmz rt/sub/deeper/c.lmz rt/sub/done.lmz " ]; then ok
+else fail "-lr lists: $(awk 'NR > 1 { print $NF }' out | tr '\n' ' ')"; fi
+run "$LMZIP" --test --recursive rt
+expect_rc 0 "-t --recursive"
+run "$LMZIP" -dr rt
+expect_rc 0 "-dr"
+expect_same rt/a orig/text
+expect_same rt/sub/b orig/random
+expect_same rt/sub/deeper/c orig/empty
+expect_same rt/.hidden orig/one
+expect_same rt/sub/done orig/text
+if [ -z "$(find rt -name '*.lmz')" ]; then ok; else fail "-dr left $(find rt -name '*.lmz' | head -n 3)"; fi
+expect_no_temp
+# A file argument is a file with -r too; without -r a directory is skipped.
+run "$LMZIP" -rk rt/a
+expect_rc 0 "-r on a file"
+expect_file rt/a.lmz
+run "$LMZIP" rt/sub
+expect_rc 2 "a directory without -r"
+expect_err "rt/sub: is a directory -- ignored" "a directory without -r: warning"
+expect_file rt/sub/b
+rm -rf rt done.before
+
 # ----------------------------------------------------------------- list
 section "list"
 GOLDEN="$SCRIPT_DIR/golden"

@@ -11,6 +11,7 @@
 //
 //   lmzip FILE...        compress each FILE to FILE.lmz, remove FILE
 //   lmzip -d FILE.lmz... decompress to FILE, remove FILE.lmz
+//   lmzip -r DIR...      the same for every file under DIR
 //   lmzip                stdin -> stdout
 //
 // Exit status (as gzip): 0 ok, 1 error, 2 warning (e.g. a skipped file).
@@ -503,6 +504,12 @@ function closeQuietly(fd) {
   }
 }
 
+// FILE.lmz: a name that decompresses to FILE (the bare ".lmz" does not).
+function hasLmzipName(path) {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return base.endsWith(M.cliSuffix) && base.length > M.cliSuffix.length;
+}
+
 async function processFile(path, o) {
   if (path === '-') {
     await processStdin(o);
@@ -514,9 +521,8 @@ async function processFile(path, o) {
   let target = '';
   if (toFile) {
     if (o.mode === 'decompress') {
-      const base = path.slice(path.lastIndexOf('/') + 1);
       // A skipped file, like every other: a warning (gzip's status 2).
-      if (!base.endsWith(SUFFIX) || base.length === SUFFIX.length) {
+      if (!hasLmzipName(path)) {
         reportWarning(path, message('unknown_suffix'), o);
         return;
       }
@@ -656,6 +662,69 @@ async function processFile(path, o) {
   }
 }
 
+// lmzip -r: an entry found in a directory, as in the native CLI. Directories
+// are walked (never through a symbolic link: no loops, nothing outside the
+// tree); a symbolic link is what it would be on the command line (skipped
+// without -f); devices, FIFOs and sockets are skipped, so that a FIFO
+// cannot block -c or -t. Decompressing, testing and listing take only the
+// FILE.lmz files, as gzip -r does: the others are no concern of the run.
+async function processEntry(path, o) {
+  let st;
+  try {
+    st = fs.lstatSync(path);
+  } catch (error) {
+    reportErrno(path, '', error);
+    return;
+  }
+  if (st.isDirectory()) {
+    await processDirectory(path, o);
+    return;
+  }
+  if (o.mode !== 'compress' && !hasLmzipName(path)) return;
+  if (!st.isFile() && !st.isSymbolicLink()) {
+    reportWarning(path, message('not_regular_file'), o);
+    return;
+  }
+  await processFile(path, o);
+}
+
+// Every entry of `dir` in the byte order of their (UTF-8) names, as the
+// native CLI sorts them, listed before the first is processed, so that the
+// outputs written meanwhile are not visited.
+async function processDirectory(dir, o) {
+  let names;
+  try {
+    names = fs.readdirSync(dir);
+  } catch (error) {
+    reportErrno(dir, '', error);
+    return;
+  }
+  names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  for (const name of names) {
+    if (stdoutFailed) return;
+    await processEntry(prefix + name, o);
+  }
+}
+
+// A command-line argument: with -r a directory is walked, anything else
+// (a symbolic link to a directory included) is a file.
+async function processArgument(path, o) {
+  if (o.recursive && path !== '-') {
+    let directory = false;
+    try {
+      directory = fs.lstatSync(path).isDirectory();
+    } catch {
+      // processFile reports it
+    }
+    if (directory) {
+      await processDirectory(path, o);
+      return;
+    }
+  }
+  await processFile(path, o);
+}
+
 // ---------------------------------------------------------------- models
 
 // The levels through which each model slot of the level table is loaded:
@@ -785,7 +854,7 @@ async function main(argv) {
   } else {
     for (const f of files) {
       if (stdoutFailed) break;
-      await processFile(f, o);
+      await processArgument(f, o);
     }
   }
   if (listing.files > 1) writeStdout(M.cliListTotals(listing.files, listing.compressed, listing.uncompressed));

@@ -5,10 +5,12 @@
 //
 //   lmzip FILE...        compress each FILE to FILE.lmz, remove FILE
 //   lmzip -d FILE.lmz... decompress to FILE, remove FILE.lmz
+//   lmzip -r DIR...      the same for every file under DIR
 //   lmzip                stdin -> stdout
 //
 // Exit status (as gzip): 0 ok, 1 error, 2 warning (e.g. a skipped file).
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -399,6 +401,12 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// FILE.lmz: a name that decompresses to FILE (the bare ".lmz" does not).
+bool has_lmzip_name(std::string_view path) {
+  if (size_t slash = path.rfind('/'); slash != std::string_view::npos) path.remove_prefix(slash + 1);
+  return ends_with(path, kSuffix) && path.size() > kSuffix.size();
+}
+
 void process_stdin(const Options& o) {
   Source src{STDIN_FILENO, "(stdin)", 0};
   struct stat st {};
@@ -461,10 +469,8 @@ void process_file(const std::string& path, const Options& o) {
   std::string target;
   if (to_file) {
     if (o.mode == Mode::decompress) {
-      std::string_view base = path;
-      if (size_t slash = base.rfind('/'); slash != std::string_view::npos) base.remove_prefix(slash + 1);
       // A skipped file, like every other: a warning (gzip's status 2).
-      if (!ends_with(base, kSuffix) || base.size() == kSuffix.size()) {
+      if (!has_lmzip_name(path)) {
         report_warning(path, message(Message::unknown_suffix), o);
         return;
       }
@@ -596,6 +602,78 @@ void process_file(const std::string& path, const Options& o) {
     report_warning(path, lmzip::cli::with_errno(message(Message::cannot_remove), lmzip::cli::errno_text(errno)), o);
 }
 
+void process_directory(const std::string& dir, const Options& o);
+
+// lmzip -r: an entry found in a directory. Directories are walked (never
+// through a symbolic link: no loops, nothing outside the tree); a symbolic
+// link is what it would be on the command line (skipped without -f);
+// devices, FIFOs and sockets are skipped, so that a FIFO cannot block -c or
+// -t. Decompressing, testing and listing take only the FILE.lmz files, as
+// gzip -r does: the others are no concern of the run, not skipped inputs.
+void process_entry(const std::string& path, const Options& o) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) {
+    report_errno(path, "", errno);
+    return;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    process_directory(path, o);
+    return;
+  }
+  if (o.mode != Mode::compress && !has_lmzip_name(path)) return;
+  if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+    report_warning(path, message(Message::not_regular_file), o);
+    return;
+  }
+  process_file(path, o);
+}
+
+// Every entry of `dir`, in the byte order of their names (so that the order
+// of a run, and of -c's output, does not depend on the file system), listed
+// before the first is processed, so that outputs written meanwhile are not
+// visited.
+void process_directory(const std::string& dir, const Options& o) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) {
+    report_errno(dir, "", errno);
+    return;
+  }
+  std::vector<std::string> names;
+  int err = 0;
+  for (;;) {
+    errno = 0;
+    const struct dirent* entry = readdir(d);
+    if (!entry) {
+      err = errno;
+      break;
+    }
+    std::string_view name = entry->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  closedir(d);
+  if (err != 0) {
+    report_errno(dir, message(Message::read_error), err);
+    return;
+  }
+  std::sort(names.begin(), names.end());
+  const std::string prefix = ends_with(dir, "/") ? dir : dir + "/";
+  for (const std::string& name : names) {
+    if (g_stdout_failed) return;
+    process_entry(prefix + name, o);
+  }
+}
+
+// A command-line argument: with -r a directory is walked, anything else
+// (a symbolic link to a directory included) is a file.
+void process_argument(const std::string& path, const Options& o) {
+  struct stat st {};
+  if (o.recursive && path != "-" && lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    process_directory(path, o);
+    return;
+  }
+  process_file(path, o);
+}
+
 // Reads and validates the --model file; false (reported) if it is unusable.
 bool load_model(Options& o) {
   std::string why;
@@ -669,7 +747,7 @@ int main(int argc, char** argv) {
   } else {
     for (const std::string& f : files) {
       if (g_stdout_failed) break;
-      process_file(f, o);
+      process_argument(f, o);
     }
   }
   if (g_listing.files > 1)

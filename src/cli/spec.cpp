@@ -12,7 +12,7 @@ namespace lmzip::cli {
 
 namespace {
 
-enum class Act { decompress, to_stdout, test, list, keep, force, level, fast, best, max_output, model,
+enum class Act { decompress, to_stdout, test, list, keep, force, recursive, level, fast, best, max_output, model,
                  verbose, quiet, help, version, levels };
 
 struct OptionSpec {
@@ -41,6 +41,10 @@ constexpr OptionSpec kOptions[] = {
     {'f', "force", false, Act::force, "-f, --force",
      "overwrite existing output files; compress to a terminal;\n"
      "follow symbolic links; compress files with .lmz suffix"},
+    {'r', "recursive", false, Act::recursive, "-r, --recursive",
+     "operate recursively on directories: every file under\n"
+     "them, not through symbolic links (with -d, -t or -l:\n"
+     "every FILE.lmz under them)"},
     {0, "level", true, Act::level, "    --level=N", "the same as -N"},
     {0, "fast", false, Act::fast, "    --fast, --best", "the same as -{min} and -{max}"},
     {0, "best", false, Act::best, "", ""},
@@ -233,6 +237,7 @@ bool apply(const OptionSpec& o, std::string_view value, Invocation& inv, const s
     case Act::list: opt.mode = Mode::list; break;
     case Act::keep: opt.keep = true; break;
     case Act::force: opt.force = true; break;
+    case Act::recursive: opt.recursive = true; break;
     case Act::fast: opt.level = kMinLevel; break;
     case Act::best: opt.level = kMaxLevel; break;
     case Act::verbose: opt.verbose = true; opt.quiet = false; break;

@@ -32,6 +32,7 @@ struct Options {
   bool to_stdout = false;
   bool keep = false;
   bool force = false;
+  bool recursive = false;  // -r: the files under directories
   bool verbose = false;
   bool quiet = false;
   bool levels = false;  // --levels: print the level table and exit
