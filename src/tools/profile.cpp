@@ -23,8 +23,9 @@
 //   kernels   best_names()
 //   input     PATH  FILE_BYTES
 //   repeat    R
-//   level     L PROFILE SLOT HIDDEN BYTES COMPRESSED COMPRESS_S DECOMPRESS_S
-//             PREDICTOR_S MODEL_S MATVEC_S   (the last two "-" without a model)
+//   level     L PROFILE SLOT HIDDEN BYTES COMPRESSED
+//   round     L COMPRESS_S DECOMPRESS_S PREDICTOR_S MODEL_S MATVEC_S
+//             (one per round; the last two "-" without a model)
 //   peak      ISA INSTRUCTION MACS_PER_INSTRUCTION MACS_PER_S
 //   kernel    NAME HIDDEN H_OFFSET MACS_PER_S   (h this many bytes past a cache line)
 // A kernel row's name is the ISA it is built on ("sse4.1", "avx2", "simd128"),
@@ -35,8 +36,8 @@
 //
 // --bytes: profile the first N bytes of FILE (default all of it);
 // --model-bytes: the first N at the levels with a neural model, which cost
-// 10-100x more per byte (default: as --bytes). Each time is the best of R
-// rounds of every stage (default 3; the kernel figures of at least 5).
+// 10-100x more per byte (default: as --bytes). R rounds of every stage
+// (default 3; the kernel figures are the best of at least 5).
 // --models: where the model files are for a build that embeds none (the
 // WebAssembly one; by default the checkout's models/).
 #include <algorithm>
@@ -156,19 +157,19 @@ std::string engine_name() {
 
 // ------------------------------------------------------------ level stages
 
-// A stage that does not apply to the level (no model, or no GRU) stays < 0.
-struct LevelTimes {
-  size_t compressed = 0;
+// One round: every stage once. A stage that does not apply to the level (no
+// model, or no GRU) stays < 0.
+struct Round {
   double compress = -1, decompress = -1, predictor = -1, model = -1, matvec = -1;
 };
 
-void keep_best(double& best, double t) { best = best < 0 ? t : std::min(best, t); }
-
-// `repeat` rounds of every stage, each stage's best kept: a burst of load on
-// the shared VM then slows one round of all stages rather than all rounds of
-// one, which the subtraction would turn into a stage's share.
+// `repeat` rounds of every stage. The speed of this VM drifts by tens of
+// percent over minutes (other jobs here and on its host), so the stages are
+// compared within a round, whose stages run back to back, and each round is
+// kept: bench/profile.py takes the median of the rounds' shares.
 bool profile_level(const lmzip::LevelConfig& config, const std::shared_ptr<const lmzip::Model>& model,
-                   const std::vector<uint8_t>& data, int repeat, LevelTimes& t) {
+                   const std::vector<uint8_t>& data, int repeat, std::vector<Round>& rounds,
+                   size_t& compressed) {
   const lmzip::nn::ByteModel* byte_model = model ? &model->byte_model() : nullptr;
   // The GRU's own matrices and kernel; h only needs to be in range, the time
   // does not depend on its values.
@@ -226,19 +227,22 @@ bool profile_level(const lmzip::LevelConfig& config, const std::shared_ptr<const
   };
 
   // In the order of the subtractions: the two times of each one are taken
-  // one after the other, under much the same load.
-  for (int round = 0; round < repeat; ++round) {
-    keep_best(t.compress, seconds(compress));
-    keep_best(t.predictor, seconds(predict));
-    if (byte_model) keep_best(t.model, seconds(run_model));
-    if (gru) keep_best(t.matvec, seconds(run_matvec));
-    keep_best(t.decompress, seconds(decompress));
+  // one after the other.
+  rounds.clear();
+  for (int i = 0; i < repeat; ++i) {
+    Round t;
+    t.compress = seconds(compress);
+    t.predictor = seconds(predict);
+    if (byte_model) t.model = seconds(run_model);
+    if (gru) t.matvec = seconds(run_matvec);
+    t.decompress = seconds(decompress);
     if (!ok || unpacked != data) {
       std::fprintf(stderr, "lmzip_profile: level %d: the round trip failed\n", config.level);
       return false;
     }
+    rounds.push_back(t);
   }
-  t.compressed = packed.size();
+  compressed = packed.size();
   return true;
 }
 
@@ -521,17 +525,22 @@ int main(int argc, char** argv) {
     constexpr size_t kWarmUpBytes = 2048;
     const std::vector<uint8_t> warm_up(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(
                                                                      std::min<size_t>(input.size(), kWarmUpBytes)));
-    LevelTimes ignored, t;
-    if (!profile_level(config, model, warm_up, 1, ignored) || !profile_level(config, model, input, repeat, t)) return 1;
-    std::printf("level\t%d\t%s\t%s\t%d\t%zu\t%zu\t%.6f\t%.6f\t%.6f", level, lmzip::profile_name(config.profile),
-                lmzip::model_slot_name(config.model), hidden, input.size(), t.compressed, t.compress,
-                t.decompress, t.predictor);
-    for (double s : {t.model, t.matvec})
-      if (s < 0)
-        std::printf("\t-");
-      else
-        std::printf("\t%.6f", s);
-    std::printf("\n");
+    std::vector<Round> rounds;
+    size_t compressed = 0;
+    if (!profile_level(config, model, warm_up, 1, rounds, compressed) ||
+        !profile_level(config, model, input, repeat, rounds, compressed))
+      return 1;
+    std::printf("level\t%d\t%s\t%s\t%d\t%zu\t%zu\n", level, lmzip::profile_name(config.profile),
+                lmzip::model_slot_name(config.model), hidden, input.size(), compressed);
+    for (const Round& t : rounds) {
+      std::printf("round\t%d", level);
+      for (double s : {t.compress, t.decompress, t.predictor, t.model, t.matvec})
+        if (s < 0)
+          std::printf("\t-");
+        else
+          std::printf("\t%.6f", s);
+      std::printf("\n");
+    }
     std::fflush(stdout);
   }
   // Each kernel figure takes a fraction of a second, which a burst of load
