@@ -216,7 +216,8 @@ def kernel_section(build, r):
             cells = []
             for h in hiddens:
                 moved, lined = rates.get((name, h, offset)), rates.get((name, h, 0))
-                cells.append('%.1f (%+.0f %%)' % (moved / 1e9, 100 * (moved / lined - 1)) if moved and lined else '—')
+                change = round(100 * (moved / lined - 1)) if moved and lined else None
+                cells.append('%.1f (%+d %%)' % (moved / 1e9, change) if change is not None else '—')
             lines.append('| %s | %s |' % (name, ' | '.join(cells)))
         lines.append('')
     lines.append('Peaks: one instruction into independent registers, no memory traffic; MACs = its multiplies.')
@@ -278,7 +279,8 @@ def main():
                  'per byte); **model other** (gates, softmax) = model − **matvec**, the model\'s two '
                  'matrix-vector products alone (`best_matvec()`, W 3H×H and V 256×H once per byte). A stage run '
                  'alone has the caches to itself, so the cache misses stages cause each other count in the '
-                 'outer one; a negative share is a difference below the noise. KB/s = 1000 bytes of input per second of CPU time. '
+                 'outer one; a negative share means a stage ran slower alone than inside the stage around it (noise, or '
+                 'code that runs differently there): read it as small. KB/s = 1000 bytes of input per second of CPU time. '
                  'The round trip is checked at every level. Node ran with `--no-liftoff` (optimized code from the '
                  'first call: the steady state of a long run).')
     lines.append('')
