@@ -14,6 +14,7 @@ A build whose tool is not given (or missing) is left out with a note.
 import argparse
 import datetime
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -21,15 +22,16 @@ import time
 KIB = 1024
 
 # What each build runs: (bytes of the input at the levels with a neural
-# model, repeats). The other levels take about a second natively and run on
+# model, rounds). The other levels take about a second natively and run on
 # the whole file. The neural levels cost 10-100x more per byte, and 10x more
 # again in the scalar WebAssembly build, so they run on a prefix, which is
 # enough for a per-byte cost: the model's work per byte does not depend on the
-# text. Three rounds each, as a burst of load from elsewhere on the shared VM
-# can slow one round by half. Together about five minutes on the 2-core VM.
+# text. More rounds on fewer bytes rather than the reverse: the shares are the
+# median of the rounds', which one round slowed by other jobs on the shared VM
+# cannot move. Together about five minutes on the 2-core VM.
 PLAN = {
-    'native': (64 * KIB, 3),
-    'wasm-simd': (32 * KIB, 3),
+    'native': (32 * KIB, 5),
+    'wasm-simd': (16 * KIB, 5),
     'wasm-scalar': (2 * KIB, 3),
 }
 QUICK_LEVELS, QUICK_BYTES = '1,3', 8 * KIB  # --quick: a smoke test of the whole chain
@@ -39,6 +41,9 @@ TITLES = {
     'wasm-simd': 'WebAssembly SIMD (build-wasm-simd)',
     'wasm-scalar': 'WebAssembly scalar (build-wasm-scalar, -DLMZIP_SIMD=OFF)',
 }
+
+# A round's times, as lmzip_profile prints them.
+MEASUREMENTS = ('compress', 'decompress', 'predictor', 'model', 'matvec')
 
 # The stages, innermost first: (name, the measurement it is, the one inside
 # it that is subtracted). See src/tools/profile.cpp.
@@ -71,12 +76,12 @@ def profile_build(tool, input_path, model_bytes, repeat, quick):
     for record in run_tool(command + [input_path]):
         kind, fields = record[0], record[1:]
         if kind == 'level':
-            level, profile, slot, hidden, used, packed = fields[:6]
-            times = [None if f == '-' else float(f) for f in fields[6:]]
-            row = dict(zip(('compress', 'decompress', 'predictor', 'model', 'matvec'), times))
-            row.update(level=int(level), profile=profile, slot=slot, hidden=int(hidden), bytes=int(used),
-                       compressed=int(packed))
-            result['levels'].append(row)
+            level, profile, slot, hidden, used, packed = fields
+            result['levels'].append({'level': int(level), 'profile': profile, 'slot': slot, 'hidden': int(hidden),
+                                     'bytes': int(used), 'compressed': int(packed), 'rounds': []})
+        elif kind == 'round':
+            times = [None if f == '-' else float(f) for f in fields[1:]]
+            result['levels'][-1]['rounds'].append(dict(zip(MEASUREMENTS, times)))
         elif kind == 'peak':
             isa, instruction, macs, rate = fields
             result['peaks'].append({'isa': isa, 'instruction': instruction, 'macs': int(macs), 'rate': float(rate)})
@@ -90,19 +95,37 @@ def profile_build(tool, input_path, model_bytes, repeat, quick):
     return result
 
 
-def stages(row):
-    """[(stage, seconds)] of a level's row; the model stages only with a model
-    (without one, the predictor is all context models and mixing)."""
-    out = []
+def round_shares(t):
+    """{stage: share of the compress time} in one round; the model stages
+    only with a model (without one, the predictor is all context models and
+    mixing)."""
+    out = {}
     for name, outer, inner in STAGES:
-        if row[outer] is None:
-            continue
-        out.append((name, row[outer] - (row[inner] if inner and row[inner] is not None else 0.0)))
+        if t[outer] is not None:
+            out[name] = (t[outer] - (t[inner] if inner and t[inner] is not None else 0.0)) / t['compress']
     return out
 
 
+def shares(row):
+    """[(stage, share)]: the median over the rounds of each round's share
+    (a round's stages ran back to back; the VM's speed drifts between them)."""
+    per_round = [round_shares(t) for t in row['rounds']]
+    return [(name, statistics.median(r[name] for r in per_round))
+            for name, _, _ in STAGES if name in per_round[0]]
+
+
+def best(row, key):
+    return min(t[key] for t in row['rounds'])
+
+
+def spread(row):
+    """How much slower the slowest round's compress was than the fastest's."""
+    times = [t['compress'] for t in row['rounds']]
+    return max(times) / min(times) - 1
+
+
 def kbs(row, key):
-    return row['bytes'] / 1000 / row[key]
+    return row['bytes'] / 1000 / best(row, key)
 
 
 def model_label(row):
@@ -117,32 +140,34 @@ def build_section(build, r):
     meta = r['meta']
     lines = ['## ' + TITLES[build], '']
     repeat = int(meta['repeat'][0])
-    lines.append('%s; kernels `%s`. Input `%s` (%s bytes); each row used the first *bytes* of it. Each '
-                 'time is the best of %d %s of every stage, after an untimed one on the first 2 KiB. '
-                 'This build\'s part of the run took %.0f s.' % (
+    lines.append('%s; kernels `%s`. Input `%s` (%s bytes); each row used the first *bytes* of it, in %d rounds '
+                 'of every stage after an untimed one on the first 2 KiB. KB/s: the fastest round; shares: the '
+                 'median of the rounds\' shares; *spread*: how much slower the slowest round compressed than the '
+                 'fastest. This build\'s part of the run took %.0f s.' % (
                      meta['engine'][0], meta['kernels'][0], meta['input'][0], fmt_bytes(int(meta['input'][1])),
-                     repeat, 'round' if repeat == 1 else 'rounds', r['seconds']))
+                     repeat, r['seconds']))
     lines.append('')
-    lines.append('| level | profile | model | bytes | bits/byte | compress KB/s | decompress KB/s '
+    lines.append('| level | profile | model | bytes | bits/byte | compress KB/s | decompress KB/s | spread '
                  '| matvec | model other | context models + mixing | coder + framing + checksum |')
-    lines.append('|---:|:---|:---|---:|---:|---:|---:|---:|---:|---:|---:|')
+    lines.append('|---:|:---|:---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
     for row in r['levels']:
-        shares = dict(stages(row))
-        cells = []
-        for name, _, _ in STAGES:
-            cells.append('%.1f %%' % (100 * shares[name] / row['compress']) if name in shares else '—')
-        lines.append('| %d | %s | %s | %s | %.3f | %.1f | %.1f | %s |' % (
+        share = dict(shares(row))
+        cells = ['%.1f %%' % (100 * share[name]) if name in share else '—' for name, _, _ in STAGES]
+        lines.append('| %d | %s | %s | %s | %.3f | %.1f | %.1f | %.0f %% | %s |' % (
             row['level'], row['profile'], model_label(row), fmt_bytes(row['bytes']),
-            8 * row['compressed'] / row['bytes'], kbs(row, 'compress'), kbs(row, 'decompress'), ' | '.join(cells)))
+            8 * row['compressed'] / row['bytes'], kbs(row, 'compress'), kbs(row, 'decompress'),
+            100 * spread(row), ' | '.join(cells)))
     lines.append('')
-    lines.append('<details><summary>Per stage: seconds, share of the compress time, ns per byte</summary>')
+    lines.append('<details><summary>Per stage: share of the compress time, and what it makes of the fastest '
+                 'round\'s: seconds, ns per byte</summary>')
     lines.append('')
-    lines.append('| level | stage | seconds | % of total | ns/byte |')
+    lines.append('| level | stage | % of total | seconds | ns/byte |')
     lines.append('|---:|:---|---:|---:|---:|')
     for row in r['levels']:
-        for name, secs in stages(row) + [('**total** (compress)', row['compress'])]:
-            lines.append('| %d | %s | %.4f | %.1f %% | %.0f |' % (
-                row['level'], name, secs, 100 * secs / row['compress'], 1e9 * secs / row['bytes']))
+        total = best(row, 'compress')
+        for name, part in shares(row) + [('**total** (compress)', 1.0)]:
+            lines.append('| %d | %s | %.1f %% | %.4f | %.0f |' % (
+                row['level'], name, 100 * part, part * total, 1e9 * part * total / row['bytes']))
     lines.append('')
     lines.append('</details>')
     lines.append('')
@@ -191,7 +216,8 @@ def kernel_section(build, r):
             cells = []
             for h in hiddens:
                 moved, lined = rates.get((name, h, offset)), rates.get((name, h, 0))
-                cells.append('%.1f (%+.0f %%)' % (moved / 1e9, 100 * (moved / lined - 1)) if moved and lined else '—')
+                change = round(100 * (moved / lined - 1)) if moved and lined else None
+                cells.append('%.1f (%+d %%)' % (moved / 1e9, change) if change is not None else '—')
             lines.append('| %s | %s |' % (name, ' | '.join(cells)))
         lines.append('')
     lines.append('Peaks: one instruction into independent registers, no memory traffic; MACs = its multiplies.')
@@ -253,7 +279,8 @@ def main():
                  'per byte); **model other** (gates, softmax) = model − **matvec**, the model\'s two '
                  'matrix-vector products alone (`best_matvec()`, W 3H×H and V 256×H once per byte). A stage run '
                  'alone has the caches to itself, so the cache misses stages cause each other count in the '
-                 'outer one; a negative share is a difference below the noise. KB/s = 1000 bytes of input per second of CPU time. '
+                 'outer one; a negative share means a stage ran slower alone than inside the stage around it (noise, or '
+                 'code that runs differently there): read it as small. KB/s = 1000 bytes of input per second of CPU time. '
                  'The round trip is checked at every level. Node ran with `--no-liftoff` (optimized code from the '
                  'first call: the steady state of a long run).')
     lines.append('')

@@ -23,8 +23,9 @@
 //   kernels   best_names()
 //   input     PATH  FILE_BYTES
 //   repeat    R
-//   level     L PROFILE SLOT HIDDEN BYTES COMPRESSED COMPRESS_S DECOMPRESS_S
-//             PREDICTOR_S MODEL_S MATVEC_S   (the last two "-" without a model)
+//   level     L PROFILE SLOT HIDDEN BYTES COMPRESSED
+//   round     L COMPRESS_S DECOMPRESS_S PREDICTOR_S MODEL_S MATVEC_S
+//             (one per round; the last two "-" without a model)
 //   peak      ISA INSTRUCTION MACS_PER_INSTRUCTION MACS_PER_S
 //   kernel    NAME HIDDEN H_OFFSET MACS_PER_S   (h this many bytes past a cache line)
 // A kernel row's name is the ISA it is built on ("sse4.1", "avx2", "simd128"),
@@ -35,8 +36,8 @@
 //
 // --bytes: profile the first N bytes of FILE (default all of it);
 // --model-bytes: the first N at the levels with a neural model, which cost
-// 10-100x more per byte (default: as --bytes). Each time is the best of R
-// rounds of every stage (default 3; the kernel figures of at least 5).
+// 10-100x more per byte (default: as --bytes). R rounds of every stage
+// (default 3; the kernel figures are the best of at least 5).
 // --models: where the model files are for a build that embeds none (the
 // WebAssembly one; by default the checkout's models/).
 #include <algorithm>
@@ -45,6 +46,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <sstream>
@@ -92,18 +94,6 @@ double seconds(F&& f) {
   const double start = cpu_seconds();
   f();
   return cpu_seconds() - start;
-}
-
-// Units per second of run(n), which does n units: n doubles until one run
-// lasts long enough for the clock, then the best of `repeat` runs of that n.
-template <class Run>
-double units_per_second(int repeat, Run&& run) {
-  constexpr double kMinSeconds = 0.1;
-  long n = 1;
-  double t;
-  while ((t = seconds([&] { run(n); })) < kMinSeconds) n *= 2;
-  for (int i = 1; i < repeat; ++i) t = std::min(t, seconds([&] { run(n); }));
-  return static_cast<double>(n) / t;
 }
 
 bool read_all(const std::string& path, std::vector<uint8_t>& out) {
@@ -156,19 +146,19 @@ std::string engine_name() {
 
 // ------------------------------------------------------------ level stages
 
-// A stage that does not apply to the level (no model, or no GRU) stays < 0.
-struct LevelTimes {
-  size_t compressed = 0;
+// One round: every stage once. A stage that does not apply to the level (no
+// model, or no GRU) stays < 0.
+struct Round {
   double compress = -1, decompress = -1, predictor = -1, model = -1, matvec = -1;
 };
 
-void keep_best(double& best, double t) { best = best < 0 ? t : std::min(best, t); }
-
-// `repeat` rounds of every stage, each stage's best kept: a burst of load on
-// the shared VM then slows one round of all stages rather than all rounds of
-// one, which the subtraction would turn into a stage's share.
+// `repeat` rounds of every stage. The speed of this VM drifts by tens of
+// percent over minutes (other jobs here and on its host), so the stages are
+// compared within a round, whose stages run back to back, and each round is
+// kept: bench/profile.py takes the median of the rounds' shares.
 bool profile_level(const lmzip::LevelConfig& config, const std::shared_ptr<const lmzip::Model>& model,
-                   const std::vector<uint8_t>& data, int repeat, LevelTimes& t) {
+                   const std::vector<uint8_t>& data, int repeat, std::vector<Round>& rounds,
+                   size_t& compressed) {
   const lmzip::nn::ByteModel* byte_model = model ? &model->byte_model() : nullptr;
   // The GRU's own matrices and kernel; h only needs to be in range, the time
   // does not depend on its values.
@@ -226,19 +216,22 @@ bool profile_level(const lmzip::LevelConfig& config, const std::shared_ptr<const
   };
 
   // In the order of the subtractions: the two times of each one are taken
-  // one after the other, under much the same load.
-  for (int round = 0; round < repeat; ++round) {
-    keep_best(t.compress, seconds(compress));
-    keep_best(t.predictor, seconds(predict));
-    if (byte_model) keep_best(t.model, seconds(run_model));
-    if (gru) keep_best(t.matvec, seconds(run_matvec));
-    keep_best(t.decompress, seconds(decompress));
+  // one after the other.
+  rounds.clear();
+  for (int i = 0; i < repeat; ++i) {
+    Round t;
+    t.compress = seconds(compress);
+    t.predictor = seconds(predict);
+    if (byte_model) t.model = seconds(run_model);
+    if (gru) t.matvec = seconds(run_matvec);
+    t.decompress = seconds(decompress);
     if (!ok || unpacked != data) {
       std::fprintf(stderr, "lmzip_profile: level %d: the round trip failed\n", config.level);
       return false;
     }
+    rounds.push_back(t);
   }
-  t.compressed = packed.size();
+  compressed = packed.size();
   return true;
 }
 
@@ -363,45 +356,80 @@ const Peak kPeaks[] = {
 #endif
 };
 
-void profile_kernels(const std::vector<int>& hiddens, int repeat) {
-  for (const Peak& p : kPeaks) {
-    if (!p.supported()) continue;
-    double iterations = units_per_second(repeat, p.run);
-    std::printf("peak\t%s\t%s\t%d\t%.0f\n", p.isa, p.instruction, p.macs, iterations * p.per_iteration * p.macs);
-  }
-  // h on a cache line, and 16 bytes past one: all that malloc promises, and
-  // so what the GRU's std::vector state may get.
-  constexpr size_t kOffsets[] = {0, 16};
-  for (int H : hiddens) {
-    // Random operands in the kernels' bounds; the time does not depend on them.
+// The operands of one GRU shape, random within the kernels' bounds (the time
+// does not depend on them), h on a cache line and 16 bytes past one: all
+// that malloc promises, and so what the GRU's std::vector state may get.
+struct Shape {
+  static constexpr size_t kOffsets[] = {0, 16};
+  explicit Shape(int hidden) : H(hidden) {
     const size_t n = static_cast<size_t>(H);
-    std::vector<int8_t> W_storage, V_storage;
-    std::vector<int16_t> h_storage;
-    std::vector<int32_t> acc_storage;
-    int8_t* W = at_line(W_storage, 3 * n * n);
-    int8_t* V = at_line(V_storage, 256 * n);
-    int32_t* acc = at_line(acc_storage, std::max<size_t>(3 * n, 256));
+    W = at_line(W_storage, 3 * n * n);
+    V = at_line(V_storage, 256 * n);
+    acc = at_line(acc_storage, std::max<size_t>(3 * n, 256));
     uint32_t x = 12345;
     auto next = [&] { return x = x * 1664525u + 1013904223u, static_cast<int>(x >> 16); };
     for (size_t i = 0; i < 3 * n * n; ++i) W[i] = static_cast<int8_t>(next() % 255 - 127);
     for (size_t i = 0; i < 256 * n; ++i) V[i] = static_cast<int8_t>(next() % 255 - 127);
-    const double macs = 3.0 * H * H + 256.0 * H;
-    for (size_t offset : kOffsets) {
-      int16_t* h = at_line(h_storage, n, offset);
-      for (size_t i = 0; i < n; ++i) h[i] = static_cast<int16_t>(next() % 32769 - 16384);
-      for (const lmzip::kernels::MatvecKernel& k : lmzip::kernels::matvec_kernels()) {
-        if (!k.supported()) continue;
-        double steps = units_per_second(repeat, [&](long calls) {
-          for (long i = 0; i < calls; ++i) {
-            k.fn(W, h, 3 * H, H, acc);
-            k.fn(V, h, 256, H, acc);
-          }
-          g_sink = static_cast<uint32_t>(acc[0]);
-        });
-        std::printf("kernel\t%s\t%d\t%zu\t%.0f\n", k.name, H, offset, steps * macs);
-      }
+    for (size_t k = 0; k < 2; ++k) {
+      h[k] = at_line(h_storage[k], n, kOffsets[k]);
+      for (size_t i = 0; i < n; ++i) h[k][i] = static_cast<int16_t>(next() % 32769 - 16384);
     }
   }
+  int H;
+  std::vector<int8_t> W_storage, V_storage;
+  std::vector<int16_t> h_storage[2];
+  std::vector<int32_t> acc_storage;
+  int8_t *W, *V;
+  int16_t* h[2];
+  int32_t* acc;
+};
+
+// One figure of the kernel table: run(n) does n units of `macs` each.
+struct Figure {
+  std::string record;  // the output line, less the rate
+  double macs;
+  std::function<void(long)> run;
+  long n = 1;
+  double best = -1;  // seconds of run(n)
+};
+
+// Every peak and every kernel on every shape, in `repeat` rounds of all of
+// them, each figure's fastest kept: the VM's speed drifts, so the samples of
+// one figure are spread over the whole table, and each peak is measured in
+// the same rounds as the kernels it is set against.
+void profile_kernels(const std::vector<int>& hiddens, int repeat) {
+  std::vector<Figure> figures;
+  char record[256];
+  for (const Peak& p : kPeaks) {
+    if (!p.supported()) continue;
+    std::snprintf(record, sizeof record, "peak\t%s\t%s\t%d", p.isa, p.instruction, p.macs);
+    figures.push_back({record, static_cast<double>(p.per_iteration) * p.macs, p.run});
+  }
+  std::vector<std::unique_ptr<Shape>> shapes;
+  for (int H : hiddens) {
+    const Shape& s = *shapes.emplace_back(std::make_unique<Shape>(H));
+    for (size_t k = 0; k < 2; ++k)
+      for (const lmzip::kernels::MatvecKernel& kernel : lmzip::kernels::matvec_kernels()) {
+        if (!kernel.supported()) continue;
+        std::snprintf(record, sizeof record, "kernel\t%s\t%d\t%zu", kernel.name, H, Shape::kOffsets[k]);
+        auto run = [&s, k, fn = kernel.fn](long calls) {
+          for (long i = 0; i < calls; ++i) {
+            fn(s.W, s.h[k], 3 * s.H, s.H, s.acc);
+            fn(s.V, s.h[k], 256, s.H, s.acc);
+          }
+          g_sink = static_cast<uint32_t>(s.acc[0]);
+        };
+        figures.push_back({record, 3.0 * H * H + 256.0 * H, run});
+      }
+  }
+  // n doubles until one run lasts long enough for the clock.
+  constexpr double kMinSeconds = 0.1;
+  for (Figure& f : figures)
+    while ((f.best = seconds([&] { f.run(f.n); })) < kMinSeconds) f.n *= 2;
+  for (int round = 0; round < repeat; ++round)
+    for (Figure& f : figures) f.best = std::min(f.best, seconds([&] { f.run(f.n); }));
+  for (const Figure& f : figures)
+    std::printf("%s\t%.0f\n", f.record.c_str(), static_cast<double>(f.n) * f.macs / f.best);
 }
 
 // ------------------------------------------------------------ main
@@ -521,17 +549,22 @@ int main(int argc, char** argv) {
     constexpr size_t kWarmUpBytes = 2048;
     const std::vector<uint8_t> warm_up(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(
                                                                      std::min<size_t>(input.size(), kWarmUpBytes)));
-    LevelTimes ignored, t;
-    if (!profile_level(config, model, warm_up, 1, ignored) || !profile_level(config, model, input, repeat, t)) return 1;
-    std::printf("level\t%d\t%s\t%s\t%d\t%zu\t%zu\t%.6f\t%.6f\t%.6f", level, lmzip::profile_name(config.profile),
-                lmzip::model_slot_name(config.model), hidden, input.size(), t.compressed, t.compress,
-                t.decompress, t.predictor);
-    for (double s : {t.model, t.matvec})
-      if (s < 0)
-        std::printf("\t-");
-      else
-        std::printf("\t%.6f", s);
-    std::printf("\n");
+    std::vector<Round> rounds;
+    size_t compressed = 0;
+    if (!profile_level(config, model, warm_up, 1, rounds, compressed) ||
+        !profile_level(config, model, input, repeat, rounds, compressed))
+      return 1;
+    std::printf("level\t%d\t%s\t%s\t%d\t%zu\t%zu\n", level, lmzip::profile_name(config.profile),
+                lmzip::model_slot_name(config.model), hidden, input.size(), compressed);
+    for (const Round& t : rounds) {
+      std::printf("round\t%d", level);
+      for (double s : {t.compress, t.decompress, t.predictor, t.model, t.matvec})
+        if (s < 0)
+          std::printf("\t-");
+        else
+          std::printf("\t%.6f", s);
+      std::printf("\n");
+    }
     std::fflush(stdout);
   }
   // Each kernel figure takes a fraction of a second, which a burst of load
