@@ -25,7 +25,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint8_t> packed;
   std::vector<uint16_t> cost_list;
   {
-    lmzip::Encoder encoder(r.level);
+    lmzip::EncoderOptions options;
+    options.level = r.level;
+    options.size_hint = n;  // what the one-shot compress() uses
+    lmzip::Encoder encoder(options);
     FUZZ_CHECK(encoder.error() == lmzip::Error::ok);
     if (r.record_costs) encoder.record_costs();
     std::vector<uint8_t> buf(r.out_chunk);

@@ -66,9 +66,12 @@ def trailer(data):
     return varint(len(data)) + struct.pack("<I", zlib.crc32(data))
 
 
-def stored_stream(level, parts):
-    """Stored blocks only (the last part is the last block)."""
+def stored_stream(level, parts, framed=False):
+    """Stored blocks only (the last part is the last block); `framed`: one
+    frame of a framed file."""
     s = header(level)
+    if framed:
+        s = s[:5] + bytes([s[5] | 2]) + s[6:]
     for i, p in enumerate(parts):
         s += block(len(p), 0, i == len(parts) - 1) + p
     return s + trailer(b"".join(parts))
@@ -90,6 +93,14 @@ def main():
     eng = golden("english-1.lmz")
     chi = golden("chinese-6.lmz")
     multi = stored_stream(1, [b"Hello, ", b"", b"world"])
+    frames = [stored_stream(1, [b"first frame "], True), stored_stream(6, [b"second", b" frame"], True)]
+    sizes = [(len(frames[0]), 12), (len(frames[1]), 12)]
+
+    def seek_table(entries):
+        t = b"LMS\x01" + b"".join(struct.pack("<II", c, o) for c, o in entries) + struct.pack("<I", len(entries))
+        return t + struct.pack("<I", zlib.crc32(t)) + b"LMS\x01"
+
+    framed = b"".join(frames) + seek_table(sizes)
     cases = {
         # Truncated golden streams: in the payload, in the trailer, header only.
         "truncated-golden-l1": eng[:-1],
@@ -121,7 +132,17 @@ def main():
         # bytes after the stream stay unconsumed.
         "multi-stored-l1": multi,
         "multi-stored-l6": stored_stream(6, [b"abc" * 10, b"", b"\xff\x00"]),
-        "trailing-bytes": multi + b"LMZ",
+        "trailing-bytes": multi + b"ZZZ",
+        # Files one after another decode as one; a second file cut short.
+        "concatenated-files": multi + stored_stream(6, [b"abc"]) + multi,
+        "truncated-second-file": multi + b"LMZ",
+        # Framed files: frames (any level each) and the seek table; a table
+        # that disagrees, is missing, or a frame that is not framed inside.
+        "framed-two-frames": framed,
+        "framed-bad-seek-entry": b"".join(frames) + seek_table([sizes[0], (sizes[1][0], 13)]),
+        "framed-bad-seek-count": b"".join(frames) + seek_table(sizes[:1]),
+        "framed-no-seek-table": b"".join(frames),
+        "framed-then-unframed": frames[0] + multi,
         # A garbage payload in a coded block.
         "garbage-payload-l1": header(1) + block(64, 1, True, b"\x20\x00\x00") + bytes(range(7, 7 + 32)) + trailer(b""),
         "garbage-payload-l9": header(9) + block(64, 1, True, b"\x20\x00\x00") + bytes(range(90, 90 + 32)) + trailer(b""),

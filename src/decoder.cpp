@@ -22,6 +22,10 @@ enum class Stage {
   coded_body,
   trailer_length,
   trailer_checksum,
+  next_in_file,  // after a framed frame: another frame, or the seek table
+  seek_entries,
+  seek_footer,
+  file_end,      // another file, or the end
   done,
 };
 }  // namespace
@@ -44,9 +48,14 @@ struct Decoder::Impl {
   DecoderOptions options;
   Error error = Error::ok;
   Stage stage = Stage::header;
-  StreamHeader header;
-  const LevelConfig* config = nullptr;
+  StreamHeader header;  // of the frame being decoded
+  LevelConfig config{};
+  std::shared_ptr<const Model> model;  // of that frame
   std::unique_ptr<Predictor> predictor;
+  bool in_framed_file = false;  // the frame must be framed too
+
+  format::SeekTableCheck seek;
+  uint64_t frame_start_in = 0, frame_start_out = 0;
 
   // Fixed-size fields (headers, checksum) are gathered here first.
   uint8_t field[16] = {};
@@ -76,8 +85,7 @@ struct Decoder::Impl {
   bool ensure_predictor() {
     if (predictor) return true;
     try {
-      predictor = std::make_unique<Predictor>(
-          *config, config->model != ModelSlot::none ? &options.model->byte_model() : nullptr);
+      predictor = std::make_unique<Predictor>(config, model ? &model->byte_model() : nullptr);
     } catch (const std::bad_alloc&) {
       return false;
     }
@@ -85,8 +93,8 @@ struct Decoder::Impl {
   }
 
   void learn_byte(int c) {
-    Predictor& model = *predictor;
-    for (int k = 7; k >= 0; --k) model.update((c >> k) & 1);
+    Predictor& p = *predictor;
+    for (int k = 7; k >= 0; --k) p.update((c >> k) & 1);
   }
 
   // Moves payload bytes into the staging buffer so that the next decoded
@@ -121,6 +129,20 @@ struct Decoder::Impl {
     return Status::needs_input;
   }
 
+  void start_file() {
+    in_framed_file = false;
+    seek.start_file();
+    stage = Stage::header;
+  }
+
+  // The trailer is verified: the seek table's entry for the frame, then
+  // what follows it.
+  void end_frame() {
+    seek.add_frame(total_in - frame_start_in, total_out - frame_start_out);
+    in_framed_file = header.framed;
+    stage = header.framed ? Stage::next_in_file : Stage::file_end;
+  }
+
   Status run(InBuffer& in, OutBuffer& out, bool end_of_input);
 };
 
@@ -131,9 +153,18 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
         if (!gather(in, format::kHeaderSize)) break;
         field_len = 0;
         StreamHeader h;
-        if (Error e = format::parse_header_start(field, h); e != Error::ok) return fail(e);
+        Error e = format::parse_header_start(field, h);
+        // A framed file's frames are all framed; its end is the seek table.
+        if (in_framed_file && (e == Error::not_lmzip || (e == Error::ok && !h.framed))) e = Error::corrupt_data;
+        if (e != Error::ok) return fail(e);
         header = h;
-        config = level_config(h.level, h.format_version);
+        config = sized_config(*level_config(h.level, h.format_version), h.table_log);
+        predictor.reset();
+        model = nullptr;
+        frame_start_in = total_in - format::kHeaderSize;
+        frame_start_out = total_out;
+        crc = 0;
+        trailer_length = {};
         stage = h.header_size > format::kHeaderSize ? Stage::model_id : Stage::block_header;
         continue;
       }
@@ -141,10 +172,10 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
         if (!gather(in, format::kModelIdSize)) break;
         field_len = 0;
         if (Error e = format::parse_model_id(field, header); e != Error::ok) return fail(e);
-        if (!options.model) options.model = find_default_model(header.model_id);
-        if (!options.model || options.model->id() != header.model_id) {
+        model = options.model ? options.model : find_default_model(header.model_id);
+        if (!model || model->id() != header.model_id) {
           // Another model at hand, or none at all for this level.
-          bool some_model = options.model || default_model(header.level);
+          bool some_model = model || default_model(header.level);
           return fail(some_model ? Error::model_mismatch : Error::model_not_loaded);
         }
         stage = Stage::block_header;
@@ -196,7 +227,7 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
         continue;
       }
       case Stage::coded_body: {
-        Predictor& model = *predictor;
+        Predictor& p = *predictor;
         while (block_left > 0) {
           if (!emit_room(out)) return Status::needs_output;
           if (total_out >= options.max_output) return fail(Error::output_limit);
@@ -205,8 +236,8 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
             goto need_input;
           int c = 1;
           for (int k = 0; k < 8; ++k) {
-            int bit = coder.decode(model.p());
-            model.update(bit);
+            int bit = coder.decode(p.p());
+            p.update(bit);
             c = (c << 1) | bit;
           }
           if (overrun) return fail(Error::corrupt_data);
@@ -227,7 +258,7 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
         format::VarintReader::Result r = trailer_length.feed(in.src[in.pos++]);
         if (r == format::VarintReader::invalid) return fail(Error::corrupt_data);
         if (r == format::VarintReader::more) continue;
-        if (trailer_length.value() != total_out) return fail(Error::length_mismatch);
+        if (trailer_length.value() != total_out - frame_start_out) return fail(Error::length_mismatch);
         stage = Stage::trailer_checksum;
         continue;
       }
@@ -235,7 +266,45 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
         if (!gather(in, format::kChecksumSize)) break;
         field_len = 0;
         if (format::get_le(field, format::kChecksumSize) != crc) return fail(Error::checksum_mismatch);
-        stage = Stage::done;
+        end_frame();
+        continue;
+      }
+      case Stage::next_in_file: {
+        if (!gather(in, sizeof format::kSeekMagic)) break;
+        if (seek.is_table_start(field)) {
+          field_len = 0;
+          stage = Stage::seek_entries;
+        } else {
+          stage = Stage::header;  // with the bytes gathered so far
+        }
+        continue;
+      }
+      case Stage::seek_entries: {
+        if (seek.entries_left() == 0) {
+          stage = Stage::seek_footer;
+          continue;
+        }
+        if (!gather(in, format::kSeekEntrySize)) break;
+        field_len = 0;
+        seek.entry(field);
+        continue;
+      }
+      case Stage::seek_footer: {
+        if (!gather(in, format::kSeekFooterSize)) break;
+        field_len = 0;
+        if (!seek.footer_ok(field)) return fail(Error::corrupt_data);
+        stage = Stage::file_end;
+        continue;
+      }
+      case Stage::file_end: {
+        switch (format::after_file(in, end_of_input, field, field_len, total_in)) {
+          case format::AfterFile::end: stage = Stage::done; continue;
+          case format::AfterFile::unknown: return Status::needs_input;
+          case format::AfterFile::not_lmzip: return fail(Error::corrupt_data);
+          case format::AfterFile::truncated: return fail(Error::truncated);
+          case format::AfterFile::another: break;
+        }
+        start_file();  // its header's start is in field
         continue;
       }
       case Stage::done:
@@ -247,7 +316,7 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
   }
 }
 
-Decoder::Decoder(DecoderOptions options) : impl_(std::make_unique<Impl>(options)) {}
+Decoder::Decoder(DecoderOptions options) : impl_(std::make_unique<Impl>(options)) { impl_->start_file(); }
 Decoder::~Decoder() = default;
 
 Status Decoder::decompress(InBuffer& in, OutBuffer& out, bool end_of_input) {
@@ -280,7 +349,7 @@ Error decompress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, De
     ob.size = out.size();
   }
   out.resize(ob.pos);
-  // Trailing bytes after a complete stream are not part of it.
+  // Bytes after the files are not part of them.
   if (in.pos != in.size) return Error::corrupt_data;
   return Error::ok;
 }

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <new>
+#include <thread>
 
 #include "coder.h"
 #include "format.h"
@@ -8,49 +9,41 @@
 #include "predictor.h"
 #include "tables.h"
 
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+#define LMZIP_NO_THREADS 1
+#endif
+
 namespace lmzip {
 
-struct Encoder::Impl {
-  struct CodedSink {
-    Impl* impl;
-    void operator()(uint8_t byte) const {
-      // Past the raw size the block is stored anyway: stop keeping bytes.
-      if (impl->coded.size() < format::kMaxBlockSize)
-        impl->coded.push_back(byte);
-      else
-        impl->coded_overflow = true;
-    }
-  };
+namespace {
 
-  explicit Impl(int lvl) : level(lvl), coder(CodedSink{this}) {}
-
-  int level;
-  Error error = Error::ok;
-  std::shared_ptr<const Model> model;  // held while the predictor uses it
-  std::unique_ptr<Predictor> predictor;
-  std::vector<uint8_t> raw;    // input of the open block
-  std::vector<uint8_t> coded;  // its coded form so far
-  bool coded_overflow = false;
-  ArithmeticEncoder<CodedSink> coder;
-  std::vector<uint8_t> pending;  // finished output not yet handed out
-  size_t pending_pos = 0;
-  uint32_t crc = 0;
-  uint64_t total_in = 0, total_out = 0;
-  bool finished = false;
-  bool recording = false;
-  std::vector<uint16_t> block_costs;  // of the open block's bytes
-  std::vector<uint16_t> costs;        // of written blocks, not yet taken
-
-  void write_header() {
+// One frame (docs/FORMAT.md): its header on construction, then blocks of at
+// most 1 MiB, then the trailer; the bytes are appended to `sink`. Throws
+// std::bad_alloc when its tables cannot be allocated.
+class FrameEncoder {
+ public:
+  FrameEncoder(const LevelConfig& config, const Model* model, const StreamHeader& header,
+               std::vector<uint8_t>& sink, bool recording)
+      : sink_(sink), coder_(CodedSink{this}), recording_(recording) {
+    predictor_ = std::make_unique<Predictor>(config, model ? &model->byte_model() : nullptr);
+    raw_.reserve(format::kMaxBlockSize);
+    coded_.reserve(format::kMaxBlockSize);
     uint8_t h[format::kMaxHeaderSize];
-    size_t size = format::pack_header(format::make_header(level, model.get()), h);
-    pending.insert(pending.end(), h, h + size);
+    put(h, format::pack_header(header, h));
   }
 
+  bool block_full() const { return raw_.size() == format::kMaxBlockSize; }
+  size_t block_room() const { return format::kMaxBlockSize - raw_.size(); }
+  uint64_t bytes_in() const { return total_in_; }
+  uint64_t bytes_out() const { return total_out_; }
+  std::vector<uint16_t>& costs() { return costs_; }
+  void record_costs() { recording_ = true; }
+
+  // At most block_room() bytes.
   void encode(const uint8_t* data, size_t n) {
-    raw.insert(raw.end(), data, data + n);
-    crc = crc32_update(crc, data, n);
-    Predictor& p = *predictor;
+    raw_.insert(raw_.end(), data, data + n);
+    crc_ = crc32_update(crc_, data, n);
+    Predictor& p = *predictor_;
     const uint16_t* cost = tables().cost;
     for (size_t i = 0; i < n; ++i) {
       int c = data[i];
@@ -58,48 +51,221 @@ struct Encoder::Impl {
       for (int k = 7; k >= 0; --k) {
         int bit = (c >> k) & 1;
         int p1 = p.p();
-        coder.encode(bit, p1);
-        if (recording) spent += cost[bit ? p1 : kProbOne - p1];
+        coder_.encode(bit, p1);
+        if (recording_) spent += cost[bit ? p1 : kProbOne - p1];
         p.update(bit);
       }
-      if (recording) block_costs.push_back(static_cast<uint16_t>(spent));
+      if (recording_) block_costs_.push_back(static_cast<uint16_t>(spent));
     }
-    total_in += n;
+    total_in_ += n;
   }
 
+  // The whole frame's input at once, then its end.
+  void encode_all(const uint8_t* data, size_t n) {
+    for (;;) {
+      size_t take = std::min(n, block_room());
+      encode(data, take);
+      data += take;
+      n -= take;
+      if (n == 0) break;
+      close_block(false);
+    }
+    finish();
+  }
+
+  // A full block is closed only once more input proves it is not the last.
   void close_block(bool last) {
-    coder.flush();
-    uint32_t raw_size = static_cast<uint32_t>(raw.size());
-    bool use_coded = !coded_overflow && coded.size() + format::kCodedLengthSize < raw.size();
+    coder_.flush();
+    uint32_t raw_size = static_cast<uint32_t>(raw_.size());
+    bool use_coded = !coded_overflow_ && coded_.size() + format::kCodedLengthSize < raw_.size();
     uint8_t h[format::kBlockHeaderSize + format::kCodedLengthSize];
     format::pack_block_header({last, use_coded, raw_size}, h);
     size_t header_size = format::kBlockHeaderSize;
     if (use_coded) {
-      format::put_le(h + header_size, coded.size(), format::kCodedLengthSize);
+      format::put_le(h + header_size, coded_.size(), format::kCodedLengthSize);
       header_size += format::kCodedLengthSize;
     }
-    pending.insert(pending.end(), h, h + header_size);
-    const std::vector<uint8_t>& body = use_coded ? coded : raw;
-    pending.insert(pending.end(), body.begin(), body.end());
-    if (recording) {
-      if (!use_coded) std::fill(block_costs.begin(), block_costs.end(), uint16_t{8 * 256});
-      costs.insert(costs.end(), block_costs.begin(), block_costs.end());
-      block_costs.clear();
+    put(h, header_size);
+    const std::vector<uint8_t>& body = use_coded ? coded_ : raw_;
+    put(body.data(), body.size());
+    if (recording_) {
+      if (!use_coded) std::fill(block_costs_.begin(), block_costs_.end(), uint16_t{8 * 256});
+      costs_.insert(costs_.end(), block_costs_.begin(), block_costs_.end());
+      block_costs_.clear();
     }
-    raw.clear();
-    coded.clear();
-    coded_overflow = false;
+    raw_.clear();
+    coded_.clear();
+    coded_overflow_ = false;
   }
 
-  void write_trailer() {
+  // The last block and the trailer.
+  void finish() {
+    close_block(true);
     uint8_t t[format::kMaxVarintSize + format::kChecksumSize];
-    size_t n = format::put_varint(t, total_in);
-    format::put_le(t + n, crc, format::kChecksumSize);
-    pending.insert(pending.end(), t, t + n + format::kChecksumSize);
+    size_t n = format::put_varint(t, total_in_);
+    format::put_le(t + n, crc_, format::kChecksumSize);
+    put(t, n + format::kChecksumSize);
+  }
+
+ private:
+  struct CodedSink {
+    FrameEncoder* frame;
+    void operator()(uint8_t byte) const {
+      // Past the raw size the block is stored anyway: stop keeping bytes.
+      if (frame->coded_.size() < format::kMaxBlockSize)
+        frame->coded_.push_back(byte);
+      else
+        frame->coded_overflow_ = true;
+    }
+  };
+
+  void put(const uint8_t* p, size_t n) {
+    sink_.insert(sink_.end(), p, p + n);
+    total_out_ += n;
+  }
+
+  std::vector<uint8_t>& sink_;
+  std::unique_ptr<Predictor> predictor_;
+  std::vector<uint8_t> raw_;    // input of the open block
+  std::vector<uint8_t> coded_;  // its coded form so far
+  bool coded_overflow_ = false;
+  ArithmeticEncoder<CodedSink> coder_;
+  uint32_t crc_ = 0;
+  uint64_t total_in_ = 0, total_out_ = 0;
+  bool recording_;
+  std::vector<uint16_t> block_costs_;  // of the open block's bytes
+  std::vector<uint16_t> costs_;        // of closed blocks, not yet taken
+};
+
+int resolve_threads(int threads) {
+#ifdef LMZIP_NO_THREADS
+  (void)threads;
+  return 1;
+#else
+  if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::clamp(threads, 1, kMaxThreads);
+#endif
+}
+
+}  // namespace
+
+struct Encoder::Impl {
+  EncoderOptions options;
+  Error error = Error::ok;
+  const LevelConfig* config = nullptr;
+  // The input may need more than one frame; whether it does is known from
+  // the start when its size is, else once the first frame is full and more
+  // input follows (the first frame's output is held back until then, and
+  // its header's framed flag set).
+  bool may_frame = false;
+  bool framed = false;
+  bool undecided = false;
+  uint64_t frame_size = 0;  // when may_frame
+  int threads = 1;
+
+  std::unique_ptr<FrameEncoder> frame;  // the open frame (one thread)
+  std::vector<uint8_t> batch;           // input of frames not yet compressed (threads)
+  uint64_t frames = 0;                  // frames finished
+  std::vector<uint8_t> seek;            // their seek table entries
+  std::vector<uint8_t> pending;         // finished output not yet handed out
+  size_t pending_pos = 0;
+  uint64_t total_in = 0, total_out = 0;
+  bool finished = false;
+  bool recording = false;
+  std::vector<uint16_t> costs;  // of written blocks, not yet taken
+
+  // What frame k's tables are sized for: its share of the size hint, or a
+  // whole frame (a file longer than its hint gets whole frames).
+  StreamHeader frame_header(uint64_t k) const {
+    uint64_t expected = options.size_hint;
+    if (may_frame) {
+      uint64_t start = k * frame_size;
+      expected = options.size_hint != kUnknownSize && options.size_hint > start
+                     ? std::min(frame_size, options.size_hint - start)
+                     : frame_size;
+    }
+    return format::make_header(config->level, options.model.get(), framed, table_log_for(*config, expected));
+  }
+
+  std::unique_ptr<FrameEncoder> new_frame(uint64_t k, std::vector<uint8_t>& sink) const {
+    StreamHeader h = frame_header(k);
+    return std::make_unique<FrameEncoder>(sized_config(*config, h.table_log), options.model.get(), h, sink,
+                                          recording);
+  }
+
+  void end_frame(FrameEncoder& f) {
+    uint8_t e[format::kSeekEntrySize];
+    format::put_le(e, f.bytes_out(), 4);
+    format::put_le(e + 4, f.bytes_in(), 4);
+    seek.insert(seek.end(), e, e + sizeof e);
+    ++frames;
+    if (recording) {
+      costs.insert(costs.end(), f.costs().begin(), f.costs().end());
+      f.costs().clear();
+    }
+  }
+
+  void write_seek_table() {
+    std::vector<uint8_t> t(format::kSeekMagic, format::kSeekMagic + sizeof format::kSeekMagic);
+    t.insert(t.end(), seek.begin(), seek.end());
+    uint8_t footer[format::kSeekFooterSize - 4];
+    format::put_le(footer, frames, 4);
+    t.insert(t.end(), footer, footer + 4);
+    format::put_le(footer + 4, crc32_update(0, t.data(), t.size()), 4);
+    t.insert(t.end(), footer + 4, footer + 8);
+    t.insert(t.end(), format::kSeekMagic, format::kSeekMagic + sizeof format::kSeekMagic);
+    pending.insert(pending.end(), t.begin(), t.end());
+  }
+
+  // Compresses the batched input as frames, one thread each, and appends
+  // them in order. `last`: the input ends with the batch.
+  void run_batch(bool last) {
+    size_t count = static_cast<size_t>((batch.size() + frame_size - 1) / frame_size);
+    if (count == 0 && last && frames == 0) count = 1;  // an empty input is one empty frame
+    if (undecided) {
+      framed = !last || count > 1;
+      undecided = false;
+    }
+    std::vector<std::vector<uint8_t>> outs(count);
+    std::vector<std::unique_ptr<FrameEncoder>> encoders(count);
+    std::vector<char> failed(count, 0);
+    auto work = [&](size_t i) {
+      try {
+        encoders[i] = new_frame(frames + i, outs[i]);
+        size_t start = i * frame_size;
+        size_t n = std::min<size_t>(frame_size, batch.size() - start);
+        encoders[i]->encode_all(batch.data() + start, n);
+      } catch (const std::bad_alloc&) {
+        failed[i] = 1;
+      }
+    };
+#ifdef LMZIP_NO_THREADS
+    for (size_t i = 0; i < count; ++i) work(i);
+#else
+    std::vector<std::thread> pool;
+    try {
+      for (size_t i = 1; i < count; ++i) pool.emplace_back(work, i);
+    } catch (const std::system_error&) {
+      // No more threads: the rest runs here.
+      for (size_t i = pool.size() + 1; i < count; ++i) work(i);
+    }
+    if (count > 0) work(0);
+    for (std::thread& t : pool) t.join();
+#endif
+    for (size_t i = 0; i < count; ++i) {
+      if (failed[i]) {
+        error = Error::out_of_memory;
+        return;
+      }
+      pending.insert(pending.end(), outs[i].begin(), outs[i].end());
+      end_frame(*encoders[i]);
+    }
+    batch.clear();
   }
 
   // Copies pending output; true when all of it is out.
   bool drain(OutBuffer& out) {
+    if (undecided) return true;
     size_t n = std::min(pending.size() - pending_pos, out.size - out.pos);
     std::copy_n(pending.data() + pending_pos, n, out.dst + out.pos);
     out.pos += n;
@@ -110,33 +276,103 @@ struct Encoder::Impl {
     pending_pos = 0;
     return true;
   }
+
+  Status step(InBuffer& in, bool finish);
 };
 
+Status Encoder::Impl::step(InBuffer& in, bool finish) {
+  if (threads > 1) {
+    size_t capacity = static_cast<size_t>(frame_size) * static_cast<size_t>(threads);
+    if (in.pos < in.size) {
+      if (batch.size() == capacity) {
+        run_batch(false);
+        return Status::needs_output;  // drain, then go on
+      }
+      size_t n = std::min(in.size - in.pos, capacity - batch.size());
+      batch.insert(batch.end(), in.src + in.pos, in.src + in.pos + n);
+      in.pos += n;
+      total_in += n;
+      return Status::needs_output;
+    }
+    if (!finish) return Status::needs_input;
+    run_batch(true);
+  } else {
+    if (!frame) frame = new_frame(frames, pending);
+    if (in.pos < in.size) {
+      if (may_frame && frame->bytes_in() == frame_size) {
+        if (undecided) {  // pending still starts with this frame's header
+          pending[format::kHeaderSize - 1] |= format::kFlagFramed;
+          framed = true;
+          undecided = false;
+        }
+        frame->finish();
+        end_frame(*frame);
+        frame.reset();
+        return Status::needs_output;
+      }
+      if (frame->block_full()) {
+        frame->close_block(false);
+        if (recording) {
+          costs.insert(costs.end(), frame->costs().begin(), frame->costs().end());
+          frame->costs().clear();
+        }
+        return Status::needs_output;
+      }
+      uint64_t room = frame->block_room();
+      if (may_frame) room = std::min(room, frame_size - frame->bytes_in());
+      size_t n = static_cast<size_t>(std::min<uint64_t>(in.size - in.pos, room));
+      frame->encode(in.src + in.pos, n);
+      in.pos += n;
+      total_in += n;
+      return Status::needs_output;
+    }
+    if (!finish) return Status::needs_input;
+    undecided = false;
+    frame->finish();
+    end_frame(*frame);
+    frame.reset();
+  }
+  if (framed) write_seek_table();
+  finished = true;
+  return Status::needs_output;
+}
+
 Encoder::Encoder(int level, std::shared_ptr<const Model> model)
-    : impl_(std::make_unique<Impl>(level)) {
-  const LevelConfig* config = level_config(level);
-  if (!config) {
-    impl_->error = Error::invalid_argument;
+    : Encoder(EncoderOptions{level, std::move(model)}) {}
+
+Encoder::Encoder(EncoderOptions options) : impl_(std::make_unique<Impl>()) {
+  Impl& s = *impl_;
+  const LevelConfig* config = level_config(options.level);
+  bool frame_ok = options.frame_size == 0 ||
+                  (options.frame_size >= kMinFrameSize && options.frame_size <= kMaxFrameSize);
+  if (!config || !frame_ok || options.threads < 0) {
+    s.error = Error::invalid_argument;
     return;
   }
   if (config->model != ModelSlot::none) {
-    if (!model) model = default_model(level);
-    if (!model) {
-      impl_->error = Error::model_not_loaded;
+    if (!options.model) options.model = default_model(options.level);
+    if (!options.model) {
+      s.error = Error::model_not_loaded;
       return;
     }
-    impl_->model = std::move(model);
+  } else {
+    options.model = nullptr;
   }
-  try {
-    impl_->predictor =
-        std::make_unique<Predictor>(*config, impl_->model ? &impl_->model->byte_model() : nullptr);
-    impl_->raw.reserve(format::kMaxBlockSize);
-    impl_->coded.reserve(format::kMaxBlockSize);
-  } catch (const std::bad_alloc&) {
-    impl_->error = Error::out_of_memory;
-    return;
+  s.config = config;
+  s.may_frame = options.frame_size > 0 &&
+                (options.size_hint == kUnknownSize || options.size_hint > options.frame_size);
+  s.undecided = s.may_frame && options.size_hint == kUnknownSize;
+  s.framed = s.may_frame && !s.undecided;
+  s.frame_size = s.may_frame ? options.frame_size : 0;
+  s.threads = s.may_frame ? resolve_threads(options.threads) : 1;
+  s.options = std::move(options);
+  if (s.threads == 1) {
+    try {
+      s.frame = s.new_frame(0, s.pending);  // allocation fails here, not mid-stream
+    } catch (const std::bad_alloc&) {
+      s.error = Error::out_of_memory;
+    }
   }
-  impl_->write_header();
 }
 
 Encoder::~Encoder() = default;
@@ -149,41 +385,47 @@ Status Encoder::compress(InBuffer& in, OutBuffer& out, bool finish) {
     s.error = Error::invalid_argument;
     return Status::error;
   }
-  for (;;) {
-    if (!s.drain(out)) return Status::needs_output;
-    if (s.finished) return Status::done;
-    if (in.pos < in.size) {
-      // A full block is closed only once more input proves it is not last.
-      if (s.raw.size() == format::kMaxBlockSize) {
-        s.close_block(false);
-        continue;
-      }
-      size_t n = std::min(in.size - in.pos, format::kMaxBlockSize - s.raw.size());
-      s.encode(in.src + in.pos, n);
-      in.pos += n;
-      continue;
+  try {
+    for (;;) {
+      if (!s.drain(out)) return Status::needs_output;
+      if (s.finished) return Status::done;
+      Status st = s.step(in, finish);
+      if (s.error != Error::ok) return Status::error;
+      if (st == Status::needs_input) return st;
     }
-    if (!finish) return Status::needs_input;
-    s.close_block(true);
-    s.write_trailer();
-    s.finished = true;
+  } catch (const std::bad_alloc&) {
+    s.error = Error::out_of_memory;
+    return Status::error;
   }
 }
 
-void Encoder::record_costs() { impl_->recording = true; }
+void Encoder::record_costs() {
+  impl_->recording = true;
+  if (impl_->frame) impl_->frame->record_costs();
+}
 
 void Encoder::take_costs(std::vector<uint16_t>& out) {
-  out.insert(out.end(), impl_->costs.begin(), impl_->costs.end());
-  impl_->costs.clear();
+  Impl& s = *impl_;
+  if (s.frame && s.recording) {
+    s.costs.insert(s.costs.end(), s.frame->costs().begin(), s.frame->costs().end());
+    s.frame->costs().clear();
+  }
+  out.insert(out.end(), s.costs.begin(), s.costs.end());
+  s.costs.clear();
 }
 
 Error Encoder::error() const { return impl_->error; }
 uint64_t Encoder::bytes_in() const { return impl_->total_in; }
 uint64_t Encoder::bytes_out() const { return impl_->total_out; }
 
-Error compress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, int level,
-               std::shared_ptr<const Model> model) {
-  Encoder encoder(level, std::move(model));
+size_t memory_for_input(int level, uint64_t size) {
+  const LevelConfig* config = level_config(level);
+  return config ? predictor_memory(sized_config(*config, table_log_for(*config, size))) : 0;
+}
+
+Error compress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, EncoderOptions options) {
+  options.size_hint = size;
+  Encoder encoder(std::move(options));
   InBuffer in{data, size, 0};
   out.clear();
   out.resize(size + size / 8 + 64);
@@ -198,6 +440,11 @@ Error compress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, int 
   }
   out.resize(ob.pos);
   return Error::ok;
+}
+
+Error compress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, int level,
+               std::shared_ptr<const Model> model) {
+  return compress(data, size, out, EncoderOptions{level, std::move(model)});
 }
 
 }  // namespace lmzip

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "levels.h"
+#include "tables.h"
 
 namespace lmzip {
 
@@ -55,11 +56,14 @@ size_t put_varint(uint8_t* p, uint64_t v) {
   return n;
 }
 
-StreamHeader make_header(int level, const Model* model) {
+StreamHeader make_header(int level, const Model* model, bool framed, int table_log) {
   StreamHeader h;
   h.format_version = kFormatVersion;
   h.level = level;
-  h.flags = model ? kFlagModelId : 0;
+  h.framed = framed;
+  h.table_log = table_log;
+  h.flags = static_cast<uint8_t>((model ? kFlagModelId : 0) | (framed ? kFlagFramed : 0) |
+                                 (table_log ? (table_log - kTableLogBias) << kTableCodeShift : 0));
   h.model_id = model ? model->id() : 0;
   h.header_size = kHeaderSize + (model ? kModelIdSize : 0);
   return h;
@@ -82,7 +86,19 @@ Error parse_header_start(const uint8_t* p, StreamHeader& h) {
   h.level = p[4];
   h.flags = p[5];
   const LevelConfig* config = level_config(h.level, h.format_version);
-  if (!config || (h.flags & ~kKnownFlags)) return Error::corrupt_header;
+  if (!config) return Error::corrupt_header;
+  h.framed = false;
+  h.table_log = 0;
+  if (h.format_version >= 3) {
+    h.framed = (h.flags & kFlagFramed) != 0;
+    int code = h.flags >> kTableCodeShift;
+    if (code) {
+      h.table_log = code + kTableLogBias;
+      if (same_tables(sized_config(*config, h.table_log), *config)) return Error::corrupt_header;
+    }
+  } else if (h.flags & ~kFlagsV2) {
+    return Error::corrupt_header;
+  }
   // Exactly the levels with a neural model name one.
   bool names_model = (h.flags & kFlagModelId) != 0;
   if (names_model != (config->model != ModelSlot::none)) return Error::corrupt_header;
@@ -109,6 +125,55 @@ Error parse_block_header(const uint8_t* p, BlockHeader& b) {
   b.raw_size = v >> 3;
   if (type > kCoded || b.raw_size > kMaxBlockSize) return Error::corrupt_data;
   return Error::ok;
+}
+
+void SeekTableCheck::start_file() {
+  frames_ = 0;
+  expected_crc_ = crc32_update(0, kSeekMagic, sizeof kSeekMagic);
+}
+
+void SeekTableCheck::add_frame(uint64_t compressed_size, uint64_t original_size) {
+  uint8_t e[kSeekEntrySize];
+  put_le(e, compressed_size, 4);
+  put_le(e + 4, original_size, 4);
+  // A frame too large for its entry can have no valid table.
+  if ((compressed_size | original_size) >> 32) e[0] ^= 1;
+  expected_crc_ = crc32_update(expected_crc_, e, sizeof e);
+  ++frames_;
+}
+
+bool SeekTableCheck::is_table_start(const uint8_t* p) {
+  if (std::memcmp(p, kSeekMagic, sizeof kSeekMagic) != 0) return false;
+  read_crc_ = crc32_update(0, kSeekMagic, sizeof kSeekMagic);
+  entries_left_ = frames_;
+  return true;
+}
+
+void SeekTableCheck::entry(const uint8_t* p) {
+  read_crc_ = crc32_update(read_crc_, p, kSeekEntrySize);
+  --entries_left_;
+}
+
+bool SeekTableCheck::footer_ok(const uint8_t* p) {
+  read_crc_ = crc32_update(read_crc_, p, 4);
+  expected_crc_ = crc32_update(expected_crc_, p, 4);
+  // The count, the table's own checksum, and the entries (through the
+  // checksum of what they should be) must all agree.
+  return get_le(p, 4) == frames_ && get_le(p + 4, 4) == read_crc_ && read_crc_ == expected_crc_ &&
+         std::memcmp(p + 8, kSeekMagic, sizeof kSeekMagic) == 0;
+}
+
+AfterFile after_file(InBuffer& in, bool end_of_input, uint8_t* field, size_t& field_len, uint64_t& counted) {
+  while (field_len < sizeof kMagic) {
+    if (in.pos == in.size) {
+      if (!end_of_input) return AfterFile::unknown;
+      return field_len == 0 ? AfterFile::end : AfterFile::truncated;
+    }
+    if (in.src[in.pos] != kMagic[field_len]) return field_len == 0 ? AfterFile::end : AfterFile::not_lmzip;
+    field[field_len++] = in.src[in.pos++];
+    ++counted;
+  }
+  return AfterFile::another;
 }
 
 Error check_coded_length(uint32_t coded_size, uint32_t raw_size) {

@@ -1,4 +1,4 @@
-// Container format v1 (docs/FORMAT.md). Internal to the library.
+// Container format (docs/FORMAT.md). Internal to the library.
 #pragma once
 
 #include <algorithm>
@@ -14,7 +14,25 @@ constexpr uint8_t kMagic[3] = {'L', 'M', 'Z'};
 constexpr size_t kHeaderSize = 6;        // magic, version, level, flags
 constexpr size_t kModelIdSize = 4;       // present when flags & kFlagModelId
 constexpr uint8_t kFlagModelId = 0x01;
-constexpr uint8_t kKnownFlags = kFlagModelId;
+// From version 3: the frame is one of a framed file's (another frame or the
+// seek table follows it), and bits 2-7 hold its table size code.
+constexpr uint8_t kFlagFramed = 0x02;
+constexpr int kTableCodeShift = 2;
+constexpr uint8_t kFlagsV2 = kFlagModelId;
+// Table size code c (1..kMaxTableCode): tables for 2^(c + kTableLogBias)
+// bytes; 0: the level's full tables.
+constexpr int kTableLogBias = 9;
+constexpr int kMaxTableCode = 63;
+
+// The seek table that ends a framed file: kSeekMagic, one entry per frame
+// (compressed size u32, original size u32), then frame count u32, CRC-32 of
+// everything before it in the table u32, and kSeekMagic again (so a reader
+// finds it from the end of the file).
+constexpr uint8_t kSeekMagic[4] = {'L', 'M', 'S', 1};
+constexpr size_t kSeekEntrySize = 8;
+constexpr size_t kSeekFooterSize = 12;
+constexpr uint64_t kMaxFrameBytes = uint64_t{1} << 30;  // a frame's original size fits u32
+inline uint64_t seek_table_size(uint64_t frames) { return sizeof kSeekMagic + kSeekEntrySize * frames + kSeekFooterSize; }
 
 // Block header: 3 bytes little-endian: bit 0 last, bits 1-2 type,
 // bits 3-23 raw length. Coded blocks add 3 bytes of payload length.
@@ -29,10 +47,12 @@ constexpr size_t kChecksumSize = 4;
 // The stream header: magic, version, level, flags, [model id]. pack writes
 // header.header_size bytes (at most kMaxHeaderSize) and returns that size.
 constexpr size_t kMaxHeaderSize = kHeaderSize + kModelIdSize;
-StreamHeader make_header(int level, const Model* model);
+StreamHeader make_header(int level, const Model* model, bool framed = false, int table_log = 0);
 size_t pack_header(const StreamHeader& header, uint8_t* out);
 // Parses the first kHeaderSize bytes; sets header_size to what the whole
-// header takes (the model id follows when it is larger).
+// header takes (the model id follows when it is larger). A header of
+// version 3 whose table size code gives no smaller tables than the level's
+// is corrupt (each size has one code).
 Error parse_header_start(const uint8_t* p, StreamHeader& header);
 // Reads the model id; corrupt_header for 0, which no model has (Model::load
 // refuses a file whose CRC-32 is 0): a neural level's stream must name one.
@@ -90,6 +110,34 @@ inline bool gather_field(InBuffer& in, uint8_t* field, size_t& len, size_t need,
   counted += n;
   return len == need;
 }
+
+// A seek table against the frames before it (decoder and scanner): the
+// frames add what their entries must be, the table's bytes are checked
+// through CRC-32s of what was read and of what was expected, so that no
+// list of frames is kept.
+class SeekTableCheck {
+ public:
+  void start_file();
+  void add_frame(uint64_t compressed_size, uint64_t original_size);
+  // The 4 bytes after a framed frame: the table's start (or a frame's).
+  bool is_table_start(const uint8_t* p);
+  uint64_t entries_left() const { return entries_left_; }
+  void entry(const uint8_t* p);  // kSeekEntrySize bytes
+  // The kSeekFooterSize bytes after the entries: count, checksum, magic.
+  bool footer_ok(const uint8_t* p);
+
+ private:
+  uint64_t frames_ = 0, entries_left_ = 0;
+  uint32_t expected_crc_ = 0, read_crc_ = 0;
+};
+
+// What follows a complete file, read into `field` (field_len bytes so far)
+// as far as it matches the magic: the end (of the input, or bytes that are
+// not another lmzip file: they stay in `in`), unknown (more input needed),
+// another file (field holds its magic), or a magic cut short: by other
+// bytes (not_lmzip) or by the end of the input (truncated).
+enum class AfterFile { end, unknown, another, not_lmzip, truncated };
+AfterFile after_file(InBuffer& in, bool end_of_input, uint8_t* field, size_t& field_len, uint64_t& counted);
 
 // LEB128; returns the number of bytes written (1..10).
 size_t put_varint(uint8_t* p, uint64_t v);

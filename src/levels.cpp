@@ -1,5 +1,6 @@
 #include "levels.h"
 
+#include <algorithm>
 #include <array>
 
 #include "predictor.h"
@@ -60,7 +61,9 @@ static_assert(table_is_consistent(kLevels) && table_is_consistent(kLevelsFormat1
 
 const LevelConfig* level_config(int level, int format_version) {
   if (level < kMinLevel || level > kMaxLevel) return nullptr;
-  if (format_version == kFormatVersion) return &kLevels[level - kMinLevel];
+  // Version 3 framed version 2's streams and sized their tables; its level
+  // table is version 2's.
+  if (format_version == 2 || format_version == 3) return &kLevels[level - kMinLevel];
   if (format_version == 1) return &kLevelsFormat1[level - kMinLevel];
   return nullptr;
 }
@@ -75,6 +78,24 @@ const char* profile_name(Profile profile) {
     case Profile::neural_v1: return "neural (format 1)";
   }
   return "";
+}
+
+LevelConfig sized_config(const LevelConfig& config, int table_log) {
+  if (table_log <= 0) return config;
+  // At full size the levels keep 4 hash buckets and 4 window bytes per
+  // position-table entry; smaller inputs keep 4 buckets per input byte, a
+  // window as long as the input and the same window-to-table ratio.
+  LevelConfig c = config;
+  c.hash_bits = std::min(config.hash_bits, std::max(table_log + 2, 12));
+  c.match_window_bits = std::min(config.match_window_bits, std::max(table_log, 12));
+  c.match_table_bits = std::min(config.match_table_bits, std::max(table_log - 2, 10));
+  return c;
+}
+
+int table_log_for(const LevelConfig& config, uint64_t size) {
+  int log = kMinTableLog;
+  while (log < 63 && (uint64_t{1} << log) < size) ++log;
+  return same_tables(sized_config(config, log), config) ? 0 : log;
 }
 
 const LevelInfo* level_info(int level) {

@@ -25,9 +25,23 @@ struct LevelConfig {
   const char* summary;
 };
 
-// The row of `level` in the level table of `format_version` (the current one
-// or 1), or nullptr outside kMinLevel..kMaxLevel or for another version.
+// The row of `level` in the level table of `format_version` (1, 2 or 3; 2
+// and 3 share one), or nullptr outside kMinLevel..kMaxLevel or for another
+// version.
 const LevelConfig* level_config(int level, int format_version = kFormatVersion);
 const char* profile_name(Profile profile);
+
+// Inputs no longer than 2^kMinTableLog bytes get the smallest tables.
+constexpr int kMinTableLog = 10;
+// The level's tables sized for an input of at most 2^table_log bytes
+// (0: the full tables): no table larger than such an input can fill.
+LevelConfig sized_config(const LevelConfig& config, int table_log);
+// The table_log for an input of `size` bytes, or 0 when the full tables are
+// what it needs anyway.
+int table_log_for(const LevelConfig& config, uint64_t size);
+inline bool same_tables(const LevelConfig& a, const LevelConfig& b) {
+  return a.hash_bits == b.hash_bits && a.match_window_bits == b.match_window_bits &&
+         a.match_table_bits == b.match_table_bits;
+}
 
 }  // namespace lmzip

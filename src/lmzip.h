@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,7 +25,7 @@ constexpr int kMaxLevel = 9;
 constexpr int kDefaultLevel = 6;
 // The format version this library writes, and the oldest it decodes (the
 // two differ in how the predictor mixes: docs/FORMAT.md).
-constexpr int kFormatVersion = 2;
+constexpr int kFormatVersion = 3;
 constexpr int kOldestFormatVersion = 1;
 
 // Every failure has a stable code; error_name() gives its identifier
@@ -173,6 +174,11 @@ struct StreamHeader {
   uint8_t flags = 0;
   uint32_t model_id = 0;   // 0 when the level uses no model
   size_t header_size = 0;  // bytes of the header, the first block follows
+  // From format version 3: the frame is one of a framed file's (another
+  // frame or the seek table follows), and its tables are sized for at most
+  // 2^table_log input bytes (0: the level's full tables).
+  bool framed = false;
+  int table_log = 0;
 };
 
 // Reads the header at the start of `data` without decoding anything (like
@@ -180,21 +186,63 @@ struct StreamHeader {
 // it, or the error the decoder would report for it.
 Error peek_header(const uint8_t* data, size_t size, StreamHeader& header);
 
-class Encoder {
- public:
+// ---------------------------------------------------------------- frames
+// A file is one frame, or a sequence of independent frames (each decodable
+// alone: its own model state, tables and checksum) ending with a seek table
+// that gives each frame's compressed and original size (docs/FORMAT.md).
+// Files written one after another decode as the concatenation of their
+// contents.
+
+constexpr uint64_t kUnknownSize = UINT64_MAX;
+// Frames of this many input bytes, unless the caller chooses (docs/FORMAT.md
+// has the measurements behind it).
+constexpr uint64_t kDefaultFrameSize = uint64_t{8} << 20;
+constexpr uint64_t kMinFrameSize = 1024;
+constexpr uint64_t kMaxFrameSize = uint64_t{1} << 30;
+constexpr int kMaxThreads = 256;
+
+// Bytes of table memory the encoder or decoder of `level` allocates for a
+// frame of `size` input bytes (kUnknownSize: memory_for_level); 0 for an
+// invalid level.
+size_t memory_for_input(int level, uint64_t size);
+
+struct EncoderOptions {
+  int level = kDefaultLevel;
   // Levels that use a neural model (level_uses_model) use `model`, or
   // default_model(level) when it is null; without either the encoder fails
   // with Error::model_not_loaded.
+  std::shared_ptr<const Model> model;
+  // The input's size when it is known (a file, a one-shot call): the tables
+  // are sized to it, so a small input needs little memory. The header
+  // records the size class, so the bytes depend on the hint; a wrong hint
+  // costs ratio or memory, never correctness.
+  uint64_t size_hint = kUnknownSize;
+  // Input bytes per frame, kMinFrameSize..kMaxFrameSize, or 0 for one frame
+  // however long the input. An input known (size_hint) to fit one frame is
+  // written as a single frame without a seek table.
+  uint64_t frame_size = kDefaultFrameSize;
+  // Frames compressed at once, each on its own thread (1: the caller's
+  // thread only; 0: one per core). The bytes written never depend on it;
+  // memory grows with it (threads x (memory_for_input + 2 x frame_size)).
+  // Builds without threads (WebAssembly) use 1.
+  int threads = 1;
+};
+
+class Encoder {
+ public:
+  explicit Encoder(EncoderOptions options);
+  // Encoder({level, model}) with the other options' defaults.
   explicit Encoder(int level = kDefaultLevel, std::shared_ptr<const Model> model = nullptr);
   ~Encoder();
   Encoder(const Encoder&) = delete;
   Encoder& operator=(const Encoder&) = delete;
 
   // Consumes input and produces output. `finish` = no input follows what is
-  // in `in`: the encoder then writes the final block and trailer and returns
-  // done once every byte is in `out`. Without `finish` it returns
-  // needs_input when `in` is consumed (output may lag the input by up to
-  // one block, 1 MiB), or needs_output when `out` is full.
+  // in `in`: the encoder then writes the final block and trailer (and the
+  // seek table) and returns done once every byte is in `out`. Without
+  // `finish` it returns needs_input when `in` is consumed (output may lag
+  // the input by up to one block, 1 MiB; with threads, by up to threads
+  // frames), or needs_output when `out` is full.
   Status compress(InBuffer& in, OutBuffer& out, bool finish);
 
   Error error() const;
@@ -234,19 +282,23 @@ class Decoder {
   Decoder(const Decoder&) = delete;
   Decoder& operator=(const Decoder&) = delete;
 
-  // Consumes input and produces output. `end_of_input` = `in` holds the last
-  // input bytes: a stream that is not complete then fails with
-  // Error::truncated instead of returning needs_input. Returns done once the
-  // trailer has been verified; bytes after the stream stay unconsumed in
-  // `in` (in.pos points at them).
+  // Consumes input and produces output: every frame of the file, and of
+  // the lmzip files that follow it (concatenated files decode as the
+  // concatenation of their contents). `end_of_input` = `in` holds the last
+  // input bytes: a file that is not complete then fails with
+  // Error::truncated instead of returning needs_input. Returns done at the
+  // end of the input after a complete file, or when the bytes after a file
+  // are not another lmzip file: they stay unconsumed in `in` (in.pos points
+  // at them; the one-shot decompress() calls them corrupt_data).
   Status decompress(InBuffer& in, OutBuffer& out, bool end_of_input = false);
 
   Error error() const;
   uint64_t bytes_in() const;
   uint64_t bytes_out() const;
-  // Level recorded in the stream header (0 until the header was read).
+  // Level recorded in the header of the frame being decoded (0 until one was
+  // read).
   int level() const;
-  // Model id recorded in the stream header (0 when it needs no model).
+  // Model id recorded in that header (0 when it needs no model).
   uint32_t model_id() const;
 
  private:
@@ -254,16 +306,28 @@ class Decoder {
   std::unique_ptr<Impl> impl_;
 };
 
-// Walks a stream's structure (header, block headers, trailer) without
-// decoding it: what a listing (lmzip -l) shows. Needs no model and little
-// memory; it does not verify the checksum (only decoding can).
-struct StreamInfo {
+// Walks a stream's structure (headers, block headers, trailers, seek
+// tables) without decoding it: what a listing (lmzip -l) shows. Needs no
+// model and little memory; it does not verify the checksums (only decoding
+// can), but it does check each seek table against the frames before it.
+struct FrameInfo {
   StreamHeader header;
-  uint64_t compressed_size = 0;  // bytes of the stream, header to trailer
-  uint64_t original_size = 0;    // the trailer's length (= the blocks' sum)
+  uint64_t offset = 0;           // of its header, from the start of the input
+  uint64_t compressed_size = 0;  // header to trailer
+  uint64_t original_size = 0;
   uint64_t blocks = 0;
   uint64_t stored_blocks = 0;  // blocks kept as they were (incompressible)
-  uint32_t checksum = 0;       // the trailer's CRC-32 of the original
+  uint32_t checksum = 0;       // the trailer's CRC-32 of the frame's original
+};
+struct StreamInfo {
+  StreamHeader header;           // of the first frame
+  uint64_t compressed_size = 0;  // bytes of every file, seek tables included
+  uint64_t original_size = 0;
+  uint64_t blocks = 0;
+  uint64_t stored_blocks = 0;
+  uint64_t frames = 0;
+  uint64_t files = 0;        // lmzip files one after another
+  uint32_t checksum = 0;     // of the single frame; 0 when there are several
 };
 
 class StreamScanner {
@@ -273,9 +337,12 @@ class StreamScanner {
   StreamScanner(const StreamScanner&) = delete;
   StreamScanner& operator=(const StreamScanner&) = delete;
 
-  // As Decoder::decompress, without output: returns done once the trailer
-  // has been read (bytes after the stream stay in `in`), needs_input, or
-  // error (truncated at the end of input).
+  // Called with each frame once its trailer has been read.
+  explicit StreamScanner(std::function<void(const FrameInfo&)> on_frame);
+
+  // As Decoder::decompress, without output: returns done when it would
+  // (bytes after the files stay in `in`), needs_input, or error (truncated
+  // at the end of input).
   Status scan(InBuffer& in, bool end_of_input = false);
   Error error() const;
   // Complete once scan() returned done; the header from when it was read.
@@ -286,7 +353,9 @@ class StreamScanner {
   std::unique_ptr<Impl> impl_;
 };
 
-// One-shot helpers over the streaming classes.
+// One-shot helpers over the streaming classes. compress() sizes the
+// tables to `size` (options.size_hint is ignored).
+Error compress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, EncoderOptions options);
 Error compress(const uint8_t* data, size_t size, std::vector<uint8_t>& out,
                int level = kDefaultLevel, std::shared_ptr<const Model> model = nullptr);
 Error decompress(const uint8_t* data, size_t size, std::vector<uint8_t>& out,

@@ -195,11 +195,27 @@ TEST_CASE("corrupt: header fields") {
     CHECK(decode_both(with(4, 0)) == Error::corrupt_header);
     CHECK(decode_both(with(4, 10)) == Error::corrupt_header);
     CHECK(decode_both(with(4, 255)) == Error::corrupt_header);
-    // Unknown flags (with or without the model-id bit).
-    for (int f : {0x02, 0x04, 0x40, 0x80, 0xFE, 0x03, 0xFF}) {
+    // Flags: the model-id bit at a level without a model, a table size
+    // code that gives no smaller tables than the level's (63: 2^72 bytes),
+    // with or without the other bits.
+    for (int f : {0x01, 0x03, 0xFC, 0xFD, 0xFE, 0xFF}) {
       INFO("flags " << f);
       CHECK(decode_both(with(5, static_cast<uint8_t>(f))) == Error::corrupt_header);
     }
+    // Framed, then neither another frame nor a seek table: truncated.
+    CHECK(decode_both(with(5, static_cast<uint8_t>(s[5] | 0x02))) == Error::truncated);
+    // Other tables than the encoder's: the payload decodes to other bytes.
+    for (int code : {1, 2, 5}) {
+      INFO("table code " << code);
+      if (code == (s[5] >> 2)) continue;
+      Error e = decode_both(with(5, static_cast<uint8_t>(code << 2)));
+      CHECK(e != Error::ok);
+      CHECK(e != Error::corrupt_header);
+    }
+    // Format 2 had no flag but the model id's.
+    Bytes v2 = with(3, 2);
+    v2[5] = 0x04;
+    CHECK(decode_both(v2) == Error::corrupt_header);
     // A model id at a level without a neural model.
     Bytes m = with(5, 0x01);
     Bytes id = {0x12, 0x34, 0x56, 0x78};
@@ -219,7 +235,7 @@ TEST_CASE("corrupt: streams of the neural levels name their model") {
   const int level = lmzip::kDefaultLevel;
   REQUIRE(lmzip::level_uses_model(level));
   const Bytes s = compress_ok(pseudo_text(2000, 5), level);
-  REQUIRE(s[5] == 0x01);
+  REQUIRE((s[5] & 0x03) == 0x01);  // a model id, one frame
   CHECK(decode_both(s) == Error::ok);
   // Another model's id.
   Bytes other = s;
@@ -228,7 +244,7 @@ TEST_CASE("corrupt: streams of the neural levels name their model") {
   // The id cut short, and the flag missing at a level that needs a model.
   CHECK(decode_both(Bytes(s.begin(), s.begin() + 8)) == Error::truncated);
   Bytes no_flag = s;
-  no_flag[5] = 0;
+  no_flag[5] &= 0xFE;
   CHECK(decode_both(no_flag) == Error::corrupt_header);
   // Without the model the decoder fails and says which model it needs ...
   const auto standard = lmzip::default_model(level);

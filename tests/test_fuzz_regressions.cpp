@@ -114,7 +114,10 @@ void check_roundtrip_input(const Bytes& file, const std::string& expected) {
   if (!lmzip_fuzz::parse_roundtrip_input(file.data(), file.size(), rt)) return;
   Bytes packed;
   {
-    lmzip::Encoder encoder(rt.level);
+    lmzip::EncoderOptions options;
+    options.level = rt.level;
+    options.size_hint = rt.size;  // what the one-shot compress() uses
+    lmzip::Encoder encoder(options);
     REQUIRE(encoder.error() == lmzip::Error::ok);
     Bytes buf(rt.out_chunk);
     lmzip::InBuffer in{rt.data, 0, 0};

@@ -224,19 +224,22 @@ TEST_CASE("golden: checked-in .lmz streams decode to the generated inputs") {
   }
 }
 
-// Streams written by lmzip 0.1 (format version 1, the checked-in vectors of
-// commit 0c8b189, never regenerated): this library still decodes them.
-TEST_CASE("golden: streams of format version 1 still decode") {
+// Streams of the older format versions, never regenerated: version 1 as
+// lmzip 0.1 wrote it (the checked-in vectors of commit 0c8b189), version 2
+// as commit f47ed3f did. This library still decodes them.
+TEST_CASE("golden: streams of format versions 1 and 2 still decode") {
   const std::vector<Vector> inputs = golden_inputs();
-  for (const LmzVector& v : kLmzVectors) {
-    const std::filesystem::path path =
-        golden_dir() / "format1" / (std::string(v.name) + "-" + std::to_string(v.level) + ".lmz");
-    INFO(path.string());
-    Bytes stream;
-    REQUIRE_MESSAGE(read_file(path, stream), "missing");
-    lmzip::StreamHeader h;
-    REQUIRE(lmzip::peek_header(stream.data(), stream.size(), h) == lmzip::Error::ok);
-    CHECK(h.format_version == 1);
-    check_decodes(stream, input_named(inputs, v.name));
+  for (int version : {1, 2}) {
+    for (const LmzVector& v : kLmzVectors) {
+      const std::filesystem::path path = golden_dir() / ("format" + std::to_string(version)) /
+                                         (std::string(v.name) + "-" + std::to_string(v.level) + ".lmz");
+      INFO(path.string());
+      Bytes stream;
+      REQUIRE_MESSAGE(read_file(path, stream), "missing");
+      lmzip::StreamHeader h;
+      REQUIRE(lmzip::peek_header(stream.data(), stream.size(), h) == lmzip::Error::ok);
+      CHECK(h.format_version == version);
+      check_decodes(stream, input_named(inputs, v.name));
+    }
   }
 }

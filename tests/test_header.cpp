@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "format.h"
+#include "levels.h"
 #include "lmzip.h"
 #include "tables.h"
 #include "test_util.h"
@@ -60,7 +61,11 @@ TEST_CASE("header: pack and parse agree, and peek reads what the encoder wrote")
     CHECK(h.header_size == (model ? 10u : 6u));
     // pack(make_header) is what the stream starts with.
     uint8_t packed[lmzip::format::kMaxHeaderSize];
-    size_t n = lmzip::format::pack_header(lmzip::format::make_header(level, model.get()), packed);
+    int table_log = lmzip::table_log_for(*lmzip::level_config(level), text.size());
+    CHECK(table_log == 10);  // the smallest tables
+    CHECK(h.table_log == table_log);
+    CHECK(!h.framed);
+    size_t n = lmzip::format::pack_header(lmzip::format::make_header(level, model.get(), false, table_log), packed);
     CHECK(n == h.header_size);
     CHECK(Bytes(packed, packed + n) == Bytes(s.begin(), s.begin() + static_cast<long>(n)));
     // Every prefix shorter than the header is truncated, never misread.

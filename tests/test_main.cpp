@@ -114,7 +114,7 @@ TEST_CASE("api: constants and memory_for_level") {
   CHECK(lmzip::kMaxLevel == 9);
   CHECK(lmzip::kDefaultLevel >= lmzip::kMinLevel);
   CHECK(lmzip::kDefaultLevel <= lmzip::kMaxLevel);
-  CHECK(lmzip::kFormatVersion == 2);
+  CHECK(lmzip::kFormatVersion == 3);
   CHECK(lmzip::kOldestFormatVersion == 1);
   CHECK(lmzip::memory_for_level(0) == 0);
   CHECK(lmzip::memory_for_level(10) == 0);

@@ -93,7 +93,7 @@ TEST_CASE("streaming: a stream of several blocks, chunked") {
 
   {
     // Output lags the input by at most one block.
-    lmzip::Encoder enc(1);
+    lmzip::Encoder enc(sized(1, in.size()));
     Bytes buf(4 * kBlock);
     lmzip::InBuffer ib{in.data(), in.size(), 0};
     lmzip::OutBuffer ob{buf.data(), buf.size(), 0};
@@ -116,7 +116,7 @@ TEST_CASE("streaming: Status contract, step by step") {
   Bytes expected = compress_ok(text, 1);
 
   SUBCASE("encoder") {
-    lmzip::Encoder enc(1);
+    lmzip::Encoder enc(sized(1, text.size()));
     Bytes out(expected.size() + 100);
     lmzip::InBuffer ib{text.data(), text.size(), 0};
     lmzip::OutBuffer ob{out.data(), out.size(), 0};
@@ -169,10 +169,12 @@ TEST_CASE("streaming: Status contract, step by step") {
     lmzip::InBuffer rest{expected.data() + half, expected.size() - half, 0};
     lmzip::OutBuffer full{out.data() + ob.pos, 0, 0};
     CHECK(dec.decompress(rest, full, false) == lmzip::Status::needs_output);
-    // Then everything.
+    // Then everything: whether another file follows is not known before
+    // the end of the input.
     lmzip::OutBuffer room{out.data() + ob.pos, out.size() - ob.pos, 0};
-    CHECK(dec.decompress(rest, room, false) == lmzip::Status::done);
+    CHECK(dec.decompress(rest, room, false) == lmzip::Status::needs_input);
     CHECK(rest.pos == rest.size);
+    CHECK(dec.decompress(none, room, true) == lmzip::Status::done);
     out.resize(ob.pos + room.pos);
     CHECK(out == text);
     CHECK(dec.bytes_in() == expected.size());
@@ -227,7 +229,7 @@ TEST_CASE("streaming: bytes after a complete stream stay unconsumed") {
         REQUIRE(st == lmzip::Status::needs_input);
         CHECK(ib.pos == 1);
       } else if (pos + 1 == s.size()) {
-        REQUIRE(st == lmzip::Status::done);  // the last byte of the stream
+        REQUIRE(st == lmzip::Status::needs_input);  // the last byte: another file may follow
         CHECK(ib.pos == 1);
       } else {
         CHECK(st == lmzip::Status::done);
@@ -245,21 +247,37 @@ TEST_CASE("streaming: bytes after a complete stream stay unconsumed") {
       CHECK(r.out == text);
     }
   }
-  SUBCASE("two concatenated streams, two decoders") {
+  SUBCASE("two concatenated files decode as one, in every chunking") {
     Bytes other = to_bytes(kChinese);
     Bytes both = s;
     append(both, compress_ok(other, 2));
-    lmzip::Decoder first, second;
-    Bytes out1(text.size()), out2(other.size());
+    Bytes want = text;
+    append(want, other);
+    CHECK(decompress_ok(both) == want);
+    for (uint64_t seed = 0; seed < 6; ++seed) {
+      DecodeResult r = stream_decompress(both, seed, {seed < 3 ? size_t{7} : size_t{4096}, 61, 10});
+      REQUIRE(r.status == lmzip::Status::done);
+      CHECK(r.consumed == both.size());
+      CHECK(r.out == want);
+    }
+    lmzip::Decoder dec;
+    Bytes out(want.size());
     lmzip::InBuffer ib{both.data(), both.size(), 0};
-    lmzip::OutBuffer ob1{out1.data(), out1.size(), 0}, ob2{out2.data(), out2.size(), 0};
-    CHECK(first.decompress(ib, ob1, true) == lmzip::Status::done);
-    CHECK(ib.pos == s.size());
-    CHECK(second.decompress(ib, ob2, true) == lmzip::Status::done);
-    CHECK(ib.pos == both.size());
-    CHECK(out1 == text);
-    CHECK(out2 == other);
-    CHECK(second.level() == 2);
+    lmzip::OutBuffer ob{out.data(), out.size(), 0};
+    CHECK(dec.decompress(ib, ob, true) == lmzip::Status::done);
+    CHECK(dec.level() == 2);  // the frame decoded last
+    CHECK(dec.bytes_in() == both.size());
+    // Junk after the second file stays unconsumed; a file cut short is truncated.
+    Bytes tail = both;
+    append(tail, junk);
+    lmzip::Decoder dec2;
+    lmzip::InBuffer ib2{tail.data(), tail.size(), 0};
+    lmzip::OutBuffer ob2{out.data(), out.size(), 0};
+    CHECK(dec2.decompress(ib2, ob2, true) == lmzip::Status::done);
+    CHECK(ib2.pos == both.size());
+    Bytes cut(both.begin(), both.end() - 1);
+    Bytes ignored;
+    CHECK(lmzip::decompress(cut.data(), cut.size(), ignored) == lmzip::Error::truncated);
   }
   SUBCASE("the one-shot helper rejects trailing bytes") {
     Bytes out;
@@ -331,7 +349,7 @@ TEST_CASE("streaming: invalid buffers are invalid_argument, and errors are stick
     CHECK(dec3.error() == lmzip::Error::invalid_argument);
   }
   SUBCASE("null pointers with size 0 are fine") {
-    lmzip::Encoder enc(1);
+    lmzip::Encoder enc(sized(1, 0));
     lmzip::InBuffer ib{nullptr, 0, 0};
     lmzip::OutBuffer ob{nullptr, 0, 0};
     // The header is waiting and there is no room: needs_output either way.
@@ -367,13 +385,14 @@ TEST_CASE("streaming: empty calls with null pointers in every stage") {
       LMZT_REQUIRE(st == lmzip::Status::needs_input);
       lmzip::InBuffer one{s.data() + pos, 1, 0};
       st = dec.decompress(one, ob, false);
-      LMZT_REQUIRE(st != lmzip::Status::error);
+      LMZT_REQUIRE(st == lmzip::Status::needs_input);  // another file may follow
     }
-    CHECK(st == lmzip::Status::done);
+    lmzip::InBuffer null_in{nullptr, 0, 0};
+    CHECK(dec.decompress(null_in, ob, true) == lmzip::Status::done);
     CHECK(out == text);
   }
   SUBCASE("encoder") {
-    lmzip::Encoder enc(1);
+    lmzip::Encoder enc(sized(1, text.size()));
     Bytes out(s.size());
     lmzip::OutBuffer ob{out.data(), out.size(), 0};
     for (size_t pos = 0; pos < text.size(); ++pos) {

@@ -217,18 +217,40 @@ inline void put_le(Bytes& out, uint64_t v, size_t n) {
 // Header: 6 bytes, plus the 4-byte model id at levels with a neural model.
 inline size_t header_size(int level) { return lmzip::level_uses_model(level) ? 10 : 6; }
 
-inline size_t max_compressed_size(size_t n, int level) {
+inline size_t max_frame_size(size_t n, int level) {
   size_t blocks = n == 0 ? 1 : (n + kBlock - 1) / kBlock;
   return header_size(level) + 3 * blocks + n + varint_size(n) + 4;
 }
+// The same for a file of frames of `frame_size` and its seek table, when
+// the input needs more than one.
+inline size_t max_compressed_size(size_t n, int level, size_t frame_size = lmzip::kDefaultFrameSize) {
+  if (frame_size == 0 || n <= frame_size) return max_frame_size(n, level);
+  size_t total = 0, frames = 0;
+  for (size_t start = 0; start < n; start += frame_size, ++frames)
+    total += max_frame_size(std::min(frame_size, n - start), level);
+  return total + 16 + 8 * frames;
+}
+
+// The table size code of a single frame of `size` bytes (docs/FORMAT.md):
+// ceil(log2 size) - 9, at least 1, where that gives smaller tables than the
+// level's full ones; else 0.
+inline int table_code(int level, uint64_t size) {
+  if (size == lmzip::kUnknownSize || lmzip::memory_for_input(level, size) == lmzip::memory_for_level(level))
+    return 0;
+  int log = 10;
+  while ((uint64_t{1} << log) < size) ++log;
+  return log - 9;
+}
 
 // Hand-built pieces of a stream of the current format. The header of `level`
-// as the library writes it (with the default model's id where the level
-// needs a model).
-inline Bytes stream_header(int level) {
-  Bytes h{'L', 'M', 'Z', static_cast<uint8_t>(lmzip::kFormatVersion), static_cast<uint8_t>(level), 0};
+// as the library writes it for a single frame of `size` bytes (with the
+// default model's id where the level needs a model); without a size, a
+// header with the level's full tables.
+inline Bytes stream_header(int level, uint64_t size = lmzip::kUnknownSize) {
+  Bytes h{'L', 'M', 'Z', static_cast<uint8_t>(lmzip::kFormatVersion), static_cast<uint8_t>(level),
+          static_cast<uint8_t>(table_code(level, size) << 2)};
   if (lmzip::level_uses_model(level)) {
-    h[5] = 1;
+    h[5] |= 1;
     uint32_t id = lmzip::default_model(level) ? lmzip::default_model(level)->id() : 0;
     for (int i = 0; i < 4; ++i) h.push_back(static_cast<uint8_t>(id >> (8 * i)));
   }
@@ -245,13 +267,14 @@ inline void put_trailer(Bytes& out, uint64_t length, uint32_t crc) {
   put_varint(out, length);
   put_le(out, crc, 4);
 }
-// A complete stream made of stored blocks only.
+// A complete stream made of stored blocks only, with the header the library
+// writes for their total size.
 inline Bytes stored_stream(int level, const std::vector<Bytes>& blocks) {
-  Bytes s = stream_header(level);
   Bytes all;
+  for (const Bytes& b : blocks) append(all, b);
+  Bytes s = stream_header(level, all.size());
   for (size_t i = 0; i < blocks.size(); ++i) {
     put_stored_block(s, i + 1 == blocks.size(), blocks[i]);
-    append(all, blocks[i]);
   }
   put_trailer(s, all.size(), crc32_ref(all));
   return s;
@@ -264,14 +287,17 @@ struct BlockInfo {
   bool last = false;
 };
 
-// Walks a stream written by the library with an independent reading of the
-// format and checks every structural rule against the original input.
-// Returns the blocks found (empty after a failed check).
-inline std::vector<BlockInfo> check_container(const Bytes& s, const Bytes& original, int level) {
-  std::vector<BlockInfo> blocks;
-  size_t pos = header_size(level);
-  REQUIRE(s.size() >= pos);
-  CHECK(Bytes(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(pos)) == stream_header(level));
+// Walks one frame at s[pos..] written by the library for `original` (the
+// bytes it holds) with an independent reading of the format, checking every
+// structural rule; appends its blocks and moves pos past its trailer.
+inline void check_frame(const Bytes& s, size_t& pos, const Bytes& original, int level, bool framed,
+                        std::vector<BlockInfo>& blocks) {
+  Bytes header = stream_header(level, original.size());
+  if (framed) header[5] |= 2;
+  REQUIRE(s.size() >= pos + header.size());
+  CHECK(Bytes(s.begin() + static_cast<std::ptrdiff_t>(pos),
+              s.begin() + static_cast<std::ptrdiff_t>(pos + header.size())) == header);
+  pos += header.size();
   uint64_t total = 0;
   for (;;) {
     REQUIRE(pos + 3 <= s.size());
@@ -316,10 +342,40 @@ inline std::vector<BlockInfo> check_container(const Bytes& s, const Bytes& origi
     if (!(c & 0x80)) break;
   }
   CHECK(length == original.size());
-  REQUIRE(pos + 4 == s.size());
+  REQUIRE(pos + 4 <= s.size());
   uint32_t crc = static_cast<uint32_t>(s[pos] | (s[pos + 1] << 8) | (s[pos + 2] << 16) |
                                        (uint32_t{s[pos + 3]} << 24));
+  pos += 4;
   CHECK(crc == crc32_ref(original));
+}
+
+// The whole file the one-shot compress() writes for `original`: one frame
+// up to `frame_size` bytes, else frames of frame_size (the last shorter)
+// and the seek table. Returns the blocks found.
+inline std::vector<BlockInfo> check_container(const Bytes& s, const Bytes& original, int level,
+                                              uint64_t frame_size = lmzip::kDefaultFrameSize) {
+  std::vector<BlockInfo> blocks;
+  size_t pos = 0;
+  if (frame_size == 0 || original.size() <= frame_size) {
+    check_frame(s, pos, original, level, false, blocks);
+    CHECK(pos == s.size());
+    return blocks;
+  }
+  Bytes table{'L', 'M', 'S', 1};
+  uint32_t frames = 0;
+  for (size_t start = 0; start < original.size(); start += frame_size, ++frames) {
+    size_t n = std::min<size_t>(frame_size, original.size() - start);
+    Bytes part(original.begin() + static_cast<std::ptrdiff_t>(start),
+               original.begin() + static_cast<std::ptrdiff_t>(start + n));
+    size_t frame_start = pos;
+    check_frame(s, pos, part, level, true, blocks);
+    put_le(table, pos - frame_start, 4);
+    put_le(table, n, 4);
+  }
+  put_le(table, frames, 4);
+  put_le(table, crc32_ref(table), 4);
+  append(table, Bytes{'L', 'M', 'S', 1});
+  CHECK(Bytes(s.begin() + static_cast<std::ptrdiff_t>(pos), s.end()) == table);
   return blocks;
 }
 
@@ -399,11 +455,20 @@ inline size_t pick_length(SplitMix64& rng, size_t max, uint32_t zero_percent) {
   }
 }
 
+// The options of a streaming encoder that writes what the one-shot
+// compress() does for `size` bytes.
+inline lmzip::EncoderOptions sized(int level, uint64_t size) {
+  lmzip::EncoderOptions o;
+  o.level = level;
+  o.size_hint = size;
+  return o;
+}
+
 // Drives an Encoder with random chunks and checks the Status contract on
 // every call; returns the stream.
 inline Bytes stream_compress(const Bytes& in, int level, uint64_t seed, Chunking ch) {
   SplitMix64 rng(seed);
-  lmzip::Encoder enc(level);
+  lmzip::Encoder enc(sized(level, in.size()));
   Bytes out, buf(std::max<size_t>(ch.max_out, 1));
   size_t fed = 0, calls = 0;
   bool finish = false;  // once given, it stays: no input follows

@@ -216,7 +216,7 @@ bool write_all(int fd, const uint8_t* p, size_t n) {
 struct Source {
   int fd;
   std::string name;
-  uint64_t size;  // 0 when unknown
+  uint64_t size;  // lmzip::kUnknownSize when unknown
 };
 
 struct Sink {
@@ -238,7 +238,9 @@ bool sink_write(const Sink& sink, const uint8_t* p, size_t n) {
 }
 
 bool progress_wanted(const Source& src, const Sink& sink, const Options& o) {
-  if (o.quiet || src.size <= lmzip::cli::kProgressThreshold || !isatty(STDERR_FILENO)) return false;
+  if (o.quiet || src.size == lmzip::kUnknownSize || src.size <= lmzip::cli::kProgressThreshold ||
+      !isatty(STDERR_FILENO))
+    return false;
   // Do not scribble over data going to the same terminal.
   return !(sink.fd == STDOUT_FILENO && isatty(STDOUT_FILENO));
 }
@@ -246,7 +248,13 @@ bool progress_wanted(const Source& src, const Sink& sink, const Options& o) {
 // ---------------------------------------------------------------- streaming
 
 bool compress_stream(const Source& src, const Sink& sink, const Options& o, Counts& counts) {
-  lmzip::Encoder encoder(o.level, o.model);
+  lmzip::EncoderOptions options;
+  options.level = o.level;
+  options.model = o.model;
+  options.size_hint = src.size;
+  options.frame_size = o.frame_size;
+  options.threads = o.threads;
+  lmzip::Encoder encoder(std::move(options));
   if (encoder.error() != lmzip::Error::ok) {
     report_library(src.name, encoder.error());
     return false;
@@ -408,11 +416,11 @@ bool has_lmzip_name(std::string_view path) {
 }
 
 void process_stdin(const Options& o) {
-  Source src{STDIN_FILENO, "(stdin)", 0};
+  Source src{STDIN_FILENO, "(stdin)", lmzip::kUnknownSize};
   struct stat st {};
   if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
     off_t pos = lseek(STDIN_FILENO, 0, SEEK_CUR);
-    if (pos >= 0 && pos < st.st_size) src.size = static_cast<uint64_t>(st.st_size - pos);
+    if (pos >= 0 && pos <= st.st_size) src.size = static_cast<uint64_t>(st.st_size - pos);
   }
   Sink sink{o.mode == Mode::test ? -1 : STDOUT_FILENO, "(stdout)"};
   run_stream(src, sink, o);
@@ -534,7 +542,7 @@ void process_file(const std::string& path, const Options& o) {
     close(in_fd);
     return;
   }
-  Source src{in_fd, path, S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0};
+  Source src{in_fd, path, S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : lmzip::kUnknownSize};
 
   if (!to_file) {
     Sink sink{o.mode == Mode::test ? -1 : STDOUT_FILENO, "(stdout)"};

@@ -12,8 +12,8 @@ namespace lmzip::cli {
 
 namespace {
 
-enum class Act { decompress, to_stdout, test, list, keep, force, recursive, level, fast, best, max_output, model,
-                 verbose, quiet, help, version, levels };
+enum class Act { decompress, to_stdout, test, list, keep, force, recursive, level, fast, best, threads, frame_size,
+                 max_output, model, verbose, quiet, help, version, levels };
 
 struct OptionSpec {
   char short_name;         // 0: none
@@ -48,6 +48,13 @@ constexpr OptionSpec kOptions[] = {
     {0, "level", true, Act::level, "    --level=N", "the same as -N"},
     {0, "fast", false, Act::fast, "    --fast, --best", "the same as -{min} and -{max}"},
     {0, "best", false, Act::best, "", ""},
+    {'T', "threads", true, Act::threads, "-T, --threads=N",
+     "compress or decompress N frames at once (0: one per\n"
+     "core; default 1); the output is the same for every N"},
+    {0, "frame-size", true, Act::frame_size, "    --frame-size=SIZE",
+     "compress in independent frames of SIZE input bytes\n"
+     "(default {frame}; 0: one frame); inputs of up to SIZE\n"
+     "are one frame"},
     {0, "max-output", true, Act::max_output, "    --max-output=N",
      "decompression fails beyond N bytes of output per file\n"
      "(suffixes K, M, G, T: powers of 1024)"},
@@ -109,7 +116,8 @@ Args level_args() {
   return {{"min", std::to_string(kMinLevel)},
           {"max", std::to_string(kMaxLevel)},
           {"default", std::to_string(kDefaultLevel)},
-          {"neural", std::to_string(first_neural) + "-" + std::to_string(kMaxLevel)}};
+          {"neural", std::to_string(first_neural) + "-" + std::to_string(kMaxLevel)},
+          {"frame", std::to_string(kDefaultFrameSize >> 20) + "M"}};
 }
 
 void help_line(std::string& out, const std::string& usage, const std::string& help) {
@@ -251,6 +259,24 @@ bool apply(const OptionSpec& o, std::string_view value, Invocation& inv, const s
         return false;
       }
       break;
+    case Act::threads: {
+      uint64_t n = 0;
+      if (!parse_size(value, n) || n > static_cast<uint64_t>(kMaxThreads) || value.find_first_not_of("0123456789") != std::string_view::npos) {
+        inv.action = Invocation::usage_error;
+        inv.text = usage("invalid thread count '" + std::string(value) + "' (must be 0.." + std::to_string(kMaxThreads) + ")");
+        return false;
+      }
+      opt.threads = static_cast<int>(n);
+      break;
+    }
+    case Act::frame_size:
+      if (!parse_size(value, opt.frame_size) ||
+          (opt.frame_size != 0 && (opt.frame_size < kMinFrameSize || opt.frame_size > kMaxFrameSize))) {
+        inv.action = Invocation::usage_error;
+        inv.text = usage("invalid size '" + std::string(value) + "' for --frame-size (0, or 1K..1G)");
+        return false;
+      }
+      break;
     case Act::max_output:
       if (!parse_size(value, opt.max_output)) {
         inv.action = Invocation::usage_error;
@@ -323,7 +349,8 @@ Invocation parse_args(const std::vector<std::string>& args, const std::string& v
       if (!apply(*o, value, inv, version)) return inv;
       continue;
     }
-    for (char c : arg.substr(1)) {  // a cluster of short flags: -dkc, -9v
+    for (size_t k = 1; k < arg.size(); ++k) {  // a cluster of short flags: -dkc, -9v
+      char c = arg[k];
       if (c >= '0' + kMinLevel && c <= '0' + kMaxLevel) {
         inv.options.level = c - '0';
         continue;
@@ -333,6 +360,19 @@ Invocation parse_args(const std::vector<std::string>& args, const std::string& v
         inv.action = Invocation::usage_error;
         inv.text = usage(std::string("invalid option -- '") + c + "'");
         return inv;
+      }
+      if (o->takes_value) {  // -T2 or -T 2: the rest of the cluster, or the next argument
+        std::string_view value = arg.substr(k + 1);
+        if (value.empty()) {
+          if (i + 1 >= args.size()) {
+            inv.action = Invocation::usage_error;
+            inv.text = usage(std::string("option requires an argument -- '") + c + "'");
+            return inv;
+          }
+          value = args[++i];
+        }
+        if (!apply(*o, value, inv, version)) return inv;
+        break;
       }
       if (!apply(*o, {}, inv, version)) return inv;
     }

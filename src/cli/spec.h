@@ -37,6 +37,8 @@ struct Options {
   bool quiet = false;
   bool levels = false;  // --levels: print the level table and exit
   int level = kDefaultLevel;
+  int threads = 1;                          // -T
+  uint64_t frame_size = kDefaultFrameSize;  // --frame-size
   uint64_t max_output = UINT64_MAX;
   std::optional<std::string> model_path;  // --model FILE
 };
