@@ -65,7 +65,9 @@ class Stream {
 
 class StreamEncoder : public Stream {
  public:
-  explicit StreamEncoder(int level) : encoder_(level) {}
+  // size < 0: unknown; frame_size < 0: the default (JS numbers hold
+  // integers up to 2^53).
+  StreamEncoder(int level, double size, double frame_size) : encoder_(options(level, size, frame_size)) {}
   int push(uintptr_t pointer, size_t length, bool finish) {
     return run(pointer, length, [&](lmzip::InBuffer& in, lmzip::OutBuffer& out) {
       return encoder_.compress(in, out, finish);
@@ -85,6 +87,13 @@ class StreamEncoder : public Stream {
   uintptr_t costsPointer() const { return reinterpret_cast<uintptr_t>(costs_.data()); }
 
  private:
+  static lmzip::EncoderOptions options(int level, double size, double frame_size) {
+    lmzip::EncoderOptions o;
+    o.level = level;
+    if (size >= 0) o.size_hint = static_cast<uint64_t>(size);
+    if (frame_size >= 0) o.frame_size = static_cast<uint64_t>(frame_size);
+    return o;
+  }
   lmzip::Encoder encoder_;
   std::vector<uint16_t> costs_;
 };
@@ -121,6 +130,8 @@ void set_header_fields(emscripten::val& o, const lmzip::StreamHeader& h) {
   o.set("flags", h.flags);
   o.set("modelId", static_cast<double>(h.model_id));
   o.set("headerSize", static_cast<double>(h.header_size));
+  o.set("framed", h.framed);
+  o.set("tableLog", h.table_log);
 }
 
 // Walks a stream's structure (lmzip -l) from the bytes JS pushes.
@@ -219,6 +230,8 @@ emscripten::val cli_parse_args(emscripten::val args, const std::string& version)
   options.set("verbose", opt.verbose);
   options.set("quiet", opt.quiet);
   options.set("level", opt.level);
+  options.set("threads", opt.threads);
+  options.set("frameSize", static_cast<double>(opt.frame_size));
   // -1: no limit (JS numbers hold integers up to 2^53).
   options.set("maxOutput", opt.max_output == UINT64_MAX ? -1.0 : static_cast<double>(opt.max_output));
   options.set("modelPath", opt.model_path ? emscripten::val(*opt.model_path) : emscripten::val::null());
@@ -294,7 +307,7 @@ EMSCRIPTEN_BINDINGS(lmzip) {
       .function("outputPointer", &Stream::outputPointer)
       .function("outputSize", &Stream::outputSize);
   class_<StreamEncoder, base<Stream>>("StreamEncoder")
-      .constructor<int>()
+      .constructor<int, double, double>()
       .function("push", &StreamEncoder::push)
       .function("recordCosts", &StreamEncoder::recordCosts)
       .function("takeCosts", &StreamEncoder::takeCosts)
@@ -346,4 +359,7 @@ EMSCRIPTEN_BINDINGS(lmzip) {
   constant("maxLevel", lmzip::kMaxLevel);
   constant("defaultLevel", lmzip::kDefaultLevel);
   constant("formatVersion", lmzip::kFormatVersion);
+  constant("defaultFrameSize", static_cast<double>(lmzip::kDefaultFrameSize));
+  constant("minFrameSize", static_cast<double>(lmzip::kMinFrameSize));
+  constant("maxFrameSize", static_cast<double>(lmzip::kMaxFrameSize));
 }

@@ -227,10 +227,80 @@ run "$LMZIP" -d trail.lmz
 expect_rc 1 "trailing garbage"
 expect_err "trailing data" "trailing data message"
 expect_no_file trail
-cat good.lmz good.lmz | "$LMZIP" -t > /dev/null 2>err
+{ cat good.lmz; printf 'junk'; } | "$LMZIP" -t > /dev/null 2>err
 rc=$?
 expect_rc 1 "trailing data on stdin"
 rm -f good.lmz bad.lmz notlmz.lmz trunc.lmz trunc2.lmz zero.lmz trail.lmz
+
+# ----------------------------------------------------------------- frames, threads, concatenation
+section "concatenation"
+# Files one after another decode as the concatenation of their contents (as
+# gzip, xz and zstd do), and -c of several files writes such a file.
+"$LMZIP" -1 -c orig/text > c1.lmz
+"$LMZIP" -6 -c orig/one > c2.lmz
+cat c1.lmz c2.lmz c1.lmz | "$LMZIP" -d > out 2>err
+rc=$?
+expect_rc 0 "concatenated files on stdin"
+cat orig/text orig/one orig/text > want
+expect_same out want
+run "$LMZIP" -c orig/text orig/one
+expect_rc 0 "-c of two files"
+cp out ab.lmz
+run "$LMZIP" -t ab.lmz
+expect_rc 0 "-t of a file written by -c a b"
+run "$LMZIP" -dc ab.lmz
+cat orig/text orig/one > want
+expect_same out want
+run "$LMZIP" -l ab.lmz
+expect_rc 0 "-l of concatenated files"
+if awk 'NR == 2 { exit !($7 == 2) }' out; then ok; else fail "-l of two files: $(sed -n 2p out)"; fi
+{ cat c1.lmz; head -c 8 c2.lmz; } > cut.lmz
+run "$LMZIP" -t cut.lmz
+expect_rc 1 "a second file cut short"
+expect_err "LMZ_ERR_TRUNCATED" "a second file cut short is truncated"
+rm -f c1.lmz c2.lmz ab.lmz cut.lmz want
+
+section "frames and threads"
+# The bytes depend on the frame size, never on the thread count.
+for i in $(seq 1 40); do cat orig/text; done > big
+"$LMZIP" -1 -c --frame-size=16K big > f1.lmz
+for t in 2 3 0; do
+  run "$LMZIP" -1 -c --frame-size=16K -T "$t" big
+  expect_rc 0 "-T $t"
+  expect_same out f1.lmz
+done
+run "$LMZIP" -1 -c -T2 --frame-size 16K big
+expect_same out f1.lmz
+run "$LMZIP" -1 -T2 -dc f1.lmz
+expect_same out big
+run "$LMZIP" -l f1.lmz
+frames=$(awk 'NR == 2 { print $7 }' out)
+want=$(( ($(wc -c < big) + 16383) / 16384 ))
+if [ "$frames" = "$want" ]; then ok; else fail "-l: $frames frames, want $want"; fi
+# Input of unknown size (a pipe): framed once it is longer than one frame.
+"$LMZIP" -1 --frame-size=16K < big > piped.lmz
+run "$LMZIP" -dc piped.lmz
+expect_same out big
+"$LMZIP" -1 --frame-size=16K < orig/one > piped1.lmz
+"$LMZIP" -1 --frame-size=16K -c orig/one > file1.lmz
+run "$LMZIP" -l piped1.lmz
+if awk 'NR == 2 { exit !($7 == 1) }' out; then ok; else fail "a short pipe is one frame: $(sed -n 2p out)"; fi
+# A frame cut from the middle, a seek table damaged: errors, never wrong bytes.
+size=$(wc -c < f1.lmz)
+head -c $((size - 30)) f1.lmz > cut.lmz
+run "$LMZIP" -t cut.lmz
+expect_rc 1 "a framed file cut short"
+cp f1.lmz bad.lmz
+printf '\xff' | dd of=bad.lmz bs=1 seek=$((size - 14)) conv=notrunc 2>/dev/null
+run "$LMZIP" -t bad.lmz
+expect_rc 1 "a damaged seek table"
+expect_err "LMZ_ERR_CORRUPT_DATA" "a damaged seek table is corrupt data"
+for bad in "-T x" "-T 257" "-T -1" "--frame-size=100" "--frame-size=2G" "-T"; do
+  # shellcheck disable=SC2086
+  run "$LMZIP" -c $bad orig/text
+  expect_rc 1 "usage error: $bad"
+done
+rm -f big f1.lmz piped.lmz piped1.lmz file1.lmz cut.lmz bad.lmz
 
 # ----------------------------------------------------------------- suffix
 section "suffix"
@@ -490,7 +560,7 @@ for f in "$GOLDEN"/*.lmz; do
   run "$LMZIP" -l "$f"
   expect_rc 0 "-l $name.lmz"
   row=$(tail -n 1 out)
-  # Compressed, uncompressed, ratio, bits/byte, level, model, blocks, name.
+  # Compressed, uncompressed, ratio, bits/byte, level, model, frames, name.
   read -r c u _ _ l m _ file <<< "$row"
   if [ "$c" = "$(wc -c < "$f" | tr -d ' ')" ] && [ "$u" = "$size" ] && [ "$l" = "$level" ] &&
      [ "$file" = "$f" ]; then ok; else fail "-l $name.lmz: row '$row' (want $size bytes, level $level)"; fi

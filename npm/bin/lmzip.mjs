@@ -288,7 +288,7 @@ class FdSink extends Writable {
 }
 
 function progressWanted(src, sink, o) {
-  if (o.quiet || src.size <= M.cliProgressThreshold || !isatty(STDERR)) return false;
+  if (o.quiet || !(src.size > M.cliProgressThreshold) || !isatty(STDERR)) return false;
   // Do not scribble over data going to the same terminal.
   return !(sink.fd === STDOUT && isatty(STDOUT));
 }
@@ -367,7 +367,7 @@ async function runStream(src, sink, o) {
     progress.update(p.bytesIn, compressing ? p.bytesIn : p.bytesOut);
   };
   const transform = compressing
-    ? createCompress({ level: o.level, onProgress })
+    ? createCompress({ level: o.level, size: src.size, frameSize: o.frameSize, onProgress })
     : createDecompress({ maxOutputLength: o.maxOutput, onProgress });
   currentProgress = progress;
   try {
@@ -402,7 +402,7 @@ async function runStream(src, sink, o) {
 // ---------------------------------------------------------------- files
 
 async function processStdin(o) {
-  const src = { fd: STDIN, name: '(stdin)', size: 0 };
+  const src = { fd: STDIN, name: '(stdin)', size: undefined };
   try {
     const st = fs.fstatSync(STDIN);
     if (st.isFile()) src.size = st.size; // the read position is not known here
@@ -600,7 +600,7 @@ async function processFile(path, o) {
     closeQuietly(inFd);
     return;
   }
-  const src = { fd: inFd, name: path, size: st.isFile() ? Number(st.size) : 0 };
+  const src = { fd: inFd, name: path, size: st.isFile() ? Number(st.size) : undefined };
 
   if (!toFile) {
     await runStream(src, { fd: o.mode === 'test' ? -1 : STDOUT, name: '(stdout)' }, o);

@@ -190,6 +190,10 @@ export interface StreamHeader {
   modelId: number;
   /** Bytes of the header; the first block follows. */
   headerSize: number;
+  /** Whether the stream is one of a framed file's frames (a seek table ends it). */
+  framed: boolean;
+  /** Its tables are sized for 2^tableLog input bytes; 0: the level's full tables. */
+  tableLog: number;
 }
 
 /** The format constants of the loaded core (see {@link constants}). */
@@ -202,6 +206,12 @@ export interface LmzipConstants {
   defaultLevel: number;
   /** The format version this build writes and the newest it reads. */
   formatVersion: number;
+  /** Input bytes per independent frame when no `frameSize` is given (8 MiB). */
+  defaultFrameSize: number;
+  /** The smallest `frameSize` other than 0 (1 KiB). */
+  minFrameSize: number;
+  /** The largest `frameSize` (1 GiB). */
+  maxFrameSize: number;
 }
 
 /** A progress report: bytes consumed and produced so far. */
@@ -224,6 +234,17 @@ export interface CompressOptions {
    * `defaultLevel` (see {@link constants} and {@link levels}).
    */
   level?: number;
+  /**
+   * Input bytes per independent frame (decodable alone; a seek table ends a
+   * file of several): 0 for one frame, else `minFrameSize`..`maxFrameSize`;
+   * default `defaultFrameSize`. The native CLI's `--frame-size`.
+   */
+  frameSize?: number;
+  /**
+   * Streams only (compress() knows it): the input's length when known, so
+   * that the tables are sized to it and the bytes equal compress()'s.
+   */
+  size?: number;
   /** Progress reports (see {@link ProgressCallback}). */
   onProgress?: ProgressCallback;
   /** Aborting it fails the operation with LMZ_ERR_ABORTED. */
@@ -335,7 +356,7 @@ export function decompress(data: DecompressInput, options?: DecompressOptions): 
  */
 export class Compressor implements Disposable {
   /** @throws {LmzipError} LMZ_ERR_NOT_INITIALIZED, LMZ_ERR_INVALID_ARGUMENT (bad level), LMZ_ERR_OUT_OF_MEMORY */
-  constructor(options?: { level?: number; costs?: boolean });
+  constructor(options?: { level?: number; costs?: boolean; size?: number; frameSize?: number });
   /**
    * With `{costs: true}`: the bits each input byte cost, for the bytes whose
    * block was written since the last call (all of them after the final push).

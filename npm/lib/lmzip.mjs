@@ -287,6 +287,9 @@ export function constants() {
     maxLevel: m.maxLevel,
     defaultLevel: m.defaultLevel,
     formatVersion: m.formatVersion,
+    defaultFrameSize: m.defaultFrameSize,
+    minFrameSize: m.minFrameSize,
+    maxFrameSize: m.maxFrameSize,
   };
 }
 
@@ -334,7 +337,8 @@ const PEEK_BYTES = 64;
  * when `data` is shorter than the header. Synchronous: throws
  * LMZ_ERR_NOT_INITIALIZED before `init()`.
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data
- * @returns {{formatVersion: number, level: number, flags: number, modelId: number, headerSize: number}}
+ * @returns {{formatVersion: number, level: number, flags: number, modelId: number, headerSize: number,
+ *   framed: boolean, tableLog: number}}
  */
 export function peekHeader(data) {
   const m = requireNative();
@@ -361,6 +365,8 @@ export function peekHeader(data) {
       flags: header.flags,
       modelId: header.modelId,
       headerSize: header.headerSize,
+      framed: header.framed,
+      tableLog: header.tableLog,
     };
   }
 }
@@ -522,6 +528,16 @@ function checkLimit(maxOutputLength) {
   return maxOutputLength;
 }
 
+// A byte count option: -1 when not given (the core then uses its default;
+// it rejects frame sizes outside minFrameSize..maxFrameSize but 0).
+function checkCount(value, name) {
+  if (value === undefined) return -1;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: ${name} must be a non-negative integer, got ${value}`);
+  }
+  return value;
+}
+
 /**
  * Push-style compressor. Requires `await init()` first. Free it with
  * `free()` (or `using`) when done; a finished or failed compressor stays
@@ -529,12 +545,18 @@ function checkLimit(maxOutputLength) {
  */
 export class Compressor extends Stream {
   /**
-   * @param {{level?: number, costs?: boolean}} [options] `costs`: record what
-   *   each input byte costs (see takeCosts())
+   * @param {{level?: number, costs?: boolean, size?: number, frameSize?: number}} [options]
+   *   `costs`: record what each input byte costs (see takeCosts()); `size`:
+   *   the input's length when known (tables sized to it; the bytes depend
+   *   on it); `frameSize`: input bytes per independent frame (0: one frame)
    */
-  constructor({ level, costs = false } = {}) {
+  constructor({ level, costs = false, size, frameSize } = {}) {
     const m = requireNative();
-    const stream = new m.StreamEncoder(checkLevel(level));
+    const stream = new m.StreamEncoder(
+      checkLevel(level),
+      checkCount(size, 'size'),
+      checkCount(frameSize, 'frameSize'),
+    );
     if (costs) stream.recordCosts();
     super(stream);
   }
@@ -699,7 +721,7 @@ export async function compress(data, options = {}) {
   await init();
   const bytes = toBytes(data);
   if (options.signal?.aborted) throw abortError(options.signal);
-  return runWhole(new Compressor({ level: options.level }), bytes, options);
+  return runWhole(new Compressor({ level: options.level, size: bytes.length, frameSize: options.frameSize }), bytes, options);
 }
 
 /**
@@ -714,7 +736,7 @@ export async function compressWithCosts(data, options = {}) {
   await init();
   const bytes = toBytes(data);
   if (options.signal?.aborted) throw abortError(options.signal);
-  const compressor = new Compressor({ level: options.level, costs: true });
+  const compressor = new Compressor({ level: options.level, costs: true, size: bytes.length, frameSize: options.frameSize });
   const parts = [];
   const compressed = await runWhole(compressor, bytes, options, () => parts.push(compressor.takeCosts()));
   const costs = new Float32Array(bytes.length);
@@ -800,9 +822,14 @@ function transformer(makeStream, { onProgress, signal } = {}) {
  * Named so as not to shadow the platform's CompressionStream.
  */
 export class CompressStream extends TransformStream {
-  /** @param {{level?: number, onProgress?: Function, signal?: AbortSignal}} [options] */
+  /** @param {{level?: number, size?: number, frameSize?: number, onProgress?: Function, signal?: AbortSignal}} [options] */
   constructor(options = {}) {
-    super(transformer(() => new Compressor({ level: options.level }), options));
+    super(
+      transformer(
+        () => new Compressor({ level: options.level, size: options.size, frameSize: options.frameSize }),
+        options,
+      ),
+    );
   }
 }
 

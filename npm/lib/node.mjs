@@ -69,11 +69,16 @@ function nodeTransform(makeStream, { onProgress, signal } = {}) {
 
 /**
  * A Node `stream.Transform` that compresses, for `stream.pipeline()`.
- * @param {{level?: number, onProgress?: Function, signal?: AbortSignal}} [options]
+ * @param {{level?: number, size?: number, frameSize?: number, onProgress?: Function, signal?: AbortSignal}} [options]
+ *   `size`: the input's length when known (as compress() passes it: the
+ *   same bytes as compress() then)
  * @returns {import('node:stream').Transform}
  */
 export function createCompress(options = {}) {
-  return nodeTransform(() => new Compressor({ level: options.level }), options);
+  return nodeTransform(
+    () => new Compressor({ level: options.level, size: options.size, frameSize: options.frameSize }),
+    options,
+  );
 }
 
 /**

@@ -83,6 +83,8 @@ describe('peekHeader()', () => {
         flags: expect.any(Number),
         modelId: ids[row.model],
         headerSize: expect.any(Number),
+        framed: false,
+        tableLog: 10, // a short text: the smallest tables
       });
       expect(header.headerSize).toBeGreaterThan(0);
       expect(header.headerSize).toBeLessThan(stream.length);

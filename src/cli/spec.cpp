@@ -526,10 +526,10 @@ std::string progress_line(const std::string& name, uint64_t done, uint64_t total
 
 namespace {
 std::string list_line(const char* compressed, const char* uncompressed, const char* ratio, const char* bpb,
-                      const char* level, const char* model, const char* blocks, const std::string& name) {
+                      const char* level, const char* model, const char* frames, const std::string& name) {
   char buf[160];
   std::snprintf(buf, sizeof buf, "%14s %14s %7s %9s %5s %8s %7s  ", compressed, uncompressed, ratio, bpb, level,
-                model, blocks);
+                model, frames);
   return buf + name + "\n";
 }
 std::string num(uint64_t v) { return std::to_string(v); }
@@ -547,14 +547,14 @@ std::pair<std::string, std::string> ratio_cells(uint64_t compressed, uint64_t or
 }  // namespace
 
 std::string list_header() {
-  return list_line("Compressed", "Uncompressed", "Ratio", "Bits/byte", "Level", "Model", "Blocks", "Filename");
+  return list_line("Compressed", "Uncompressed", "Ratio", "Bits/byte", "Level", "Model", "Frames", "Filename");
 }
 
 std::string list_row(const std::string& name, const StreamInfo& info) {
   auto [ratio, bpb] = ratio_cells(info.compressed_size, info.original_size);
   std::string model = level_uses_model(info.header.level) ? hex32(info.header.model_id) : "none";
   return list_line(num(info.compressed_size).c_str(), num(info.original_size).c_str(), ratio.c_str(), bpb.c_str(),
-                   num(static_cast<uint64_t>(info.header.level)).c_str(), model.c_str(), num(info.blocks).c_str(),
+                   num(static_cast<uint64_t>(info.header.level)).c_str(), model.c_str(), num(info.frames).c_str(),
                    name);
 }
 
