@@ -223,7 +223,7 @@ inline size_t max_frame_size(size_t n, int level) {
 }
 // The same for a file of frames of `frame_size` and its seek table, when
 // the input needs more than one.
-inline size_t max_compressed_size(size_t n, int level, size_t frame_size = lmzip::kDefaultFrameSize) {
+inline size_t max_compressed_size(size_t n, int level, size_t frame_size = static_cast<size_t>(lmzip::kDefaultFrameSize)) {
   if (frame_size == 0 || n <= frame_size) return max_frame_size(n, level);
   size_t total = 0, frames = 0;
   for (size_t start = 0; start < n; start += frame_size, ++frames)
@@ -363,8 +363,8 @@ inline std::vector<BlockInfo> check_container(const Bytes& s, const Bytes& origi
   }
   Bytes table{'L', 'M', 'S', 1};
   uint32_t frames = 0;
-  for (size_t start = 0; start < original.size(); start += frame_size, ++frames) {
-    size_t n = std::min<size_t>(frame_size, original.size() - start);
+  for (size_t start = 0; start < original.size(); start += static_cast<size_t>(frame_size), ++frames) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(frame_size, original.size() - start));
     Bytes part(original.begin() + static_cast<std::ptrdiff_t>(start),
                original.begin() + static_cast<std::ptrdiff_t>(start + n));
     size_t frame_start = pos;
