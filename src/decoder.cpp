@@ -140,7 +140,10 @@ struct Decoder::Impl {
   void end_frame() {
     seek.add_frame(total_in - frame_start_in, total_out - frame_start_out);
     in_framed_file = header.framed;
-    stage = header.framed ? Stage::next_in_file : Stage::file_end;
+    if (options.one_frame)
+      stage = Stage::done;
+    else
+      stage = header.framed ? Stage::next_in_file : Stage::file_end;
   }
 
   Status run(InBuffer& in, OutBuffer& out, bool end_of_input);
@@ -351,6 +354,69 @@ Error decompress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, De
   out.resize(ob.pos);
   // Bytes after the files are not part of them.
   if (in.pos != in.size) return Error::corrupt_data;
+  return Error::ok;
+}
+
+}  // namespace lmzip
+
+namespace lmzip {
+
+Error read_seek_table(const uint8_t* data, size_t size, std::vector<SeekEntry>& frames) {
+  using namespace format;
+  frames.clear();
+  const size_t magic = sizeof kSeekMagic;
+  if (!data || size < seek_table_size(0) || std::memcmp(data + size - magic, kSeekMagic, magic) != 0)
+    return Error::not_lmzip;
+  uint64_t count = get_le(data + size - kSeekFooterSize, 4);
+  if (count == 0 || count > (size - seek_table_size(0)) / kSeekEntrySize) return Error::corrupt_data;
+  size_t table = static_cast<size_t>(seek_table_size(count));
+  const uint8_t* t = data + size - table;
+  if (std::memcmp(t, kSeekMagic, magic) != 0 ||
+      get_le(data + size - kSeekFooterSize + 4, 4) != crc32_update(0, t, table - 8))
+    return Error::corrupt_data;
+  uint64_t at = 0, original = 0;
+  for (uint64_t k = 0; k < count; ++k) {
+    const uint8_t* e = t + magic + k * kSeekEntrySize;
+    SeekEntry f{at, get_le(e, 4), original, get_le(e + 4, 4)};
+    at += f.compressed_size;
+    original += f.original_size;
+    frames.push_back(f);
+  }
+  if (at != size - table) return Error::corrupt_data;
+  return Error::ok;
+}
+
+Error decompress_range(const uint8_t* data, size_t size, uint64_t offset, uint64_t length,
+                       std::vector<uint8_t>& out, DecoderOptions options) {
+  out.clear();
+  std::vector<SeekEntry> frames;
+  Error e = read_seek_table(data, size, frames);
+  if (e == Error::corrupt_data) return e;
+  if (e != Error::ok) {  // one frame (or concatenated files): decode it all
+    std::vector<uint8_t> all;
+    if (Error d = decompress(data, size, all, options); d != Error::ok) return d;
+    if (offset < all.size()) {
+      uint64_t take = std::min<uint64_t>(length, all.size() - offset);
+      out.assign(all.begin() + static_cast<std::ptrdiff_t>(offset),
+                 all.begin() + static_cast<std::ptrdiff_t>(offset + take));
+    }
+    return Error::ok;
+  }
+  uint64_t end = length > UINT64_MAX - offset ? UINT64_MAX : offset + length;
+  options.one_frame = true;
+  std::vector<uint8_t> part;
+  for (const SeekEntry& f : frames) {
+    if (f.original_offset + f.original_size <= offset || f.original_offset >= end) continue;
+    if (Error d = decompress(data + f.compressed_offset, static_cast<size_t>(f.compressed_size), part, options);
+        d != Error::ok)
+      return d;
+    // A frame decodes to exactly its entry's size.
+    if (part.size() != f.original_size) return Error::corrupt_data;
+    uint64_t from = std::max(offset, f.original_offset) - f.original_offset;
+    uint64_t to = std::min<uint64_t>(end - f.original_offset, part.size());
+    if (from < to) out.insert(out.end(), part.begin() + static_cast<std::ptrdiff_t>(from),
+                              part.begin() + static_cast<std::ptrdiff_t>(to));
+  }
   return Error::ok;
 }
 

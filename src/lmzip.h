@@ -273,6 +273,9 @@ struct DecoderOptions {
   // Error::model_not_loaded when none is; Decoder::model_id() names the one
   // needed.
   std::shared_ptr<const Model> model;
+  // Decode one frame (framed or not: a seek table entry's bytes) and stop
+  // after its trailer, as a file's end; what follows stays in `in`.
+  bool one_frame = false;
 };
 
 class Decoder {
@@ -352,6 +355,27 @@ class StreamScanner {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// ---------------------------------------------------------------- random access
+
+// One frame of a framed file, from its seek table.
+struct SeekEntry {
+  uint64_t compressed_offset = 0;  // of its header in the file
+  uint64_t compressed_size = 0;
+  uint64_t original_offset = 0;    // of its first byte in the file's content
+  uint64_t original_size = 0;
+};
+// Reads the seek table that ends the framed file data[0..size) (the file
+// alone, not concatenated ones): ok; not_lmzip when the file ends with none
+// (one frame, or not lmzip); corrupt_data when the table is damaged or its
+// frames do not fit in the file. Checks the table's own CRC-32 only: the
+// frames are checked when they are decoded.
+Error read_seek_table(const uint8_t* data, size_t size, std::vector<SeekEntry>& frames);
+// The original bytes [offset, offset + length) of the file data[0..size)
+// (clamped to its content), decoding only the frames that cover them when
+// the file has a seek table, else the whole file.
+Error decompress_range(const uint8_t* data, size_t size, uint64_t offset, uint64_t length,
+                       std::vector<uint8_t>& out, DecoderOptions options = {});
 
 // One-shot helpers over the streaming classes. compress() sizes the
 // tables to `size` (options.size_hint is ignored).

@@ -1,0 +1,121 @@
+// Frames (docs/FORMAT.md): the bytes depend on the frame size, never on the
+// thread count or the chunking; every frame decodes alone from its seek table
+// entry (what docs/SCALE.md's distributed reader does); byte ranges decode
+// only the frames that cover them.
+#include <doctest/doctest.h>
+
+#include "test_util.h"
+
+using namespace lmzt;
+
+namespace {
+
+lmzip::EncoderOptions framed(int level, uint64_t size, uint64_t frame_size, int threads) {
+  lmzip::EncoderOptions o = sized(level, size);
+  o.frame_size = frame_size;
+  o.threads = threads;
+  return o;
+}
+
+Bytes compress_framed(const Bytes& in, int level, uint64_t frame_size, int threads) {
+  Bytes out;
+  REQUIRE(lmzip::compress(in.data(), in.size(), out, framed(level, in.size(), frame_size, threads)) ==
+          lmzip::Error::ok);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("frames: the bytes depend on the frame size, not on threads or chunking") {
+  const Bytes in = pseudo_text(quick_mode() ? 40000 : 150000, 17);
+  for (uint64_t frame_size : {uint64_t{1024}, uint64_t{4096}, uint64_t{10000}, uint64_t{65536}}) {
+    INFO("frame size " << frame_size);
+    Bytes one = compress_framed(in, 1, frame_size, 1);
+    check_container(one, in, 1, frame_size);
+    CHECK(decompress_ok(one) == in);
+    for (int threads : {2, 3, 0}) CHECK(compress_framed(in, 1, frame_size, threads) == one);
+    // Streaming with the same size hint, in chunks, on one or more threads.
+    for (int threads : {1, 4}) {
+      lmzip::Encoder enc(framed(1, in.size(), frame_size, threads));
+      Bytes out, buf(777);
+      lmzip::InBuffer ib{in.data(), 0, 0};
+      for (;;) {
+        if (ib.pos == ib.size && ib.size < in.size()) ib.size = std::min(in.size(), ib.size + 5000);
+        lmzip::OutBuffer ob{buf.data(), buf.size(), 0};
+        lmzip::Status st = enc.compress(ib, ob, ib.size == in.size());
+        append(out, Bytes(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(ob.pos)));
+        REQUIRE(st != lmzip::Status::error);
+        if (st == lmzip::Status::done) break;
+      }
+      CHECK(out == one);
+    }
+  }
+}
+
+TEST_CASE("frames: unknown size is framed only beyond one frame") {
+  const Bytes in = pseudo_text(20000, 3);
+  for (size_t n : {size_t{0}, size_t{100}, size_t{4096}, size_t{4097}, size_t{20000}}) {
+    INFO(n << " bytes");
+    Bytes part(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(n));
+    lmzip::EncoderOptions o;
+    o.level = 2;
+    o.frame_size = 4096;
+    lmzip::Encoder enc(o);
+    Bytes out(2 * n + 1000);
+    lmzip::InBuffer ib{part.data(), part.size(), 0};
+    lmzip::OutBuffer ob{out.data(), out.size(), 0};
+    REQUIRE(enc.compress(ib, ob, true) == lmzip::Status::done);
+    out.resize(ob.pos);
+    lmzip::StreamHeader h;
+    REQUIRE(lmzip::peek_header(out.data(), out.size(), h) == lmzip::Error::ok);
+    CHECK(h.framed == (n > 4096));
+    CHECK(h.table_log == 12);  // sized for a frame
+    CHECK(decompress_ok(out) == part);
+  }
+}
+
+TEST_CASE("frames: each frame decodes alone from the seek table, and byte ranges") {
+  const Bytes in = pseudo_text(quick_mode() ? 30000 : 100000, 29);
+  const uint64_t frame_size = 8192;
+  Bytes file = compress_framed(in, 3, frame_size, 2);
+  std::vector<lmzip::SeekEntry> frames;
+  REQUIRE(lmzip::read_seek_table(file.data(), file.size(), frames) == lmzip::Error::ok);
+  REQUIRE(frames.size() == (in.size() + frame_size - 1) / frame_size);
+  // Every frame range alone, in any order (here: backwards), reassembled.
+  Bytes whole(in.size());
+  lmzip::DecoderOptions one;
+  one.one_frame = true;
+  for (size_t k = frames.size(); k-- > 0;) {
+    const lmzip::SeekEntry& f = frames[k];
+    CHECK(f.original_offset == k * frame_size);
+    Bytes part;
+    REQUIRE(lmzip::decompress(file.data() + f.compressed_offset, static_cast<size_t>(f.compressed_size), part,
+                              one) == lmzip::Error::ok);
+    REQUIRE(part.size() == f.original_size);
+    std::copy(part.begin(), part.end(), whole.begin() + static_cast<std::ptrdiff_t>(f.original_offset));
+  }
+  CHECK(whole == in);
+  // Ranges: inside a frame, across frames, past the end, empty.
+  SplitMix64 rng(5);
+  for (int i = 0; i < 30; ++i) {
+    uint64_t offset = rng.below(static_cast<uint32_t>(in.size() + 100)), length = rng.below(3 * frame_size);
+    Bytes got;
+    REQUIRE(lmzip::decompress_range(file.data(), file.size(), offset, length, got) == lmzip::Error::ok);
+    size_t from = static_cast<size_t>(std::min<uint64_t>(offset, in.size()));
+    size_t to = static_cast<size_t>(std::min<uint64_t>(offset + length, in.size()));
+    CHECK(got == Bytes(in.begin() + static_cast<std::ptrdiff_t>(from), in.begin() + static_cast<std::ptrdiff_t>(to)));
+  }
+  // A file of one frame has no table; its ranges decode it whole.
+  Bytes single = compress_ok(Bytes(in.begin(), in.begin() + 5000), 1);
+  CHECK(lmzip::read_seek_table(single.data(), single.size(), frames) == lmzip::Error::not_lmzip);
+  Bytes got;
+  REQUIRE(lmzip::decompress_range(single.data(), single.size(), 100, 50, got) == lmzip::Error::ok);
+  CHECK(got == Bytes(in.begin() + 100, in.begin() + 150));
+  // A damaged table; the file cut inside it.
+  Bytes bad = file;
+  bad[bad.size() - 14] ^= 0xFF;
+  CHECK(lmzip::read_seek_table(bad.data(), bad.size(), frames) == lmzip::Error::corrupt_data);
+  CHECK(lmzip::decompress_range(bad.data(), bad.size(), 0, 10, got) == lmzip::Error::corrupt_data);
+  Bytes ignored;
+  CHECK(lmzip::decompress(file.data(), file.size() - 1, ignored) == lmzip::Error::truncated);
+}
