@@ -7,8 +7,9 @@
 // (checked below) and the scalar build runs in a child process
 // (test/support/lmzip-child.mjs, init({simd: false})).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { compress, decompress, init, simdSupported } from '../lib/node.mjs';
 import {
   CHINESE,
@@ -170,7 +171,18 @@ describe('SIMD, scalar and native produce identical bytes and decode each other'
       streams.get(key(c)).scalar = r.data;
     });
     if (CLI) {
-      for (const c of CASES) streams.get(key(c)).native = cli(['-c', `-${c.level}`], c.data);
+      // From a file, not a pipe: its size is known, so the CLI sizes the
+      // tables as compress() does.
+      const dir = mkdtempSync(join(tmpdir(), 'lmzip-determinism-'));
+      try {
+        for (const c of CASES) {
+          const path = join(dir, 'input');
+          writeFileSync(path, c.data);
+          streams.get(key(c)).native = cli(['-c', `-${c.level}`, path]);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   }, 300_000);
 
