@@ -361,28 +361,74 @@ Error decompress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, De
 
 namespace lmzip {
 
-Error read_seek_table(const uint8_t* data, size_t size, std::vector<SeekEntry>& frames) {
+size_t seek_table_size(const uint8_t* footer) {
+  using namespace format;
+  if (std::memcmp(footer + kSeekFooterSize - sizeof kSeekMagic, kSeekMagic, sizeof kSeekMagic) != 0) return 0;
+  uint64_t count = get_le(footer, 4);
+  return count == 0 || count > (SIZE_MAX - 64) / kSeekEntrySize ? 0 : static_cast<size_t>(format::seek_table_size(count));
+}
+
+Error read_seek_table(const uint8_t* data, size_t size, std::vector<SeekEntry>& frames, uint64_t file_size) {
   using namespace format;
   frames.clear();
-  const size_t magic = sizeof kSeekMagic;
-  if (!data || size < seek_table_size(0) || std::memcmp(data + size - magic, kSeekMagic, magic) != 0)
-    return Error::not_lmzip;
-  uint64_t count = get_le(data + size - kSeekFooterSize, 4);
-  if (count == 0 || count > (size - seek_table_size(0)) / kSeekEntrySize) return Error::corrupt_data;
-  size_t table = static_cast<size_t>(seek_table_size(count));
+  if (file_size == 0) file_size = size;
+  if (!data || size < kSeekFooterSize || file_size < size) return Error::not_lmzip;
+  size_t table = lmzip::seek_table_size(data + size - kSeekFooterSize);
+  if (table == 0) return Error::not_lmzip;
+  if (table > size) return Error::corrupt_data;
   const uint8_t* t = data + size - table;
-  if (std::memcmp(t, kSeekMagic, magic) != 0 ||
+  uint64_t count = (table - format::seek_table_size(0)) / kSeekEntrySize;
+  if (std::memcmp(t, kSeekMagic, sizeof kSeekMagic) != 0 ||
       get_le(data + size - kSeekFooterSize + 4, 4) != crc32_update(0, t, table - 8))
     return Error::corrupt_data;
-  uint64_t at = 0, original = 0;
+  uint64_t compressed = 0, original = 0;
   for (uint64_t k = 0; k < count; ++k) {
-    const uint8_t* e = t + magic + k * kSeekEntrySize;
-    SeekEntry f{at, get_le(e, 4), original, get_le(e + 4, 4)};
-    at += f.compressed_size;
+    const uint8_t* e = t + sizeof kSeekMagic + k * kSeekEntrySize;
+    SeekEntry f{compressed, get_le(e, 4), original, get_le(e + 4, 4)};
+    compressed += f.compressed_size;
     original += f.original_size;
     frames.push_back(f);
   }
-  if (at != size - table) return Error::corrupt_data;
+  // The frames end where the table starts; other files may come before.
+  if (compressed > file_size - table) return Error::corrupt_data;
+  for (SeekEntry& f : frames) f.compressed_offset += file_size - table - compressed;
+  return Error::ok;
+}
+
+Error decompress_frames(const uint8_t* data, const SeekEntry* frames, size_t count, std::vector<uint8_t>& out,
+                        DecoderOptions options, int threads) {
+  // Past max_output nothing more is decoded: the frames up to the one that
+  // crosses it.
+  uint64_t reach = out.size();
+  size_t needed = 0;
+  while (needed < count && reach <= options.max_output) reach += frames[needed++].original_size;
+  count = needed;
+  std::vector<std::vector<uint8_t>> parts(count);
+  std::vector<Error> errors(count, Error::ok);
+  format::run_parallel(count, threads, [&](size_t i) {
+    const SeekEntry& f = frames[i];
+    DecoderOptions one = options;
+    one.one_frame = true;
+    one.max_output = f.original_size;  // a frame never decodes past its entry
+    StreamHeader h;
+    Error e = peek_header(data + f.compressed_offset, static_cast<size_t>(f.compressed_size), h);
+    if (e == Error::ok && !h.framed) e = Error::corrupt_data;
+    try {
+      if (e == Error::ok) e = decompress(data + f.compressed_offset, static_cast<size_t>(f.compressed_size), parts[i], one);
+    } catch (const std::bad_alloc&) {
+      e = Error::out_of_memory;
+    }
+    if (e == Error::output_limit || (e == Error::ok && parts[i].size() != f.original_size)) e = Error::corrupt_data;
+    errors[i] = e;
+  });
+  for (size_t i = 0; i < count; ++i) {
+    if (errors[i] != Error::ok) return errors[i];
+    if (out.size() + parts[i].size() > options.max_output) {
+      out.insert(out.end(), parts[i].begin(), parts[i].begin() + static_cast<std::ptrdiff_t>(options.max_output - out.size()));
+      return Error::output_limit;
+    }
+    out.insert(out.end(), parts[i].begin(), parts[i].end());
+  }
   return Error::ok;
 }
 
@@ -392,7 +438,8 @@ Error decompress_range(const uint8_t* data, size_t size, uint64_t offset, uint64
   std::vector<SeekEntry> frames;
   Error e = read_seek_table(data, size, frames);
   if (e == Error::corrupt_data) return e;
-  if (e != Error::ok) {  // one frame (or concatenated files): decode it all
+  if (e != Error::ok || frames[0].compressed_offset != 0) {
+    // One frame, or files before the framed one: decode it all.
     std::vector<uint8_t> all;
     if (Error d = decompress(data, size, all, options); d != Error::ok) return d;
     if (offset < all.size()) {
@@ -403,20 +450,17 @@ Error decompress_range(const uint8_t* data, size_t size, uint64_t offset, uint64
     return Error::ok;
   }
   uint64_t end = length > UINT64_MAX - offset ? UINT64_MAX : offset + length;
-  options.one_frame = true;
+  size_t first = 0, last = 0;  // the frames that cover [offset, end)
+  while (first < frames.size() && frames[first].original_offset + frames[first].original_size <= offset) ++first;
+  last = first;
+  while (last < frames.size() && frames[last].original_offset < end) ++last;
+  if (first == last) return Error::ok;
   std::vector<uint8_t> part;
-  for (const SeekEntry& f : frames) {
-    if (f.original_offset + f.original_size <= offset || f.original_offset >= end) continue;
-    if (Error d = decompress(data + f.compressed_offset, static_cast<size_t>(f.compressed_size), part, options);
-        d != Error::ok)
-      return d;
-    // A frame decodes to exactly its entry's size.
-    if (part.size() != f.original_size) return Error::corrupt_data;
-    uint64_t from = std::max(offset, f.original_offset) - f.original_offset;
-    uint64_t to = std::min<uint64_t>(end - f.original_offset, part.size());
-    if (from < to) out.insert(out.end(), part.begin() + static_cast<std::ptrdiff_t>(from),
-                              part.begin() + static_cast<std::ptrdiff_t>(to));
-  }
+  if (Error d = decompress_frames(data, frames.data() + first, last - first, part, options); d != Error::ok) return d;
+  uint64_t from = offset - std::min(offset, frames[first].original_offset);
+  uint64_t to = std::min<uint64_t>(end - frames[first].original_offset, part.size());
+  if (from < to)
+    out.assign(part.begin() + static_cast<std::ptrdiff_t>(from), part.begin() + static_cast<std::ptrdiff_t>(to));
   return Error::ok;
 }
 

@@ -137,6 +137,9 @@ class FrameEncoder {
   std::vector<uint16_t> costs_;        // of closed blocks, not yet taken
 };
 
+}  // namespace
+
+namespace format {
 int resolve_threads(int threads) {
 #ifdef LMZIP_NO_THREADS
   (void)threads;
@@ -147,7 +150,27 @@ int resolve_threads(int threads) {
 #endif
 }
 
-}  // namespace
+void run_parallel(size_t count, int threads, const std::function<void(size_t)>& work) {
+  size_t helpers = std::min(count, static_cast<size_t>(resolve_threads(threads))) - (count > 0 ? 1 : 0);
+  auto share = [&](size_t first) {
+    for (size_t i = first; i < count; i += helpers + 1) work(i);
+  };
+#ifndef LMZIP_NO_THREADS
+  std::vector<std::thread> pool;
+  try {
+    for (size_t t = 1; t <= helpers; ++t) pool.emplace_back(share, t);
+  } catch (const std::system_error&) {
+    // Fewer threads than asked: the missing ones' shares run here.
+    for (size_t t = pool.size() + 1; t <= helpers; ++t) share(t);
+  }
+  share(0);
+  for (std::thread& t : pool) t.join();
+#else
+  helpers = 0;
+  share(0);
+#endif
+}
+}  // namespace format
 
 struct Encoder::Impl {
   EncoderOptions options;
@@ -229,7 +252,7 @@ struct Encoder::Impl {
     std::vector<std::vector<uint8_t>> outs(count);
     std::vector<std::unique_ptr<FrameEncoder>> encoders(count);
     std::vector<char> failed(count, 0);
-    auto work = [&](size_t i) {
+    format::run_parallel(count, threads, [&](size_t i) {
       try {
         encoders[i] = new_frame(frames + i, outs[i]);
         size_t start = i * frame_size;
@@ -238,20 +261,7 @@ struct Encoder::Impl {
       } catch (const std::bad_alloc&) {
         failed[i] = 1;
       }
-    };
-#ifdef LMZIP_NO_THREADS
-    for (size_t i = 0; i < count; ++i) work(i);
-#else
-    std::vector<std::thread> pool;
-    try {
-      for (size_t i = 1; i < count; ++i) pool.emplace_back(work, i);
-    } catch (const std::system_error&) {
-      // No more threads: the rest runs here.
-      for (size_t i = pool.size() + 1; i < count; ++i) work(i);
-    }
-    if (count > 0) work(0);
-    for (std::thread& t : pool) t.join();
-#endif
+    });
     for (size_t i = 0; i < count; ++i) {
       if (failed[i]) {
         error = Error::out_of_memory;
@@ -364,7 +374,7 @@ Encoder::Encoder(EncoderOptions options) : impl_(std::make_unique<Impl>()) {
   s.undecided = s.may_frame && options.size_hint == kUnknownSize;
   s.framed = s.may_frame && !s.undecided;
   s.frame_size = s.may_frame ? options.frame_size : 0;
-  s.threads = s.may_frame ? resolve_threads(options.threads) : 1;
+  s.threads = s.may_frame ? format::resolve_threads(options.threads) : 1;
   s.options = std::move(options);
   if (s.threads == 1) {
     try {

@@ -30,7 +30,7 @@ constexpr int kMaxTableCode = 63;
 // finds it from the end of the file).
 constexpr uint8_t kSeekMagic[4] = {'L', 'M', 'S', 1};
 constexpr size_t kSeekEntrySize = 8;
-constexpr size_t kSeekFooterSize = 12;
+using lmzip::kSeekFooterSize;
 constexpr uint64_t kMaxFrameBytes = uint64_t{1} << 30;  // a frame's original size fits u32
 inline uint64_t seek_table_size(uint64_t frames) { return sizeof kSeekMagic + kSeekEntrySize * frames + kSeekFooterSize; }
 
@@ -138,6 +138,13 @@ class SeekTableCheck {
 // bytes (not_lmzip) or by the end of the input (truncated).
 enum class AfterFile { end, unknown, another, not_lmzip, truncated };
 AfterFile after_file(InBuffer& in, bool end_of_input, uint8_t* field, size_t& field_len, uint64_t& counted);
+
+// The number of threads `threads` asks for (0: one per core), within
+// 1..kMaxThreads; 1 in builds without threads.
+int resolve_threads(int threads);
+// Runs work(0) .. work(count - 1) on up to `threads` threads (the caller's
+// among them), in order of index within each thread.
+void run_parallel(size_t count, int threads, const std::function<void(size_t)>& work);
 
 // LEB128; returns the number of bytes written (1..10).
 size_t put_varint(uint8_t* p, uint64_t v);

@@ -360,17 +360,32 @@ class StreamScanner {
 
 // One frame of a framed file, from its seek table.
 struct SeekEntry {
-  uint64_t compressed_offset = 0;  // of its header in the file
+  uint64_t compressed_offset = 0;  // of its header in `data`
   uint64_t compressed_size = 0;
-  uint64_t original_offset = 0;    // of its first byte in the file's content
+  uint64_t original_offset = 0;    // of its first byte in its file's content
   uint64_t original_size = 0;
 };
-// Reads the seek table that ends the framed file data[0..size) (the file
-// alone, not concatenated ones): ok; not_lmzip when the file ends with none
-// (one frame, or not lmzip); corrupt_data when the table is damaged or its
-// frames do not fit in the file. Checks the table's own CRC-32 only: the
+// Reads the seek table that ends data[0..size): the frames of the framed
+// file that ends there, which start at frames[0].compressed_offset (0 unless
+// other files come before it). ok; not_lmzip when the data ends with no
+// table (a file of one frame, or not lmzip); corrupt_data when the table is
+// damaged or its frames do not fit. Checks the table's own CRC-32 only: the
 // frames are checked when they are decoded.
-Error read_seek_table(const uint8_t* data, size_t size, std::vector<SeekEntry>& frames);
+// A reader with random access may pass only the end of the file: `data`
+// then holds its last `size` bytes, `file_size` is the whole file's (the
+// table's size is seek_table_size() of its last kSeekFooterSize bytes).
+Error read_seek_table(const uint8_t* data, size_t size, std::vector<SeekEntry>& frames, uint64_t file_size = 0);
+constexpr size_t kSeekFooterSize = 12;
+// The bytes of the seek table that the 12 bytes `footer` end (count, CRC,
+// magic), or 0 when they end none.
+size_t seek_table_size(const uint8_t* footer);
+// Decodes `count` frames of a framed file (seek table entries of `data`,
+// consecutive) on up to `threads` threads (0: one per core; 1 in builds
+// without threads) and appends their content, in order, to `out`. Each frame
+// must be a framed file's and decode to its entry's size, else corrupt_data;
+// options.max_output bounds what is appended.
+Error decompress_frames(const uint8_t* data, const SeekEntry* frames, size_t count, std::vector<uint8_t>& out,
+                        DecoderOptions options = {}, int threads = 1);
 // The original bytes [offset, offset + length) of the file data[0..size)
 // (clamped to its content), decoding only the frames that cover them when
 // the file has a seek table, else the whole file.

@@ -271,7 +271,17 @@ for t in 2 3 0; do
 done
 run "$LMZIP" -1 -c -T2 --frame-size 16K big
 expect_same out f1.lmz
-run "$LMZIP" -1 -T2 -dc f1.lmz
+for t in 1 2 0; do
+  run "$LMZIP" -1 -T"$t" -dc f1.lmz
+  expect_same out big
+done
+run "$LMZIP" -T2 -t f1.lmz
+expect_rc 0 "-t -T2 of a framed file"
+run "$LMZIP" -T2 -dc --max-output=1000 f1.lmz
+expect_rc 1 "-T2 with --max-output"
+expect_err "LMZ_ERR_OUTPUT_LIMIT" "-T2 stops at the output limit"
+if [ "$(wc -c < out)" -le 1000 ]; then ok; else fail "-T2 wrote past --max-output"; fi
+"$LMZIP" -T2 -dc < f1.lmz > out 2>err
 expect_same out big
 run "$LMZIP" -l f1.lmz
 frames=$(awk 'NR == 2 { print $7 }' out)

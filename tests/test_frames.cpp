@@ -105,6 +105,36 @@ TEST_CASE("frames: each frame decodes alone from the seek table, and byte ranges
     size_t to = static_cast<size_t>(std::min<uint64_t>(offset + length, in.size()));
     CHECK(got == Bytes(in.begin() + static_cast<std::ptrdiff_t>(from), in.begin() + static_cast<std::ptrdiff_t>(to)));
   }
+  // All frames at once on several threads; the table read from the file's
+  // end alone; a limit on the output.
+  for (int threads : {1, 3}) {
+    Bytes all;
+    REQUIRE(lmzip::decompress_frames(file.data(), frames.data(), frames.size(), all, {}, threads) == lmzip::Error::ok);
+    CHECK(all == in);
+  }
+  size_t tail = lmzip::seek_table_size(file.data() + file.size() - lmzip::kSeekFooterSize);
+  REQUIRE(tail == 16 + 8 * frames.size());
+  std::vector<lmzip::SeekEntry> from_tail;
+  REQUIRE(lmzip::read_seek_table(file.data() + file.size() - tail, tail, from_tail, file.size()) == lmzip::Error::ok);
+  CHECK(from_tail.size() == frames.size());
+  CHECK(from_tail.back().compressed_offset == frames.back().compressed_offset);
+  lmzip::DecoderOptions limited;
+  limited.max_output = 10000;
+  Bytes some;
+  CHECK(lmzip::decompress_frames(file.data(), frames.data(), frames.size(), some, limited, 2) ==
+        lmzip::Error::output_limit);
+  CHECK(some == Bytes(in.begin(), in.begin() + 10000));
+  // Files before the framed one: its frames start after them.
+  Bytes two = compress_ok(Bytes(in.begin(), in.begin() + 300), 1);
+  size_t before = two.size();
+  append(two, file);
+  REQUIRE(lmzip::read_seek_table(two.data(), two.size(), from_tail) == lmzip::Error::ok);
+  CHECK(from_tail[0].compressed_offset == before);
+  Bytes got2;
+  REQUIRE(lmzip::decompress_range(two.data(), two.size(), 290, 20, got2) == lmzip::Error::ok);
+  Bytes want2(in.begin() + 290, in.begin() + 300);
+  append(want2, Bytes(in.begin(), in.begin() + 10));
+  CHECK(got2 == want2);
   // A file of one frame has no table; its ranges decode it whole.
   Bytes single = compress_ok(Bytes(in.begin(), in.begin() + 5000), 1);
   CHECK(lmzip::read_seek_table(single.data(), single.size(), frames) == lmzip::Error::not_lmzip);

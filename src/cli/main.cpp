@@ -25,6 +25,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "cli/spec.h"
@@ -293,7 +294,79 @@ bool compress_stream(const Source& src, const Sink& sink, const Options& o, Coun
   }
 }
 
+// Reads exactly n bytes at `offset`; false on an error or the end of file.
+bool read_at(int fd, uint8_t* buf, size_t n, uint64_t offset) {
+  while (n > 0) {
+    ssize_t got = pread(fd, buf, n, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    buf += got;
+    n -= static_cast<size_t>(got);
+    offset += static_cast<uint64_t>(got);
+  }
+  return true;
+}
+
+enum class Parallel { done, failed, not_seekable };
+
+// -T N on a file that ends with a seek table and holds nothing else: its
+// frames decoded N at a time (lmzip::decompress_frames), read with pread so
+// that memory stays N frames. Anything else streams.
+Parallel decompress_parallel(const Source& src, const Sink& sink, const Options& o, Counts& counts) {
+  off_t here = lseek(src.fd, 0, SEEK_CUR);  // stdin may start inside a file
+  if (src.size == lmzip::kUnknownSize || src.size < lmzip::kSeekFooterSize || here < 0) return Parallel::not_seekable;
+  const uint64_t base = static_cast<uint64_t>(here);
+  uint8_t footer[lmzip::kSeekFooterSize];
+  if (!read_at(src.fd, footer, sizeof footer, base + src.size - sizeof footer)) return Parallel::not_seekable;
+  size_t table_size = lmzip::seek_table_size(footer);
+  if (table_size == 0 || table_size > src.size) return Parallel::not_seekable;
+  std::vector<uint8_t> table(table_size);
+  std::vector<lmzip::SeekEntry> frames;
+  if (!read_at(src.fd, table.data(), table.size(), base + src.size - table_size) ||
+      lmzip::read_seek_table(table.data(), table.size(), frames, src.size) != lmzip::Error::ok ||
+      frames[0].compressed_offset != 0)
+    return Parallel::not_seekable;  // the streaming decoder says what is wrong
+  size_t batch = o.threads > 0 ? static_cast<size_t>(o.threads)
+                               : std::max<size_t>(1, std::thread::hardware_concurrency());
+  lmzip::DecoderOptions options;
+  options.model = o.model;
+  std::vector<uint8_t> in, out;
+  Progress progress(src.name, src.size, progress_wanted(src, sink, o));
+  ProgressScope scope(progress);
+  for (size_t first = 0; first < frames.size(); first += batch) {
+    size_t n = std::min(batch, frames.size() - first);
+    std::vector<lmzip::SeekEntry> part(frames.begin() + static_cast<std::ptrdiff_t>(first),
+                                       frames.begin() + static_cast<std::ptrdiff_t>(first + n));
+    uint64_t start = part[0].compressed_offset;
+    uint64_t bytes = part[n - 1].compressed_offset + part[n - 1].compressed_size - start;
+    in.resize(static_cast<size_t>(bytes));
+    if (!read_at(src.fd, in.data(), in.size(), base + start)) {
+      report_errno(src.name, message(Message::read_error), errno);
+      return Parallel::failed;
+    }
+    for (lmzip::SeekEntry& f : part) f.compressed_offset -= start;
+    out.clear();
+    options.max_output = o.max_output - std::min(o.max_output, counts.uncompressed);
+    lmzip::Error e = lmzip::decompress_frames(in.data(), part.data(), n, out, options, o.threads);
+    if (!sink_write(sink, out.data(), out.size())) return Parallel::failed;
+    counts.uncompressed += out.size();
+    if (e != lmzip::Error::ok) {
+      lmzip::StreamHeader h;
+      lmzip::peek_header(in.data(), in.size(), h);
+      report_library(src.name, e, h.model_id, o.model.get(), h.level);
+      return Parallel::failed;
+    }
+    progress.update(start + bytes, counts.uncompressed);
+  }
+  counts.compressed = src.size;
+  return Parallel::done;
+}
+
 bool decompress_stream(const Source& src, const Sink& sink, const Options& o, Counts& counts) {
+  if (o.threads != 1) {
+    Parallel p = decompress_parallel(src, sink, o, counts);
+    if (p != Parallel::not_seekable) return p == Parallel::done;
+  }
   lmzip::DecoderOptions options;
   options.max_output = o.max_output;
   options.model = o.model;
