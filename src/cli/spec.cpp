@@ -49,8 +49,8 @@ constexpr OptionSpec kOptions[] = {
     {0, "fast", false, Act::fast, "    --fast, --best", "the same as -{min} and -{max}"},
     {0, "best", false, Act::best, "", ""},
     {'T', "threads", true, Act::threads, "-T, --threads=N",
-     "compress N frames at once (0: one per core; default\n"
-     "1); the output is the same for every N"},
+     "compress or decompress N frames at once (0: one per\n"
+     "core; default 1); the output is the same for every N"},
     {0, "frame-size", true, Act::frame_size, "    --frame-size=SIZE",
      "compress in independent frames of SIZE input bytes\n"
      "(default {frame}; 0: one frame); inputs of up to SIZE\n"
