@@ -1,6 +1,7 @@
 // Helpers shared by the lmzip libFuzzer targets (fuzz/README.md).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -55,7 +56,9 @@ inline bool parse_decode_input(const uint8_t* data, size_t size, DecodeInput& d)
 // Round-trip target input: byte 0 picks the level (kMinLevel + (byte & 15) %
 // the number of levels),
 // turns on Encoder::record_costs (bit 4) and the comparison with the
-// one-shot lmzip::compress (bit 5; it costs a third encode); byte 1 the
+// one-shot lmzip::compress (bit 5; it costs a third encode), and with bits
+// 6-7 the framing: the default, 1 KiB frames, 1 KiB frames on 2 threads,
+// 4 KiB frames of an input whose size the encoder is not told; byte 1 the
 // chunk sizes (low nibble: input per call, high nibble: output room per
 // call; the decoder gets them the other way round), the rest is the data.
 // Levels with the neural model run one GRU step per byte, so their data is
@@ -63,6 +66,9 @@ inline bool parse_decode_input(const uint8_t* data, size_t size, DecodeInput& d)
 struct RoundtripInput {
   int level = lmzip::kMinLevel;
   bool record_costs = false, one_shot = false;
+  uint64_t frame_size = lmzip::kDefaultFrameSize;
+  int threads = 1;
+  bool size_known = true;
   const uint8_t* data = nullptr;
   size_t size = 0;
   size_t in_chunk = 1, out_chunk = 1;  // of the encoder
@@ -77,6 +83,12 @@ inline bool parse_roundtrip_input(const uint8_t* data, size_t size, RoundtripInp
   r.level = lmzip::kMinLevel + (data[0] & 15) % (lmzip::kMaxLevel - lmzip::kMinLevel + 1);
   r.record_costs = (data[0] & 0x10) != 0;
   r.one_shot = (data[0] & 0x20) != 0;
+  switch (data[0] >> 6) {
+    case 1: r.frame_size = 1024; break;
+    case 2: r.frame_size = 1024; r.threads = 2; break;
+    case 3: r.frame_size = 4096; r.size_known = false; break;
+    default: break;
+  }
   r.sizes = data[1];
   r.data = data + 2;
   r.size = size - 2;
@@ -85,6 +97,25 @@ inline bool parse_roundtrip_input(const uint8_t* data, size_t size, RoundtripInp
   r.in_chunk = chunk_size(r.sizes & 15, r.size);
   r.out_chunk = chunk_size(r.sizes >> 4, size_t{1} << 20);
   return true;
+}
+
+// The encoder's options for `r` (the one-shot compress() passes the size).
+inline lmzip::EncoderOptions encoder_options(const RoundtripInput& r) {
+  lmzip::EncoderOptions o;
+  o.level = r.level;
+  o.frame_size = r.frame_size;
+  o.threads = r.threads;
+  if (r.size_known) o.size_hint = r.size;
+  return o;
+}
+
+// The most a round trip of `n` bytes may grow (docs/FORMAT.md, "Size
+// bound"): per frame a header with the model id, 3 bytes per 1 MiB block
+// and the trailer; with several frames, the seek table.
+inline size_t max_growth(size_t n, uint64_t frame_size) {
+  size_t frames = frame_size == 0 || n <= frame_size ? 1 : static_cast<size_t>((n + frame_size - 1) / frame_size);
+  size_t per_frame = 10 + 3 * (static_cast<size_t>(std::min<uint64_t>(frame_size ? frame_size : n, n)) / (1u << 20) + 1) + 10 + 4;
+  return frames * per_frame + (frames > 1 ? 16 + 8 * frames : 0);
 }
 
 // A failed property: print why and abort so that libFuzzer keeps the input.

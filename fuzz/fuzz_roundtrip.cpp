@@ -25,10 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint8_t> packed;
   std::vector<uint16_t> cost_list;
   {
-    lmzip::EncoderOptions options;
-    options.level = r.level;
-    options.size_hint = n;  // what the one-shot compress() uses
-    lmzip::Encoder encoder(options);
+    lmzip::Encoder encoder(lmzip_fuzz::encoder_options(r));
     FUZZ_CHECK(encoder.error() == lmzip::Error::ok);
     if (r.record_costs) encoder.record_costs();
     std::vector<uint8_t> buf(r.out_chunk);
@@ -50,14 +47,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(encoder.bytes_in() == n);
     if (r.record_costs) FUZZ_CHECK(cost_list.size() == n);
   }
-  // Never expands by more than a small constant (a stored block per MiB,
-  // header, model id, trailer).
-  FUZZ_CHECK(packed.size() <= n + 3 * (n / (1u << 20) + 1) + 32);
+  // Never expands by more than the container's bytes.
+  FUZZ_CHECK(packed.size() <= n + lmzip_fuzz::max_growth(n, r.frame_size));
 
-  // Chunking must not matter: the one-shot helper gives the same bytes.
-  if (r.one_shot) {
+  // Chunking and threads must not matter: the one-shot helper on one
+  // thread gives the same bytes.
+  if (r.one_shot && r.size_known) {
     std::vector<uint8_t> once;
-    FUZZ_CHECK(lmzip::compress(r.data, n, once, r.level) == lmzip::Error::ok);
+    lmzip::EncoderOptions one = lmzip_fuzz::encoder_options(r);
+    one.threads = 1;
+    FUZZ_CHECK(lmzip::compress(r.data, n, once, one) == lmzip::Error::ok);
     FUZZ_CHECK(once == packed);
   }
 

@@ -154,11 +154,17 @@ def main():
         "l1-binary": b"\x10\x00" + bytes((i * 37) & 255 for i in range(600)),
         "l9-text-small-chunks": b"\x38\x00" + b"The quick brown fox jumps over the lazy dog. " * 8,
         "l2-empty": b"\x21\xff",
+        # Framing (bits 6-7 of byte 0): 1 KiB frames; the same on 2 threads
+        # (compared with one thread); 4 KiB frames of a size not told.
+        "l1-framed-1k": b"\x60\x00" + b"Frames of one kilobyte, each alone. " * 120,
+        "l2-framed-1k-two-threads": b"\xa1\x11" + bytes((i * 131 + (i >> 5)) & 255 for i in range(5000)),
+        "l1-framed-4k-size-unknown": b"\xc0\x00" + b"size unknown: the first frame is held back. " * 300,
     }
     for name, data in rt.items():
         write(os.path.join(REG, f"roundtrip-hm-{name}"), data)
     # Seeds the golden files lack: several blocks, an l6 stored stream.
     write(os.path.join(SEEDS, "multi-stored-l1"), multi)
+    write(os.path.join(SEEDS, "framed-two-frames"), framed)
     write(os.path.join(SEEDS, "multi-stored-l6"), cases["multi-stored-l6"])
 
 

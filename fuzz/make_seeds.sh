@@ -43,10 +43,17 @@ if [ -d "$root/fuzz/seeds/decode" ]; then
   for f in "$root"/fuzz/seeds/decode/*; do [ -f "$f" ] && add_decode "seed-$(basename "$f")" "$f"; done
 fi
 if [ -x "$cli" ]; then
+  # From files (their size known: tables sized to them, as compress() does,
+  # so that mutants decode fast), and the text in 1 KiB frames (framed files
+  # with a seek table).
   for s in text utf8 random repeat empty one; do
     for level in 1 2 3 6 9; do
-      "$cli" -c -q -"$level" <"$tmp/$s" >"$tmp/$s.$level.lmz" && add_decode "$s-$level" "$tmp/$s.$level.lmz"
+      "$cli" -c -q -"$level" "$tmp/$s" >"$tmp/$s.$level.lmz" && add_decode "$s-$level" "$tmp/$s.$level.lmz"
     done
+  done
+  for level in 1 3; do
+    "$cli" -c -q -"$level" --frame-size=1K "$tmp/text" >"$tmp/framed.$level.lmz" &&
+      add_decode "framed-$level" "$tmp/framed.$level.lmz"
   done
 else
   echo "make_seeds.sh: no $cli; decode seeds are the golden and committed streams only" >&2
