@@ -116,6 +116,8 @@ def inputs(table, reduced=False):
         (f"random{k}k", random_bytes(1024 * k, 0x4C4D5A0001), ALL_LEVELS),
         (f"runs{k}k", runs, ALL_LEVELS),
         (f"pattern{2 * k}k", log_pattern(2048 * k), ALL_LEVELS),
+        # In 1 KiB frames on several threads (matrix.py's FRAMED).
+        (f"framed{2 * k}k", log_pattern(2048 * k + 100), ("1:1024", "3:1024")),
     ]
     if not reduced:
         # Two blocks and a bit (blocks are 1 MiB): the models carry over

@@ -49,7 +49,27 @@ sys.path.insert(0, str(HERE))
 import inputs as matrix_inputs  # noqa: E402
 
 OUT = ROOT / "build-matrix"
-LEVELS = []  # every level of the level table (main() reads it from the reference)
+LEVELS = []  # every level of the level table (main() reads it from the reference), then the framed runs
+# Framed runs: "L:F" is level L in frames of F bytes, on 3 threads (the
+# reference on 1: the bytes must not depend on it; natively the decoder
+# also runs 3 threads on the reference's framed streams).
+FRAMED = ["1:1024", "3:1024"]
+MATRIX_THREADS = 3
+
+
+def level_args(level, threads):
+    if isinstance(level, str):
+        lv, frame = level.split(":")
+        return [f"-{lv}", f"--frame-size={frame}", f"-T{threads}"]
+    return [f"-{level}"]
+
+
+def wasm_options(level):
+    """A WebAssembly job's level and frame size (the package has no threads)."""
+    if isinstance(level, str):
+        lv, frame = level.split(":")
+        return {"level": int(lv), "frameSize": int(frame)}
+    return {"level": level}
 
 # key, title, how it is built and run. "build": None uses the reference
 # binary; otherwise CMake options for build-matrix-<key>/.
@@ -134,7 +154,7 @@ def run(cmd, timeout=900, **kw):
 
 
 def stream_name(name, level):
-    return f"{name}-{level}.lmz"
+    return f"{name}-{str(level).replace(':', 'f')}.lmz"
 
 
 # ------------------------------------------------------------------ golden
@@ -255,13 +275,14 @@ def run_native(p, exe, cases, ref_dir, outdir):
         src = OUT / "inputs" / name
         for level in levels:
             s = outdir / stream_name(name, level)
-            r = run(p["runner"] + [str(exe), "-c", f"-{level}", str(src)])
+            r = run(p["runner"] + [str(exe), "-c", *level_args(level, MATRIX_THREADS), str(src)])
             if r.returncode == 0:
                 s.write_bytes(r.stdout)
             else:
                 s.with_name(s.name + ".err").write_text(f"exit {r.returncode}: {r.stderr.decode().strip()}")
             d = outdir / (stream_name(name, level)[:-4] + ".dec")
-            r = run(p["runner"] + [str(exe), "-d", "-c", str(ref_dir / stream_name(name, level))])
+            threads = [f"-T{MATRIX_THREADS}"] if isinstance(level, str) else []
+            r = run(p["runner"] + [str(exe), "-d", "-c", *threads, str(ref_dir / stream_name(name, level))])
             if r.returncode == 0:
                 d.write_bytes(r.stdout)
             else:
@@ -276,7 +297,7 @@ def run_wasm(p, cases, ref_dir, outdir):
     jobs = []
     for name, _, levels in cases:
         for level in levels:
-            jobs.append({"op": "compress", "level": level, "input": str(OUT / "inputs" / name),
+            jobs.append({"op": "compress", **wasm_options(level), "input": str(OUT / "inputs" / name),
                          "output": str(outdir / stream_name(name, level))})
             jobs.append({"op": "decompress", "input": str(ref_dir / stream_name(name, level)),
                          "output": str(outdir / (stream_name(name, level)[:-4] + ".dec"))})
@@ -337,7 +358,8 @@ def report(results, cases, ref_streams, ref_info, golden, timings, reduced):
     add("| input | bytes | levels | SHA-256 |")
     add("|---|---:|---|---|")
     for name, data, levels in cases:
-        lv = f"{LEVELS[0]}–{LEVELS[-1]}" if list(levels) == LEVELS else ",".join(map(str, levels))
+        plain = [l for l in LEVELS if l not in FRAMED]
+        lv = f"{plain[0]}–{plain[-1]}" if list(levels) == plain else ",".join(map(str, levels))
         add(f"| {name} | {len(data)} | {lv} | `{sha256(data)[:16]}` |")
     add("")
     add("Each cell: for every input at that level the platform wrote the reference's bytes (compared in full)")
@@ -422,7 +444,7 @@ def main():
 
     OUT.mkdir(exist_ok=True)
     table = matrix_inputs.level_table(ref)
-    LEVELS[:] = [row["level"] for row in table]
+    LEVELS[:] = [row["level"] for row in table] + FRAMED
     cases = matrix_inputs.inputs(table, reduced=args.reduced)
     (OUT / "inputs").mkdir(exist_ok=True)
     for name, data, _ in cases:
@@ -438,7 +460,7 @@ def main():
     ref_streams = {}
     for name, data, levels in cases:
         for level in levels:
-            r = run([str(ref), "-c", f"-{level}", str(OUT / "inputs" / name)])
+            r = run([str(ref), "-c", *level_args(level, 1), str(OUT / "inputs" / name)])
             if r.returncode != 0:
                 log(f"matrix: the reference failed on {name} -{level}: {r.stderr.decode()}")
                 return 1

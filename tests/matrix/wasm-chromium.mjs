@@ -54,7 +54,7 @@ let code = 0;
 let session;
 try {
   session = await openPackagePage({ title: 'lmzip determinism matrix', routes: jobRoutes });
-  const list = jobs.map((j, i) => ({ i, op: j.op, level: j.level }));
+  const list = jobs.map((j, i) => ({ i, op: j.op, level: j.level, frameSize: j.frameSize }));
   const result = await session.page.evaluate(
     async ({ simd, list }) => {
       const { init, compress, decompress } = window.lmzip;
@@ -65,7 +65,7 @@ try {
         let body;
         let kind = 'output';
         try {
-          body = job.op === 'compress' ? await compress(data, { level: job.level }) : await decompress(data);
+          body = job.op === 'compress' ? await compress(data, { level: job.level, frameSize: job.frameSize }) : await decompress(data);
         } catch (error) {
           kind = 'error';
           body = `${error.code ?? ''} ${error.message}\n`;

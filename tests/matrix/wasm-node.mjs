@@ -26,7 +26,7 @@ for (const job of jobs) {
   mkdirSync(dirname(job.output), { recursive: true });
   const data = readFileSync(job.input);
   try {
-    const out = job.op === 'compress' ? await compress(data, { level: job.level }) : await decompress(data);
+    const out = job.op === 'compress' ? await compress(data, { level: job.level, frameSize: job.frameSize }) : await decompress(data);
     writeFileSync(job.output, out);
   } catch (error) {
     writeFileSync(`${job.output}.err`, `${error.code ?? ''} ${error.message}\n`);
