@@ -53,7 +53,17 @@ function native(args, input) {
   return new Uint8Array(r.stdout);
 }
 
-const nativeCompress = (bytes, level = 6) => native(['-c', `-${level}`], bytes);
+// From a file, not a pipe: the CLI then knows the size and sizes its tables
+// as the page's compress() does.
+function nativeCompress(bytes, level = 6) {
+  const dir = mkdtempSync(join(tmpdir(), 'lmzip-e2e-native-'));
+  try {
+    writeFileSync(join(dir, 'input'), bytes);
+    return native(['-c', `-${level}`, join(dir, 'input')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 const num = (text) => Number(text.replace(/[^0-9.]/g, ''));
 const utf8 = (s) => new TextEncoder().encode(s);
 
