@@ -220,7 +220,7 @@ function updateLevelInfo() {
   if (!option || !info) return;
   const row = info.levels.find((r) => r.level === Number(option.value));
   const later = row.model !== 'none' && !loadedSlots.has(row.model) ? ` (its ${fmtKB(row.modelBytes)} model loads on first use)` : '';
-  el.levelInfo.textContent = `${row.summary}${later}, ${fmtKB(row.memory)} of memory`;
+  el.levelInfo.textContent = `${row.summary}${later}, up to ${fmtKB(row.memory)} of memory`;
 }
 
 function updateTextInfo() {
@@ -292,7 +292,7 @@ function explain(error, { level, decompressing } = {}) {
     case 'RangeError':
       text =
         'Out of memory: ' +
-        (memory ? `level ${level} needs ${fmtKB(memory)} of WebAssembly memory, ` : '') +
+        (memory ? `level ${level} needs up to ${fmtKB(memory)} of WebAssembly memory, ` : '') +
         'more than this browser tab could get. Try a lower level, a smaller input, or close other tabs.';
       break;
     case 'LMZ_ERR_NOT_LMZIP':

@@ -549,8 +549,9 @@ test('the scalar WebAssembly build (?simd=0) writes the same bytes', T, async ()
 });
 
 test('out of memory: a tab with too little WebAssembly memory says so; a lower level still works', T, async () => {
-  // A browser whose wasm memories may not exceed 1200 pages (75 MiB): level 6
-  // needs 100 MB for its model, level 1 21 MB.
+  // A browser whose wasm memories may not exceed 1200 pages (75 MiB): level 9
+  // needs 173 MB for a long input (its tables are sized to the input: a
+  // short one fits), level 1 at most 21 MB.
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -568,13 +569,14 @@ test('out of memory: a tab with too little WebAssembly memory says so; a lower l
       await small.click('#compress');
       await small.waitForFunction((b) => Number(document.body.dataset.done ?? 0) > b && document.body.dataset.busy === 'false', before);
     };
-    await small.fill('#text', 'Not much memory in this tab.');
-    await run(6);
+    await small.fill('#text', 'A long text for a tab without much memory. '.repeat(80_000));
+    await run(9);
     assert.match(
       await small.textContent('#message'),
-      /^Out of memory: level 6 needs 100\.\d MB of WebAssembly memory, more than this browser tab could get\. .*\[LMZ_ERR_OUT_OF_MEMORY\]$/,
+      /^Out of memory: level 9 needs up to 173\.\d MB of WebAssembly memory, more than this browser tab could get\. .*\[LMZ_ERR_OUT_OF_MEMORY\]$/,
     );
     assert.ok(await small.locator('#results').isHidden());
+    await small.fill('#text', 'Not much memory in this tab.');
     await run(1);
     assert.ok(await small.locator('#message').isHidden());
     assert.equal(num(await small.textContent('#row-lmzip .bytes')), nativeCompress(utf8('Not much memory in this tab.'), 1).length);
