@@ -22,10 +22,7 @@ enum class Stage {
   coded_body,
   trailer_length,
   trailer_checksum,
-  next_in_file,  // after a framed frame: another frame, or the seek table
-  seek_entries,
-  seek_footer,
-  file_end,      // another file, or the end
+  between_frames,  // what follows a frame: format::FrameWalk
   done,
 };
 }  // namespace
@@ -52,9 +49,7 @@ struct Decoder::Impl {
   LevelConfig config{};
   std::shared_ptr<const Model> model;  // of that frame
   std::unique_ptr<Predictor> predictor;
-  bool in_framed_file = false;  // the frame must be framed too
-
-  format::SeekTableCheck seek;
+  format::FrameWalk walk;
   uint64_t frame_start_in = 0, frame_start_out = 0;
 
   // Fixed-size fields (headers, checksum) are gathered here first.
@@ -129,21 +124,10 @@ struct Decoder::Impl {
     return Status::needs_input;
   }
 
-  void start_file() {
-    in_framed_file = false;
-    seek.start_file();
-    stage = Stage::header;
-  }
-
-  // The trailer is verified: the seek table's entry for the frame, then
-  // what follows it.
+  // The trailer is verified: what follows the frame.
   void end_frame() {
-    seek.add_frame(total_in - frame_start_in, total_out - frame_start_out);
-    in_framed_file = header.framed;
-    if (options.one_frame)
-      stage = Stage::done;
-    else
-      stage = header.framed ? Stage::next_in_file : Stage::file_end;
+    walk.frame_done(total_in - frame_start_in, total_out - frame_start_out, header.framed);
+    stage = options.one_frame ? Stage::done : Stage::between_frames;
   }
 
   Status run(InBuffer& in, OutBuffer& out, bool end_of_input);
@@ -156,10 +140,7 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
         if (!gather(in, format::kHeaderSize)) break;
         field_len = 0;
         StreamHeader h;
-        Error e = format::parse_header_start(field, h);
-        // A framed file's frames are all framed; its end is the seek table.
-        if (in_framed_file && (e == Error::not_lmzip || (e == Error::ok && !h.framed))) e = Error::corrupt_data;
-        if (e != Error::ok) return fail(e);
+        if (Error e = walk.check_header(format::parse_header_start(field, h), h); e != Error::ok) return fail(e);
         header = h;
         config = sized_config(*level_config(h.level, h.format_version), h.table_log);
         predictor.reset();
@@ -272,44 +253,15 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
         end_frame();
         continue;
       }
-      case Stage::next_in_file: {
-        if (!gather(in, sizeof format::kSeekMagic)) break;
-        if (seek.is_table_start(field)) {
-          field_len = 0;
-          stage = Stage::seek_entries;
-        } else {
-          stage = Stage::header;  // with the bytes gathered so far
+      case Stage::between_frames:
+        switch (walk.step(in, end_of_input, field, field_len, total_in)) {
+          case format::FrameWalk::needs_input: return Status::needs_input;
+          case format::FrameWalk::failed: return fail(walk.error());
+          case format::FrameWalk::end: stage = Stage::done; continue;
+          case format::FrameWalk::new_file:
+          case format::FrameWalk::same_file: stage = Stage::header; continue;  // its header's start is in field
         }
         continue;
-      }
-      case Stage::seek_entries: {
-        if (seek.entries_left() == 0) {
-          stage = Stage::seek_footer;
-          continue;
-        }
-        if (!gather(in, format::kSeekEntrySize)) break;
-        field_len = 0;
-        seek.entry(field);
-        continue;
-      }
-      case Stage::seek_footer: {
-        if (!gather(in, format::kSeekFooterSize)) break;
-        field_len = 0;
-        if (!seek.footer_ok(field)) return fail(Error::corrupt_data);
-        stage = Stage::file_end;
-        continue;
-      }
-      case Stage::file_end: {
-        switch (format::after_file(in, end_of_input, field, field_len, total_in)) {
-          case format::AfterFile::end: stage = Stage::done; continue;
-          case format::AfterFile::unknown: return Status::needs_input;
-          case format::AfterFile::not_lmzip: return fail(Error::corrupt_data);
-          case format::AfterFile::truncated: return fail(Error::truncated);
-          case format::AfterFile::another: break;
-        }
-        start_file();  // its header's start is in field
-        continue;
-      }
       case Stage::done:
         return Status::done;
     }
@@ -319,7 +271,7 @@ Status Decoder::Impl::run(InBuffer& in, OutBuffer& out, bool end_of_input) {
   }
 }
 
-Decoder::Decoder(DecoderOptions options) : impl_(std::make_unique<Impl>(options)) { impl_->start_file(); }
+Decoder::Decoder(DecoderOptions options) : impl_(std::make_unique<Impl>(options)) {}
 Decoder::~Decoder() = default;
 
 Status Decoder::decompress(InBuffer& in, OutBuffer& out, bool end_of_input) {

@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <new>
-#include <thread>
 
 #include "coder.h"
 #include "format.h"
@@ -8,10 +7,6 @@
 #include "lmzip.h"
 #include "predictor.h"
 #include "tables.h"
-
-#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
-#define LMZIP_NO_THREADS 1
-#endif
 
 namespace lmzip {
 
@@ -139,38 +134,6 @@ class FrameEncoder {
 
 }  // namespace
 
-namespace format {
-int resolve_threads(int threads) {
-#ifdef LMZIP_NO_THREADS
-  (void)threads;
-  return 1;
-#else
-  if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::clamp(threads, 1, kMaxThreads);
-#endif
-}
-
-void run_parallel(size_t count, int threads, const std::function<void(size_t)>& work) {
-  size_t helpers = std::min(count, static_cast<size_t>(resolve_threads(threads))) - (count > 0 ? 1 : 0);
-  auto share = [&](size_t first) {
-    for (size_t i = first; i < count; i += helpers + 1) work(i);
-  };
-#ifndef LMZIP_NO_THREADS
-  std::vector<std::thread> pool;
-  try {
-    for (size_t t = 1; t <= helpers; ++t) pool.emplace_back(share, t);
-  } catch (const std::system_error&) {
-    // Fewer threads than asked: the missing ones' shares run here.
-    for (size_t t = pool.size() + 1; t <= helpers; ++t) share(t);
-  }
-  share(0);
-  for (std::thread& t : pool) t.join();
-#else
-  helpers = 0;
-  share(0);
-#endif
-}
-}  // namespace format
 
 struct Encoder::Impl {
   EncoderOptions options;

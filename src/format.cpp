@@ -2,9 +2,16 @@
 
 #include <algorithm>
 #include <cstring>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 #include "levels.h"
 #include "tables.h"
+
+#if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
+#define LMZIP_NO_THREADS 1
+#endif
 
 namespace lmzip {
 
@@ -163,17 +170,90 @@ bool SeekTableCheck::footer_ok(const uint8_t* p) {
          std::memcmp(p + 8, kSeekMagic, sizeof kSeekMagic) == 0;
 }
 
-AfterFile after_file(InBuffer& in, bool end_of_input, uint8_t* field, size_t& field_len, uint64_t& counted) {
-  while (field_len < sizeof kMagic) {
-    if (in.pos == in.size) {
-      if (!end_of_input) return AfterFile::unknown;
-      return field_len == 0 ? AfterFile::end : AfterFile::truncated;
+Error FrameWalk::check_header(Error e, const StreamHeader& header) const {
+  if (framed_file_ && (e == Error::not_lmzip || (e == Error::ok && !header.framed))) return Error::corrupt_data;
+  return e;
+}
+
+void FrameWalk::frame_done(uint64_t compressed_size, uint64_t original_size, bool framed) {
+  seek_.add_frame(compressed_size, original_size);
+  framed_file_ = framed;
+  stage_ = framed ? Stage::next_in_file : Stage::file_end;
+}
+
+FrameWalk::Next FrameWalk::step(InBuffer& in, bool end_of_input, uint8_t* field, size_t& field_len,
+                                uint64_t& counted) {
+  for (;;) {
+    switch (stage_) {
+      case Stage::next_in_file:
+        if (!gather_field(in, field, field_len, sizeof kSeekMagic, counted)) break;
+        if (!seek_.is_table_start(field)) return same_file;  // a frame's header starts in field
+        field_len = 0;
+        stage_ = Stage::seek_entries;
+        continue;
+      case Stage::seek_entries:
+        if (seek_.entries_left() == 0) {
+          stage_ = Stage::seek_footer;
+          continue;
+        }
+        if (!gather_field(in, field, field_len, kSeekEntrySize, counted)) break;
+        field_len = 0;
+        seek_.entry(field);
+        continue;
+      case Stage::seek_footer:
+        if (!gather_field(in, field, field_len, kSeekFooterSize, counted)) break;
+        field_len = 0;
+        if (!seek_.footer_ok(field)) return fail(Error::corrupt_data);
+        stage_ = Stage::file_end;
+        continue;
+      case Stage::file_end:
+        // Another file starts with the magic; anything else stays in `in`.
+        while (field_len < sizeof kMagic) {
+          if (in.pos == in.size) {
+            if (!end_of_input) return needs_input;
+            return field_len == 0 ? end : fail(Error::truncated);
+          }
+          if (in.src[in.pos] != kMagic[field_len]) return field_len == 0 ? end : fail(Error::corrupt_data);
+          field[field_len++] = in.src[in.pos++];
+          ++counted;
+        }
+        framed_file_ = false;
+        seek_.start_file();
+        return new_file;
     }
-    if (in.src[in.pos] != kMagic[field_len]) return field_len == 0 ? AfterFile::end : AfterFile::not_lmzip;
-    field[field_len++] = in.src[in.pos++];
-    ++counted;
+    return end_of_input ? fail(Error::truncated) : needs_input;
   }
-  return AfterFile::another;
+}
+
+int resolve_threads(int threads) {
+#ifdef LMZIP_NO_THREADS
+  (void)threads;
+  return 1;
+#else
+  if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::clamp(threads, 1, kMaxThreads);
+#endif
+}
+
+void run_parallel(size_t count, int threads, const std::function<void(size_t)>& work) {
+  size_t helpers = std::min(count, static_cast<size_t>(resolve_threads(threads))) - (count > 0 ? 1 : 0);
+  auto share = [&](size_t first) {
+    for (size_t i = first; i < count; i += helpers + 1) work(i);
+  };
+#ifndef LMZIP_NO_THREADS
+  std::vector<std::thread> pool;
+  try {
+    for (size_t t = 1; t <= helpers; ++t) pool.emplace_back(share, t);
+  } catch (const std::system_error&) {
+    // Fewer threads than asked: the missing ones' shares run here.
+    for (size_t t = pool.size() + 1; t <= helpers; ++t) share(t);
+  }
+  share(0);
+  for (std::thread& t : pool) t.join();
+#else
+  helpers = 0;
+  share(0);
+#endif
 }
 
 Error check_coded_length(uint32_t coded_size, uint32_t raw_size) {

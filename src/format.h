@@ -117,6 +117,7 @@ inline bool gather_field(InBuffer& in, uint8_t* field, size_t& len, size_t need,
 // list of frames is kept.
 class SeekTableCheck {
  public:
+  SeekTableCheck() { start_file(); }
   void start_file();
   void add_frame(uint64_t compressed_size, uint64_t original_size);
   // The 4 bytes after a framed frame: the table's start (or a frame's).
@@ -131,13 +132,35 @@ class SeekTableCheck {
   uint32_t expected_crc_ = 0, read_crc_ = 0;
 };
 
-// What follows a complete file, read into `field` (field_len bytes so far)
-// as far as it matches the magic: the end (of the input, or bytes that are
-// not another lmzip file: they stay in `in`), unknown (more input needed),
-// another file (field holds its magic), or a magic cut short: by other
-// bytes (not_lmzip) or by the end of the input (truncated).
-enum class AfterFile { end, unknown, another, not_lmzip, truncated };
-AfterFile after_file(InBuffer& in, bool end_of_input, uint8_t* field, size_t& field_len, uint64_t& counted);
+// What lies between frames, read the same way by the decoder and the
+// scanner: after a framed frame another frame of its file or the seek table
+// (checked against the frames), after a file another file or the end.
+class FrameWalk {
+ public:
+  enum Next { needs_input, same_file, new_file, end, failed };
+  // A frame header's start has been parsed with result `e`: inside a framed
+  // file only a framed frame may follow (else corrupt_data).
+  Error check_header(Error e, const StreamHeader& header) const;
+  // A frame's trailer has been read.
+  void frame_done(uint64_t compressed_size, uint64_t original_size, bool framed);
+  // Reads what follows, gathering fields into `field` (field_len bytes so
+  // far, `counted` adds what it takes). same_file / new_file: `field` holds
+  // the start of the next frame's header; end: done, bytes that are not
+  // lmzip stay in `in`; failed: error().
+  Next step(InBuffer& in, bool end_of_input, uint8_t* field, size_t& field_len, uint64_t& counted);
+  Error error() const { return error_; }
+
+ private:
+  enum class Stage { next_in_file, seek_entries, seek_footer, file_end };
+  Next fail(Error e) {
+    error_ = e;
+    return failed;
+  }
+  Stage stage_ = Stage::file_end;
+  bool framed_file_ = false;
+  SeekTableCheck seek_;
+  Error error_ = Error::ok;
+};
 
 // The number of threads `threads` asks for (0: one per core), within
 // 1..kMaxThreads; 1 in builds without threads.

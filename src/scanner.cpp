@@ -18,10 +18,7 @@ enum class Stage {
   body,
   trailer_length,
   trailer_checksum,
-  next_in_file,
-  seek_entries,
-  seek_footer,
-  file_end,
+  between_frames,  // what follows a frame: format::FrameWalk
   done,
 };
 }  // namespace
@@ -39,8 +36,7 @@ struct StreamScanner::Impl {
   format::BlockHeader block;
   uint64_t body_left = 0;
   format::VarintReader trailer_length;
-  bool in_framed_file = false;
-  format::SeekTableCheck seek;
+  format::FrameWalk walk;
 
   Status fail(Error e) {
     error = e;
@@ -54,20 +50,12 @@ struct StreamScanner::Impl {
     return true;
   }
 
-  void start_file() {
-    in_framed_file = false;
-    seek.start_file();
-    ++info.files;
-    stage = Stage::header;
-  }
-
   void end_frame() {
     frame.compressed_size = info.compressed_size - frame.offset;
-    seek.add_frame(frame.compressed_size, frame.original_size);
+    walk.frame_done(frame.compressed_size, frame.original_size, frame.header.framed);
     info.checksum = ++info.frames == 1 ? frame.checksum : 0;
     if (on_frame) on_frame(frame);
-    in_framed_file = frame.header.framed;
-    stage = frame.header.framed ? Stage::next_in_file : Stage::file_end;
+    stage = Stage::between_frames;
   }
 
   Status run(InBuffer& in, bool end_of_input);
@@ -82,9 +70,7 @@ Status StreamScanner::Impl::run(InBuffer& in, bool end_of_input) {
         // Kept only once its start is valid (as in the decoder): after a
         // failure, the header's level is 0 or the level of a valid start.
         StreamHeader h;
-        Error e = format::parse_header_start(field, h);
-        if (in_framed_file && (e == Error::not_lmzip || (e == Error::ok && !h.framed))) e = Error::corrupt_data;
-        if (e != Error::ok) return fail(e);
+        if (Error e = walk.check_header(format::parse_header_start(field, h), h); e != Error::ok) return fail(e);
         frame = FrameInfo{};
         frame.header = h;
         frame.offset = info.compressed_size - format::kHeaderSize;
@@ -146,39 +132,17 @@ Status StreamScanner::Impl::run(InBuffer& in, bool end_of_input) {
         frame.checksum = static_cast<uint32_t>(format::get_le(field, format::kChecksumSize));
         end_frame();
         continue;
-      case Stage::next_in_file:
-        if (!format::gather_field(in, field, field_len, sizeof format::kSeekMagic, info.compressed_size)) break;
-        if (seek.is_table_start(field)) {
-          field_len = 0;
-          stage = Stage::seek_entries;
-        } else {
-          stage = Stage::header;  // with the bytes gathered so far
+      case Stage::between_frames:
+        switch (walk.step(in, end_of_input, field, field_len, info.compressed_size)) {
+          case format::FrameWalk::needs_input: return Status::needs_input;
+          case format::FrameWalk::failed: return fail(walk.error());
+          case format::FrameWalk::end: stage = Stage::done; continue;
+          case format::FrameWalk::new_file:
+            ++info.files;
+            [[fallthrough]];
+          case format::FrameWalk::same_file: stage = Stage::header; continue;  // its header's start is in field
         }
         continue;
-      case Stage::seek_entries:
-        if (seek.entries_left() == 0) {
-          stage = Stage::seek_footer;
-          continue;
-        }
-        if (!take_field(in, format::kSeekEntrySize)) break;
-        seek.entry(field);
-        continue;
-      case Stage::seek_footer:
-        if (!take_field(in, format::kSeekFooterSize)) break;
-        if (!seek.footer_ok(field)) return fail(Error::corrupt_data);
-        stage = Stage::file_end;
-        continue;
-      case Stage::file_end: {
-        switch (format::after_file(in, end_of_input, field, field_len, info.compressed_size)) {
-          case format::AfterFile::end: stage = Stage::done; continue;
-          case format::AfterFile::unknown: return Status::needs_input;
-          case format::AfterFile::not_lmzip: return fail(Error::corrupt_data);
-          case format::AfterFile::truncated: return fail(Error::truncated);
-          case format::AfterFile::another: break;
-        }
-        start_file();  // its header's start is in field
-        continue;
-      }
       case Stage::done:
         return Status::done;
     }
@@ -190,7 +154,7 @@ Status StreamScanner::Impl::run(InBuffer& in, bool end_of_input) {
 StreamScanner::StreamScanner() : StreamScanner(nullptr) {}
 StreamScanner::StreamScanner(std::function<void(const FrameInfo&)> on_frame)
     : impl_(std::make_unique<Impl>(std::move(on_frame))) {
-  impl_->start_file();
+  impl_->info.files = 1;
 }
 StreamScanner::~StreamScanner() = default;
 
