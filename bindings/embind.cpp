@@ -137,6 +137,8 @@ void set_header_fields(emscripten::val& o, const lmzip::StreamHeader& h) {
 // Walks a stream's structure (lmzip -l) from the bytes JS pushes.
 class StreamScanner {
  public:
+  StreamScanner()
+      : scanner_([this](const lmzip::FrameInfo& frame) { frame_rows_ += lmzip::cli::list_frame_row(++frames_, frame); }) {}
   int push(uintptr_t pointer, size_t length, bool end_of_input) {
     lmzip::InBuffer in{reinterpret_cast<const uint8_t*>(pointer), length, 0};
     lmzip::Status status = scanner_.scan(in, end_of_input);
@@ -158,8 +160,12 @@ class StreamScanner {
   }
   // Its row of the CLI's listing.
   std::string listRow(const std::string& name) const { return lmzip::cli::list_row(name, scanner_.info()); }
+  // Its frames' rows of the CLI's listing with -v, their header first.
+  std::string listFrameRows() const { return lmzip::cli::list_frames_header() + frame_rows_; }
 
  private:
+  std::string frame_rows_;
+  uint64_t frames_ = 0;
   lmzip::StreamScanner scanner_;
   size_t consumed_ = 0;
 };
@@ -329,7 +335,8 @@ EMSCRIPTEN_BINDINGS(lmzip) {
       .function("consumed", &StreamScanner::consumed)
       .function("error", &StreamScanner::error)
       .function("info", &StreamScanner::info)
-      .function("listRow", &StreamScanner::listRow);
+      .function("listRow", &StreamScanner::listRow)
+      .function("listFrameRows", &StreamScanner::listFrameRows);
   function("peekHeader", &peek_header);
   function("levelTable", &level_table);
   function("errorList", &error_list);

@@ -287,6 +287,16 @@ run "$LMZIP" -l f1.lmz
 frames=$(awk 'NR == 2 { print $7 }' out)
 want=$(( ($(wc -c < big) + 16383) / 16384 ))
 if [ "$frames" = "$want" ]; then ok; else fail "-l: $frames frames, want $want"; fi
+# -l -v: a row per frame; the frames lie end to end, then the seek table
+# (16 + 8 bytes per frame), and their originals add up to the input.
+run "$LMZIP" -lv f1.lmz
+expect_rc 0 "-l -v of a framed file"
+if awk -v frames="$frames" -v size="$(wc -c < f1.lmz)" -v original="$(wc -c < big)" '
+     BEGIN { next_offset = 0 }
+     NR > 3 { if ($1 != NR - 3 || $2 != next_offset || $9 !~ /^[0-9a-f]+$/ || length($9) != 8) bad = 1
+              next_offset = $2 + $3; sum += $4; n++ }
+     END { exit bad || !(n == frames && next_offset + 16 + 8 * n == size && sum == original) }' out
+then ok; else fail "-l -v frame rows: $(cat out)"; fi
 # Input of unknown size (a pipe): framed once it is longer than one frame.
 "$LMZIP" -1 --frame-size=16K < big > piped.lmz
 run "$LMZIP" -dc piped.lmz

@@ -312,9 +312,10 @@ function readSome(fd, buffer, size) {
 // lmzip -l: what the listing has shown so far.
 const listing = { files: 0, compressed: 0, uncompressed: 0 };
 
-// Prints the stream's row of the listing (the header before the first):
-// the core's StreamScanner walks its structure without decoding it.
-async function listStream(src) {
+// Prints the stream's row of the listing (the header before the first),
+// with -v its frames' rows under it: the core's StreamScanner walks its
+// structure without decoding it.
+async function listStream(src, verbose) {
   const scanner = new M.StreamScanner();
   const buffer = Buffer.allocUnsafe(CHUNK_SIZE);
   const stage = M._malloc(CHUNK_SIZE);
@@ -344,6 +345,7 @@ async function listStream(src) {
       const info = scanner.info();
       if (listing.files++ === 0) writeStdout(M.cliListHeader());
       writeStdout(scanner.listRow(src.name));
+      if (verbose) writeStdout(scanner.listFrameRows());
       listing.compressed += info.compressedSize;
       listing.uncompressed += info.originalSize;
       return true;
@@ -356,7 +358,7 @@ async function listStream(src) {
 
 // Runs the stream for the mode; prints the -v line on success.
 async function runStream(src, sink, o) {
-  if (o.mode === 'list') return listStream(src);
+  if (o.mode === 'list') return listStream(src, o.verbose);
   const start = Date.now();
   const compressing = o.mode === 'compress';
   const progress = new Progress(src.name, src.size, progressWanted(src, sink, o));

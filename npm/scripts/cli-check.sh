@@ -140,12 +140,14 @@ cp orig/text notlmz.lmz
 cp orig/text plain
 "$NATIVE" -1 -c orig/text > l1.lmz
 "$NATIVE" -9 -c orig/text > l9.lmz
+"$NATIVE" -1 -c --frame-size=1K orig/text > framed.lmz
 # The model id (header bytes 6..9, docs/FORMAT.md) changed: as if written
 # with a model neither CLI has.
 cp good.lmz othermodel.lmz
 printf '\x5a' | dd of=othermodel.lmz bs=1 seek=6 conv=notrunc status=none
 mkdir -p fixtures
-mv good.lmz bad.lmz trunc.lmz trail.lmz twice.lmz notlmz.lmz zero.lmz plain l1.lmz l9.lmz othermodel.lmz fixtures/
+mv good.lmz bad.lmz trunc.lmz trail.lmz twice.lmz notlmz.lmz zero.lmz plain l1.lmz l9.lmz framed.lmz othermodel.lmz \
+  fixtures/
 printf 'not a model' > fixtures/bad.lmzm
 MODELS="$NPM_DIR/../models"
 GOLDEN="$NPM_DIR/../tests/golden"
@@ -228,6 +230,7 @@ run_both "--list of several levels" --list good.lmz l1.lmz l9.lmz
 run_both "-l of good and bad files" -l good.lmz bad.lmz trunc.lmz notlmz.lmz zero.lmz trail.lmz twice.lmz plain l9.lmz
 run_both "-l of a directory and a missing file" -l . missing.lmz good.lmz
 run_both "-lq, -lv" -lqv good.lmz l1.lmz
+run_both "-lv: frame rows" -lv framed.lmz twice.lmz l9.lmz
 if compgen -G "$GOLDEN/*.lmz" > /dev/null; then
   run_both "-l of every golden file" -l "$GOLDEN"/*.lmz
   [ "$last_rc" = 0 ] && ok || fail "-l of the golden files: status $last_rc"

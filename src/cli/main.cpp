@@ -425,9 +425,14 @@ struct Listing {
   uint64_t files = 0, compressed = 0, uncompressed = 0;
 } g_listing;
 
-// Prints the stream's row of the listing (the header before the first).
-bool list_stream(const Source& src) {
-  lmzip::StreamScanner scanner;
+// Prints the stream's row of the listing (the header before the first);
+// with -v its frames' rows under it.
+bool list_stream(const Source& src, bool verbose) {
+  std::string frame_rows;
+  uint64_t frames = 0;
+  lmzip::StreamScanner scanner([&](const lmzip::FrameInfo& frame) {
+    if (verbose) frame_rows += lmzip::cli::list_frame_row(++frames, frame);
+  });
   std::vector<uint8_t> inbuf(kChunkSize);
   for (;;) {
     ssize_t got = read_some(src.fd, inbuf.data(), inbuf.size());
@@ -456,6 +461,7 @@ bool list_stream(const Source& src) {
     const lmzip::StreamInfo& info = scanner.info();
     if (g_listing.files++ == 0) std::fputs(lmzip::cli::list_header().c_str(), stdout);
     std::fputs(lmzip::cli::list_row(src.name, info).c_str(), stdout);
+    if (verbose) std::fputs((lmzip::cli::list_frames_header() + frame_rows).c_str(), stdout);
     g_listing.compressed += info.compressed_size;
     g_listing.uncompressed += info.original_size;
     return true;
@@ -464,7 +470,7 @@ bool list_stream(const Source& src) {
 
 // Runs the stream for the mode; prints the -v line on success.
 bool run_stream(const Source& src, const Sink& sink, const Options& o) {
-  if (o.mode == Mode::list) return list_stream(src);
+  if (o.mode == Mode::list) return list_stream(src, o.verbose);
   Counts counts;
   Clock::time_point start = Clock::now();
   bool ok = o.mode == Mode::compress ? compress_stream(src, sink, o, counts)

@@ -36,7 +36,7 @@ constexpr OptionSpec kOptions[] = {
     {'c', "stdout to-stdout", false, Act::to_stdout, "-c, --stdout", "write to standard output, keep input files"},
     {'t', "test", false, Act::test, "-t, --test", "decompress and verify, write nothing"},
     {'l', "list", false, Act::list, "-l, --list",
-     "list each stream's sizes, ratio, level and model (no decoding)"},
+     "list each stream's sizes, ratio, level, model and frames (no decoding; -v: each frame)"},
     {'k', "keep", false, Act::keep, "-k, --keep", "keep (don't delete) input files"},
     {'f', "force", false, Act::force, "-f, --force",
      "overwrite existing output files; compress to a terminal;\n"
@@ -556,6 +556,23 @@ std::string list_row(const std::string& name, const StreamInfo& info) {
   return list_line(num(info.compressed_size).c_str(), num(info.original_size).c_str(), ratio.c_str(), bpb.c_str(),
                    num(static_cast<uint64_t>(info.header.level)).c_str(), model.c_str(), num(info.frames).c_str(),
                    name);
+}
+
+std::string list_frames_header() {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "  %7s %14s %14s %14s %7s %9s %7s %7s %9s\n", "Frame", "Offset", "Compressed",
+                "Uncompressed", "Ratio", "Bits/byte", "Blocks", "Stored", "CRC-32");
+  return buf;
+}
+
+std::string list_frame_row(uint64_t number, const FrameInfo& frame) {
+  auto [ratio, bpb] = ratio_cells(frame.compressed_size, frame.original_size);
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "  %7s %14s %14s %14s %7s %9s %7s %7s %9s\n", num(number).c_str(),
+                num(frame.offset).c_str(), num(frame.compressed_size).c_str(), num(frame.original_size).c_str(),
+                ratio.c_str(), bpb.c_str(), num(frame.blocks).c_str(), num(frame.stored_blocks).c_str(),
+                hex32(frame.checksum).c_str());
+  return buf;
 }
 
 std::string list_totals(uint64_t files, uint64_t compressed, uint64_t uncompressed) {

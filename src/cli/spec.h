@@ -122,6 +122,10 @@ std::string progress_line(const std::string& name, uint64_t done, uint64_t total
 // lmzip -l: the header, one row per file, and the totals of several.
 std::string list_header();
 std::string list_row(const std::string& name, const StreamInfo& info);
+// lmzip -l -v: under each file's row, a header and one row per frame;
+// `number` counts the frames of a listed file (concatenations too) from 1.
+std::string list_frames_header();
+std::string list_frame_row(uint64_t number, const FrameInfo& frame);
 std::string list_totals(uint64_t files, uint64_t compressed, uint64_t uncompressed);
 
 }  // namespace lmzip::cli
