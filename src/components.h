@@ -78,31 +78,37 @@ class StateMap {
 };
 
 // Adaptive probability map (SSE): refines a probability given a context by
-// interpolating between 33 buckets along the stretch axis.
+// interpolating between 33 buckets along the stretch axis. Every context
+// starts as the identity row; the table holds each entry's difference from
+// it (mod 2^16, so the values are exactly those of a table of values) in
+// zeroed pages, which cost nothing until touched: a short input touches few.
 class APM {
  public:
-  explicit APM(int contexts) {
-    uint16_t row[33];
-    for (int j = 0; j < 33; ++j) row[j] = static_cast<uint16_t>(squash((j - 16) * 128) * 16);
-    t_.reserve(static_cast<size_t>(contexts) * 33);
-    for (int i = 0; i < contexts; ++i) t_.insert(t_.end(), row, row + 33);
+  explicit APM(int contexts) : t_(static_cast<size_t>(contexts) * 33) {
+    for (int j = 0; j < 33; ++j) identity_[j] = static_cast<uint16_t>(squash((j - 16) * 128) * 16);
   }
   static constexpr size_t memory(int contexts) { return static_cast<size_t>(contexts) * 33 * sizeof(uint16_t); }
   int refine(int pr, size_t cx) {
     int s = stretch(pr) + 2048;  // 1..4095
     int lo = s >> 7, w = s & 127;
     size_t base = cx * 33 + static_cast<size_t>(lo);
-    index_ = base + static_cast<size_t>(w >> 6);
-    return (t_[base] * (128 - w) + t_[base + 1] * w) >> 11;
+    bucket_ = lo + (w >> 6);
+    index_ = cx * 33 + static_cast<size_t>(bucket_);
+    return (value(base, lo) * (128 - w) + value(base + 1, lo + 1) * w) >> 11;
   }
   void update(int bit, int rate) {
     int g = (bit << 16) + (bit << rate) - bit - bit;
-    t_[index_] = static_cast<uint16_t>(t_[index_] + ((g - t_[index_]) >> rate));
+    int v = value(index_, bucket_);
+    t_[index_] = static_cast<uint16_t>(v + ((g - v) >> rate) - identity_[bucket_]);
   }
 
  private:
-  std::vector<uint16_t> t_;
+  int value(size_t i, int bucket) const { return static_cast<uint16_t>(t_[i] + identity_[bucket]); }
+
+  ZeroedArray<uint16_t> t_;
+  uint16_t identity_[33];
   size_t index_ = 0;
+  int bucket_ = 0;
 };
 
 // Gated linear mixing in the logistic domain: p = squash(sum w_i x_i), one

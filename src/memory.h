@@ -19,6 +19,7 @@ template <class T>
 class ZeroedArray {
  public:
   explicit ZeroedArray(size_t count) : count_(count), bytes_(count * sizeof(T)) {
+    if (bytes_ == 0) return;  // mmap refuses an empty mapping
 #if defined(__linux__)
     void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
@@ -32,6 +33,7 @@ class ZeroedArray {
 #endif
   }
   ~ZeroedArray() {
+    if (bytes_ == 0) return;
 #if defined(__linux__)
     munmap(data_, bytes_);
 #else
@@ -48,7 +50,7 @@ class ZeroedArray {
 
  private:
   size_t count_, bytes_;
-  T* data_;
+  T* data_ = nullptr;
 };
 
 }  // namespace lmzip

@@ -73,35 +73,64 @@ std::shared_ptr<const Model> Model::load(const uint8_t* data, size_t size, std::
 
 namespace {
 
-#if defined(LMZIP_DEFAULT_MODEL) || defined(LMZIP_LARGE_MODEL) || defined(LMZIP_SMALL_MODEL)
-// A damaged build-time file makes the levels that use it fail with
-// model_not_loaded rather than crash.
-std::shared_ptr<const Model> embedded(const uint8_t* begin, const uint8_t* end) {
-  return Model::load(begin, static_cast<size_t>(end - begin));
-}
-#endif
-
-struct DefaultModels {
-  std::mutex lock;
-  // Indexed by ModelSlot (slot none stays empty).
-  std::shared_ptr<const Model> slots[kModelSlots] = {
-      nullptr,
+// The models built in, indexed by ModelSlot ({nullptr, nullptr}: none).
+struct Embedded {
+  const uint8_t *begin, *end;
+};
+const Embedded kEmbedded[kModelSlots] = {
+    {nullptr, nullptr},
 #if defined(LMZIP_DEFAULT_MODEL)
-      embedded(lmzip_default_model_begin, lmzip_default_model_end),
+    {lmzip_default_model_begin, lmzip_default_model_end},
 #else
-      nullptr,
+    {nullptr, nullptr},
 #endif
 #if defined(LMZIP_LARGE_MODEL)
-      embedded(lmzip_large_model_begin, lmzip_large_model_end),
+    {lmzip_large_model_begin, lmzip_large_model_end},
 #else
-      nullptr,
+    {nullptr, nullptr},
 #endif
 #if defined(LMZIP_SMALL_MODEL)
-      embedded(lmzip_small_model_begin, lmzip_small_model_end),
+    {lmzip_small_model_begin, lmzip_small_model_end},
 #else
-      nullptr,
+    {nullptr, nullptr},
 #endif
-  };
+};
+
+// Each slot is loaded on first use: a process that runs one level parses
+// one model (a short input otherwise spends most of its time loading the
+// others). A damaged build-time file makes the levels that use it fail
+// with model_not_loaded rather than crash.
+class DefaultModels {
+ public:
+  std::shared_ptr<const Model> get(size_t slot) {
+    std::lock_guard<std::mutex> guard(lock_);
+    return loaded(slot);
+  }
+  void set(size_t slot, std::shared_ptr<const Model> model) {
+    std::lock_guard<std::mutex> guard(lock_);
+    slots_[slot] = std::move(model);
+    tried_[slot] = true;
+  }
+  std::shared_ptr<const Model> find(uint32_t id) {
+    std::lock_guard<std::mutex> guard(lock_);
+    for (size_t slot = 1; slot < kModelSlots; ++slot)
+      if (auto model = loaded(slot); model && model->id() == id) return model;
+    return nullptr;
+  }
+
+ private:
+  const std::shared_ptr<const Model>& loaded(size_t slot) {
+    if (!tried_[slot]) {
+      tried_[slot] = true;
+      const Embedded& e = kEmbedded[slot];
+      if (e.begin) slots_[slot] = Model::load(e.begin, static_cast<size_t>(e.end - e.begin));
+    }
+    return slots_[slot];
+  }
+
+  std::mutex lock_;
+  std::shared_ptr<const Model> slots_[kModelSlots];
+  bool tried_[kModelSlots] = {};
 };
 
 DefaultModels& default_models() {
@@ -120,26 +149,18 @@ size_t slot_of(int level) {
 std::shared_ptr<const Model> default_model(int level) {
   size_t slot = slot_of(level);
   if (!slot) return nullptr;
-  DefaultModels& d = default_models();
-  std::lock_guard<std::mutex> guard(d.lock);
-  return d.slots[slot];
+  return default_models().get(slot);
 }
 
 bool set_default_model(std::shared_ptr<const Model> model, int level) {
   size_t slot = slot_of(level);
   if (!slot) return false;
-  DefaultModels& d = default_models();
-  std::lock_guard<std::mutex> guard(d.lock);
-  d.slots[slot] = std::move(model);
+  default_models().set(slot, std::move(model));
   return true;
 }
 
 std::shared_ptr<const Model> find_default_model(uint32_t id) {
-  DefaultModels& d = default_models();
-  std::lock_guard<std::mutex> guard(d.lock);
-  for (const auto& model : d.slots)
-    if (model && model->id() == id) return model;
-  return nullptr;
+  return default_models().find(id);
 }
 
 }  // namespace lmzip

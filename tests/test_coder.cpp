@@ -321,6 +321,12 @@ TEST_CASE("tables: CRC-32 and adaptation rates") {
   for (size_t i = 0; i < data.size(); i += 777)
     crc = lmzip::crc32_update(crc, data.data() + i, std::min<size_t>(777, data.size() - i));
   CHECK(crc == crc32_ref(data));
+  // Every length and start offset around the eight-byte steps.
+  for (size_t start = 0; start < 8; ++start)
+    for (size_t n = 0; n <= 40; ++n) {
+      Bytes piece(data.begin() + static_cast<long>(start), data.begin() + static_cast<long>(start + n));
+      CHECK(lmzip::crc32_update(0, data.data() + start, n) == crc32_ref(piece));
+    }
   CHECK(lmzip::crc32_update(0, nullptr, 0) == 0);
   const lmzip::Tables& t = lmzip::tables();
   for (int n = 0; n < 1024; ++n) {
