@@ -1,5 +1,8 @@
 #include "tables.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace lmzip {
 namespace {
 
@@ -96,10 +99,8 @@ constexpr Tables build_tables() {
   for (uint32_t i = 0; i < 256; ++i) {
     uint32_t c = i;
     for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    t.crc[0][i] = c;
+    t.crc[i] = c;
   }
-  for (int k = 1; k < 8; ++k)
-    for (uint32_t i = 0; i < 256; ++i) t.crc[k][i] = (t.crc[k - 1][i] >> 8) ^ t.crc[0][t.crc[k - 1][i] & 255];
   for (int n = 0; n < 1024; ++n) t.rate[n] = 131072 / (2 * n + 3);
   t.cost[0] = 12 * 256;
   for (uint32_t q = 1; q < kProbOne; ++q)
@@ -113,8 +114,23 @@ constexpr Tables build_tables() {
 // runs (a model loaded during static initialisation needs the CRC table).
 constexpr Tables kTables = build_tables();
 
+namespace {
+// t[k] advances a byte followed by k zero bytes: eight bytes per step
+// (slicing-by-8). Built on first use rather than at compile time: the
+// WebAssembly module would carry 7 KB more data.
+struct CrcSlices {
+  uint32_t t[8][256];
+  CrcSlices() {
+    std::copy(std::begin(kTables.crc), std::end(kTables.crc), t[0]);
+    for (int k = 1; k < 8; ++k)
+      for (int i = 0; i < 256; ++i) t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 255];
+  }
+};
+}  // namespace
+
 uint32_t crc32_update(uint32_t crc, const uint8_t* data, size_t size) {
-  const auto& t = tables().crc;
+  static const CrcSlices slices;
+  const auto& t = slices.t;
   crc = ~crc;
   for (; size >= 8; size -= 8, data += 8) {
     // Bytes assembled one by one: the same on either byte order.

@@ -23,9 +23,7 @@ struct Tables {
   uint8_t state_n0[256];
   uint8_t state_n1[256];
   int num_states;
-  // CRC-32 (IEEE) by byte; crc[k] advances a byte followed by k zero bytes,
-  // for eight bytes per step (slicing-by-8).
-  uint32_t crc[8][256];
+  uint32_t crc[256];  // CRC-32 (IEEE) by byte
   // Adaptation rate 2/(2n+3) in 16-bit fixed point after n observations.
   int32_t rate[1024];
   // -log2(p / 4096) in 1/256 bits: what coding a bit of probability p costs.
