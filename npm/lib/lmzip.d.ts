@@ -9,8 +9,8 @@ import type { Transform } from 'node:stream';
  * The stable identifiers carried by {@link LmzipError.code}: the names of the
  * core's error list (`LMZIP_ERROR_LIST` in src/lmzip.h, without `LMZ_OK`;
  * `LMZ_ERR_INVALID_ARGUMENT` also for bad JavaScript arguments) plus the
- * JavaScript wrapper's own: `LMZ_ERR_ABORTED`, `LMZ_ERR_NOT_INITIALIZED` and
- * `LMZ_ERR_UNKNOWN`. A test (npm/test/types.test.mjs) checks that this union
+ * JavaScript wrapper's own: `LMZ_ERR_ABORTED`, `LMZ_ERR_NOT_INITIALIZED`,
+ * `LMZ_ERR_LOAD_FAILED` and `LMZ_ERR_UNKNOWN`. A test (npm/test/types.test.mjs) checks that this union
  * is exactly that set.
  */
 export type LmzipErrorCode =
@@ -43,7 +43,9 @@ export type LmzipErrorCode =
   /** JavaScript only: the AbortSignal passed in the options fired; `cause` is its reason. */
   | 'LMZ_ERR_ABORTED'
   /** JavaScript only: a synchronous API (Compressor, Decompressor, constants, levels, peekHeader, memoryForLevel, levelUsesModel) was used before `await init()`. */
-  | 'LMZ_ERR_NOT_INITIALIZED';
+  | 'LMZ_ERR_NOT_INITIALIZED'
+  /** JavaScript only: the WebAssembly module or a model file could not be loaded (network or file error, compile or link error, a host that refuses to run it); `cause` is the underlying error. */
+  | 'LMZ_ERR_LOAD_FAILED';
 
 /**
  * An lmzip failure. `code` is a stable identifier (see {@link LmzipErrorCode});

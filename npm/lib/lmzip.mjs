@@ -107,19 +107,32 @@ export function init(options = {}) {
   return loading;
 }
 
+// An LmzipError (LMZ_ERR_LOAD_FAILED) for a failure to load `what` (the
+// WebAssembly module, a model file): `cause` is the underlying error (a
+// network or file error, a CompileError, an EvalError of a host that
+// forbids code from strings, ...). LmzipErrors pass through as they are.
+function loadFailed(what, cause) {
+  if (cause instanceof LmzipError) return cause;
+  const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return new LmzipError('LMZ_ERR_LOAD_FAILED', `lmzip: cannot load ${what}: ${why}`, { cause });
+}
+
 async function fetchBytes(source) {
   const response = await fetch(source);
-  if (!response.ok) throw new Error(`lmzip: cannot load ${source}: HTTP ${response.status}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status} from ${source}`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
 // A model option: undefined = the packaged file `file` (the level table's
 // modelFile), null = none.
 async function modelBytesOf(source, file) {
-  if (source === undefined) return loadDefaultModel(file);
   if (source === null) return null;
-  if (typeof source === 'string' || source instanceof URL) return fetchBytes(source);
-  return toBytes(source);
+  if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) return toBytes(source);
+  try {
+    return source === undefined ? await loadDefaultModel(file) : await fetchBytes(source);
+  } catch (error) {
+    throw loadFailed(`the model ${source === undefined ? file : source}`, error);
+  }
 }
 
 // The init() option that gives the model of each slot of the level table.
@@ -155,24 +168,39 @@ function readErrorList(m) {
   return byCode;
 }
 
+// The Embind module over the compiled WebAssembly module of `useSimd`'s
+// build; every failure (fetch, compile, link, the glue) an LmzipError.
+async function loadModule(wasm, useSimd) {
+  const what = `the WebAssembly module (${useSimd ? 'SIMD' : 'scalar'} build)`;
+  try {
+    let source = wasm ?? (await loadWasm(useSimd));
+    if (typeof source === 'string' || source instanceof URL) source = await fetchBytes(source);
+    const compiled =
+      source instanceof WebAssembly.Module ? source : await WebAssembly.compile(toBytes(source));
+    const factory = useSimd ? createSimdModule : createScalarModule;
+    return await new Promise((resolve, reject) => {
+      factory({
+        locateFile: (path) => path, // the glue must not resolve its own URL
+        instantiateWasm(imports, receive) {
+          WebAssembly.instantiate(compiled, imports)
+            .then((instance) => receive(instance, compiled))
+            .catch(reject);
+          return {};
+        },
+      }).then(resolve, reject);
+    });
+  } catch (error) {
+    throw loadFailed(what, error);
+  }
+}
+
 async function instantiate(options = {}) {
   const { wasm, simd } = options;
   const useSimd = simd ?? simdSupported();
   if (useSimd && !simdSupported()) {
     throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: this engine has no WebAssembly SIMD');
   }
-  let source = wasm ?? (await loadWasm(useSimd));
-  if (typeof source === 'string' || source instanceof URL) source = await fetchBytes(source);
-  const compiled =
-    source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
-  const factory = useSimd ? createSimdModule : createScalarModule;
-  const loaded = await factory({
-    locateFile: (path) => path, // the glue must not resolve its own URL
-    instantiateWasm(imports, receive) {
-      WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled));
-      return {};
-    },
-  });
+  const loaded = await loadModule(wasm, useSimd);
   // Which models to load, and from which files, the level table says.
   const table = readLevelTable(loaded);
   const slots = modelSlots(table);
