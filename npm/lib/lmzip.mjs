@@ -4,8 +4,7 @@
 // promises, push-style objects and WHATWG streams.
 import createSimdModule from '../dist/lmzip-simd.mjs';
 import createScalarModule from '../dist/lmzip-scalar.mjs';
-import { loadWasm, loadDefaultModel } from '#wasm-loader';
-import { setNativeModule } from './internal.mjs';
+import { fileLoader, setNativeModule } from './internal.mjs';
 
 // lmzip::Status values (src/lmzip.h).
 const NEEDS_INPUT = 0;
@@ -129,7 +128,7 @@ async function modelBytesOf(source, file) {
   if (source === null) return null;
   if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) return toBytes(source);
   try {
-    return source === undefined ? await loadDefaultModel(file) : await fetchBytes(source);
+    return source === undefined ? await fileLoader().loadDefaultModel(file) : await fetchBytes(source);
   } catch (error) {
     throw loadFailed(`the model ${source === undefined ? file : source}`, error);
   }
@@ -173,7 +172,7 @@ function readErrorList(m) {
 async function loadModule(wasm, useSimd) {
   const what = `the WebAssembly module (${useSimd ? 'SIMD' : 'scalar'} build)`;
   try {
-    let source = wasm ?? (await loadWasm(useSimd));
+    let source = wasm ?? (await fileLoader().loadWasm(useSimd));
     if (typeof source === 'string' || source instanceof URL) source = await fetchBytes(source);
     const compiled =
       source instanceof WebAssembly.Module ? source : await WebAssembly.compile(toBytes(source));

@@ -1,6 +1,11 @@
 // The Node entry point: everything of the browser entry, plus Node streams.
 import { Transform } from 'node:stream';
 import { init, Compressor, Decompressor, LmzipError } from './lmzip.mjs';
+import { setFileLoader } from './internal.mjs';
+import * as nodeFiles from './load-node.mjs';
+
+// Node reads the package's files from its folder (fetch() takes no file: URL).
+setFileLoader(nodeFiles);
 
 export * from './lmzip.mjs';
 
