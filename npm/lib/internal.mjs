@@ -26,6 +26,13 @@ export function setFileLoader(files) {
 
 /**
  * @internal
+ * Functions lib/lmzip.mjs shares with lib/node.mjs without exporting them:
+ * `headerGate()` (see there).
+ */
+export const hooks = {};
+
+/**
+ * @internal
  * The loader set by {@link setFileLoader} (load-browser.mjs by default).
  */
 export function fileLoader() {

@@ -113,8 +113,10 @@ export interface InitOptions {
   /**
    * The standard neural model (`.lmzm`): the model of the levels whose
    * `model` is `'standard'` in {@link levels}. Its bytes or its URL (fetched
-   * with `fetch()`). Default: the package's file that the level table names
-   * (`modelFile`: `dist/default.lmzm`, 0.7 MB). `null` loads no model: those
+   * with `fetch()`), loaded by `init()`. Default: the package's file that
+   * the level table names (`modelFile`: `dist/default.lmzm`, 0.7 MB),
+   * loaded the first time a level needs it (see {@link prepareLevel} and
+   * `preload`). `null` loads no model: those
    * levels then fail with LMZ_ERR_MODEL_NOT_LOADED, and so does
    * decompressing streams written with them, until {@link loadModel} gives
    * one. An invalid file fails with LMZ_ERR_INVALID_ARGUMENT.
@@ -132,6 +134,12 @@ export interface InitOptions {
    * skips it.
    */
   smallModel?: BufferSource | URL | string | null;
+  /**
+   * The packaged models to load now rather than on first use: `'all'`, or
+   * those of the levels listed. Default: none (a level's model is fetched
+   * the first time the level is used; level 1 needs none).
+   */
+  preload?: 'all' | number[];
 }
 
 /** What {@link init} loaded. */
@@ -275,6 +283,15 @@ export function simdSupported(): boolean;
  * call's promise, whatever their options. A failed load may be retried.
  */
 export function init(options?: InitOptions): Promise<InitResult>;
+
+/**
+ * Loads the packaged neural model that `level` needs, if it has one that is
+ * not loaded yet (the packaged models load on first use). The promise APIs
+ * and the streams call it themselves; call it before `new Compressor({level})`,
+ * or before `new Decompressor()` for data of that level. Fails with
+ * LMZ_ERR_LOAD_FAILED when the file cannot be loaded.
+ */
+export function prepareLevel(level: number): Promise<void>;
 
 /**
  * Makes a neural model the one `level` uses (and every level sharing its

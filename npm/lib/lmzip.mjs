@@ -4,7 +4,7 @@
 // promises, push-style objects and WHATWG streams.
 import createSimdModule from '../dist/lmzip-simd.mjs';
 import createScalarModule from '../dist/lmzip-scalar.mjs';
-import { fileLoader, setNativeModule } from './internal.mjs';
+import { fileLoader, hooks, setNativeModule } from './internal.mjs';
 
 // lmzip::Status values (src/lmzip.h).
 const NEEDS_INPUT = 0;
@@ -76,12 +76,15 @@ let levelRows = null; // the core's level table (levels()), once loaded
 let errorsByCode = null; // the core's error list: code -> {name, message}
 
 /**
- * Loads the WebAssembly module and the neural models. Optional (every async
- * API calls it) and idempotent: later calls return the first call's result.
+ * Loads the WebAssembly module, and the neural models given as bytes or
+ * URL; the package's own models load on first use of a level that needs
+ * them ({@link prepareLevel}), or now for the levels `preload` names.
+ * Optional (every async API calls it) and idempotent: later calls return
+ * the first call's result.
  * @param {{wasm?: BufferSource | WebAssembly.Module | URL | string, simd?: boolean,
  *   model?: BufferSource | URL | string | null,
  *   largeModel?: BufferSource | URL | string | null,
- *   smallModel?: BufferSource | URL | string | null}} [options]
+ *   smallModel?: BufferSource | URL | string | null, preload?: 'all' | number[]}} [options]
  *   `simd`: force the SIMD (true) or scalar (false) build; by default SIMD
  *   when supported. `wasm`: the module's bytes, a compiled module or its URL,
  *   for hosts where the package's own file cannot be loaded. `model`: the
@@ -93,6 +96,8 @@ let errorsByCode = null; // the core's error list: code -> {name, message}
  *   (default: `dist/small.lmzm`, 0.3 MB).
  *   `null` loads none: the levels that need it fail with
  *   `LMZ_ERR_MODEL_NOT_LOADED` until {@link loadModel} gives one.
+ *   `preload`: `'all'` or a list of levels whose packaged models to load
+ *   now (default: none; each loads when first needed).
  * @returns {Promise<{simd: boolean, kernels: string, modelId: number, modelBytes: number,
  *   largeModelId: number, largeModelBytes: number, smallModelId: number, smallModelBytes: number}>}
  */
@@ -200,15 +205,22 @@ async function instantiate(options = {}) {
     throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: this engine has no WebAssembly SIMD');
   }
   const loaded = await loadModule(wasm, useSimd);
-  // Which models to load, and from which files, the level table says.
+  // Which models to load, and from which files, the level table says. A
+  // model given as bytes or URL is loaded now; a packaged one (the option
+  // left out) on first use of a level that needs it, or now if `preload`
+  // names such a level.
   const table = readLevelTable(loaded);
   const slots = modelSlots(table);
+  const preload = preloadSlots(options.preload, table);
+  const sourceOf = (s) => (MODEL_OPTIONS[s.slot] ? options[MODEL_OPTIONS[s.slot]] : undefined);
   const files = await Promise.all(
-    slots.map((s) => modelBytesOf(MODEL_OPTIONS[s.slot] ? options[MODEL_OPTIONS[s.slot]] : undefined, s.file)),
+    slots.map((s) => (sourceOf(s) === undefined && !preload.has(s.slot) ? null : modelBytesOf(sourceOf(s), s.file))),
   );
   const loadedBytes = {};
+  lazySlots = new Map();
   slots.forEach((s, i) => {
     if (files[i]) setModel(loaded, files[i], s.level);
+    else if (sourceOf(s) === undefined) lazySlots.set(s.slot, null);
     loadedBytes[s.slot] = files[i] ? files[i].length : 0;
   });
   native = loaded;
@@ -229,6 +241,63 @@ async function instantiate(options = {}) {
     smallModelId: idOf('small'),
     smallModelBytes: loadedBytes.small ?? 0,
   };
+}
+
+// The model slots whose packaged files init({preload}) loads at once:
+// 'all', or those of the levels listed.
+function preloadSlots(preload, table) {
+  if (preload === undefined) return new Set();
+  if (preload !== 'all' && !(Array.isArray(preload) && preload.every(Number.isInteger))) {
+    throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', "lmzip: preload must be 'all' or an array of levels");
+  }
+  return new Set(table.filter((row) => row.model !== 'none' && (preload === 'all' || preload.includes(row.level))).map((row) => row.model));
+}
+
+// Model slots whose packaged file loads on first use: slot -> null (not
+// requested yet) or the promise of its loading; a slot leaves the map once
+// its model is in.
+let lazySlots = new Map();
+
+/**
+ * Loads the neural model that `level` needs, when it is a packaged model
+ * not loaded yet (`init()` loads none of them: each is fetched the first
+ * time a level needs it). The promise APIs and the streams call it
+ * themselves; call it before using `new Compressor({level})` or
+ * `new Decompressor()` on data of that level. Resolves at once for a level
+ * without a model or whose model is loaded (or was set to `null` in
+ * `init()`, or given by {@link loadModel}).
+ * @param {number} level
+ * @returns {Promise<void>}
+ */
+export async function prepareLevel(level) {
+  await init();
+  const row = levelRows.find((r) => r.level === level);
+  if (!row || !lazySlots.has(row.model)) return;
+  let pending = lazySlots.get(row.model);
+  if (!pending) {
+    const slotRow = levelRows.find((r) => r.model === row.model);
+    pending = modelBytesOf(undefined, slotRow.modelFile).then(
+      (bytes) => {
+        // Unless loadModel() filled the slot meanwhile.
+        if (lazySlots.get(row.model) === pending) {
+          setModel(native, bytes, slotRow.level);
+          lazySlots.delete(row.model);
+        }
+      },
+      (error) => {
+        if (lazySlots.get(row.model) === pending) lazySlots.set(row.model, null); // try again next time
+        throw error;
+      },
+    );
+    lazySlots.set(row.model, pending);
+  }
+  await pending;
+}
+
+// Whether `level`'s model is a packaged one that prepareLevel() has not loaded yet.
+function waitsForModel(level) {
+  const row = levelRows.find((r) => r.level === level);
+  return row !== undefined && lazySlots.has(row.model);
 }
 
 // The first level of the level table that uses the model slot `slot`.
@@ -277,6 +346,7 @@ export async function loadModel(source, options = {}) {
     throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: level ${level} uses no neural model`);
   }
   setModel(native, await modelBytesOf(source), level);
+  lazySlots.delete(levelRows.find((r) => r.level === level).model);
   return { modelId: native.modelId(level) };
 }
 
@@ -579,8 +649,15 @@ export class Compressor extends Stream {
    */
   constructor({ level, costs = false, size, frameSize } = {}) {
     const m = requireNative();
+    const checked = checkLevel(level);
+    if (waitsForModel(checked)) {
+      throw new LmzipError(
+        'LMZ_ERR_MODEL_NOT_LOADED',
+        `lmzip: level ${checked} needs a neural model that is loaded on first use: call \`await prepareLevel(${checked})\` first`,
+      );
+    }
     const stream = new m.StreamEncoder(
-      checkLevel(level),
+      checked,
       checkCount(size, 'size'),
       checkCount(frameSize, 'frameSize'),
     );
@@ -745,7 +822,7 @@ function concat(parts) {
  * @returns {Promise<Uint8Array>}
  */
 export async function compress(data, options = {}) {
-  await init();
+  await prepareLevel(options.level ?? (await init(), native.defaultLevel));
   const bytes = toBytes(data);
   if (options.signal?.aborted) throw abortError(options.signal);
   return runWhole(new Compressor({ level: options.level, size: bytes.length, frameSize: options.frameSize }), bytes, options);
@@ -760,7 +837,7 @@ export async function compress(data, options = {}) {
  *   bits spent on byte i of the input (UTF-8 bytes for a string)
  */
 export async function compressWithCosts(data, options = {}) {
-  await init();
+  await prepareLevel(options.level ?? (await init(), native.defaultLevel));
   const bytes = toBytes(data);
   if (options.signal?.aborted) throw abortError(options.signal);
   const compressor = new Compressor({ level: options.level, costs: true, size: bytes.length, frameSize: options.frameSize });
@@ -784,12 +861,64 @@ export async function compressWithCosts(data, options = {}) {
 export async function decompress(data, options = {}) {
   await init();
   const bytes = toBytes(data);
-  if (options.signal?.aborted) throw abortError(options.signal);
-  return runWhole(new Decompressor({ maxOutputLength: options.maxOutputLength }), bytes, options);
+  await prepareLevel(levelOf(bytes));
+  for (;;) {
+    if (options.signal?.aborted) throw abortError(options.signal);
+    try {
+      return await runWhole(new Decompressor({ maxOutputLength: options.maxOutputLength }), bytes, options);
+    } catch (error) {
+      // A later stream of concatenated ones, at a level whose model is
+      // still to load: load it, decode again.
+      if (error?.code !== 'LMZ_ERR_MODEL_NOT_LOADED' || !waitsForModel(error.level)) throw error;
+      await prepareLevel(error.level);
+    }
+  }
 }
 
-// The shared body of the two TransformStreams.
-function transformer(makeStream, { onProgress, signal } = {}) {
+// The level in the header at the start of `bytes`; undefined when there is
+// no valid header (the decompressor then reports why).
+function levelOf(bytes) {
+  try {
+    return peekHeader(bytes).level;
+  } catch {
+    return undefined;
+  }
+}
+
+/*
+ * For the decompressing streams: holds the input back until the first
+ * header is complete, then loads the model its level needs
+ * ({@link prepareLevel}) and lets the bytes through. Returns a function of
+ * each chunk (and whether it is the last) that resolves to the bytes to
+ * push now (null: wait for more).
+ */
+function headerGate() {
+  let head = null;
+  return async (chunk, final) => {
+    const bytes = toBytes(chunk);
+    if (head === undefined) return bytes; // open
+    head = head ? concat([head, bytes]) : bytes;
+    let level;
+    try {
+      level = peekHeader(head).level;
+    } catch (error) {
+      if (error?.code === 'LMZ_ERR_TRUNCATED' && !final) return null;
+    }
+    if (level !== undefined) await prepareLevel(level);
+    const out = head;
+    head = undefined;
+    return out;
+  };
+}
+
+hooks.headerGate = headerGate;
+
+// The shared body of the two TransformStreams. A compressor's `level`
+// has its model loaded first; a decompressor's input goes through a
+// headerGate() (held back until the header tells which model to load).
+function transformer(makeStream, { onProgress, signal } = {}, { level, decompressing = false } = {}) {
+  const gate = decompressing ? headerGate() : null;
+  const gated = async (chunk, final) => (gate ? (await gate(chunk, final)) ?? new Uint8Array(0) : chunk);
   let stream = null;
   let onAbort = null;
   const release = () => {
@@ -809,6 +938,7 @@ function transformer(makeStream, { onProgress, signal } = {}) {
   return {
     async start(controller) {
       await init();
+      if (!gate) await prepareLevel(level ?? native.defaultLevel);
       guard();
       stream = makeStream();
       // An abort also ends a stream that is waiting for input.
@@ -820,20 +950,20 @@ function transformer(makeStream, { onProgress, signal } = {}) {
         signal.addEventListener('abort', onAbort, { once: true });
       }
     },
-    transform(chunk, controller) {
+    async transform(chunk, controller) {
       guard();
       try {
-        emit(controller, stream.push(chunk, false));
+        emit(controller, stream.push(await gated(chunk, false), false));
         report(stream, false);
       } catch (error) {
         release();
         throw error;
       }
     },
-    flush(controller) {
+    async flush(controller) {
       guard();
       try {
-        emit(controller, stream.push(new Uint8Array(0), true));
+        emit(controller, stream.push(await gated(new Uint8Array(0), true), true));
         report(stream, true);
       } finally {
         release();
@@ -855,6 +985,7 @@ export class CompressStream extends TransformStream {
       transformer(
         () => new Compressor({ level: options.level, size: options.size, frameSize: options.frameSize }),
         options,
+        { level: options.level },
       ),
     );
   }
@@ -865,7 +996,7 @@ export class DecompressStream extends TransformStream {
   /** @param {{maxOutputLength?: number, onProgress?: Function, signal?: AbortSignal}} [options] */
   constructor(options = {}) {
     super(
-      transformer(() => new Decompressor({ maxOutputLength: options.maxOutputLength }), options),
+      transformer(() => new Decompressor({ maxOutputLength: options.maxOutputLength }), options, { decompressing: true }),
     );
   }
 }

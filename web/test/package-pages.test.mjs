@@ -149,3 +149,29 @@ for (const level of [1, undefined]) {
     assert.deepEqual(result.violations, [], 'no CSP violation');
   });
 }
+
+// What a page downloads before its first result, as a production server
+// sends it (gzip for the code and the .wasm; the models as they are): the
+// whole page, its JavaScript, one .wasm and the models the level needs.
+const BUDGET = [
+  { level: 1, limit: 300_000, models: [] },
+  { level: undefined, limit: 1_000_000, models: ['default.lmzm'] },
+];
+for (const { level, limit, models } of BUDGET) {
+  const name = level ? `level ${level}` : 'the default level';
+  test(`a page fetches at most ${limit / 1000} KB before its first ${name} result, and only the models it needs`, T, async () => {
+    const result = await runPage('index.html', level, { gzip: true });
+    checkRoundTrip(result, level);
+    const ok = result.responses.filter((r) => r.status === 200);
+    const sent = ok.reduce((sum, r) => sum + r.bytes, 0);
+    const raw = ok.reduce((sum, r) => sum + r.size, 0);
+    process.stderr.write(
+      `[lmzip tests] ${name}: ${sent} bytes fetched before the first result (${raw} uncompressed): ` +
+        `${ok.map((r) => `${r.path.replace('/node_modules/lmzip/', '')} ${r.bytes}`).join(', ')}\n`,
+    );
+    const fetchedModels = ok.filter((r) => r.path.endsWith('.lmzm')).map((r) => r.path.split('/').pop());
+    assert.deepEqual(fetchedModels, models, 'the models fetched');
+    assert.equal(ok.filter((r) => r.path.endsWith('.wasm')).length, 1, 'one .wasm');
+    assert.ok(sent <= limit, `${sent} bytes > ${limit}`);
+  });
+}
