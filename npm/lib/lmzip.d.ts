@@ -294,6 +294,20 @@ export function init(options?: InitOptions): Promise<InitResult>;
 export function prepareLevel(level: number): Promise<void>;
 
 /**
+ * Bytes as base64url text (RFC 4648 section 5: `A-Z a-z 0-9 - _`, no
+ * padding), safe in URLs, file names, cookies and localStorage. Needs no
+ * `init()`.
+ */
+export function toBase64Url(data: Uint8Array | ArrayBuffer | ArrayBufferView): string;
+
+/**
+ * The bytes of base64url text (trailing `=` padding accepted). Throws
+ * LMZ_ERR_INVALID_ARGUMENT for other characters or an impossible length.
+ * Needs no `init()`.
+ */
+export function fromBase64Url(text: string): Uint8Array;
+
+/**
  * Makes a neural model the one `level` uses (and every level sharing its
  * model slot in {@link levels}; default: the default level's) for streams
  * created from now on: e.g. the large model after `init({largeModel:

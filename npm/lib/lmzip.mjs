@@ -470,6 +470,60 @@ export function peekHeader(data) {
 
 const encoder = new TextEncoder();
 
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const BASE64URL_VALUE = new Map([...BASE64URL].map((c, i) => [c, i]));
+
+/**
+ * Bytes as base64url text (RFC 4648 section 5: `A-Z a-z 0-9 - _`, no
+ * padding), safe in URLs, file names, cookies and localStorage: e.g.
+ * `toBase64Url(await compress(text))` for a link that carries a document.
+ * Synchronous; needs no `init()`.
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data
+ * @returns {string}
+ */
+export function toBase64Url(data) {
+  const bytes = toBytes(data);
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const chars = Math.min(4, Math.ceil(((bytes.length - i) * 8) / 6));
+    for (let k = 0; k < chars; ++k) out += BASE64URL[(n >> (18 - 6 * k)) & 63];
+  }
+  return out;
+}
+
+/**
+ * The bytes of base64url text (as {@link toBase64Url} writes it; `=`
+ * padding at the end is accepted). Throws LMZ_ERR_INVALID_ARGUMENT for any
+ * other character or an impossible length. Synchronous; needs no `init()`.
+ * @param {string} text
+ * @returns {Uint8Array}
+ */
+export function fromBase64Url(text) {
+  if (typeof text !== 'string') throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: fromBase64Url() takes a string');
+  const body = text.replace(/={1,2}$/, '');
+  if (body.length % 4 === 1 || (body.length !== text.length && (text.length % 4 !== 0))) {
+    throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: not base64url: length ${text.length}`);
+  }
+  const out = new Uint8Array(Math.floor((body.length * 6) / 8));
+  let bits = 0;
+  let value = 0;
+  let at = 0;
+  for (let i = 0; i < body.length; ++i) {
+    const v = BASE64URL_VALUE.get(body[i]);
+    if (v === undefined) {
+      throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: not base64url: ${JSON.stringify(body[i])} at ${i}`);
+    }
+    value = ((value << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[at++] = (value >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
 /**
  * @param {unknown} data
  * @returns {Uint8Array}
