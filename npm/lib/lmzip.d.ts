@@ -1,9 +1,8 @@
-// Type declarations for lmzip: every export of lib/lmzip.mjs (browsers,
-// bundlers) and lib/node.mjs (Node: the same plus createCompress and
-// createDecompress).
+// Type declarations of lib/lmzip.mjs, the browser entry (browsers, workers,
+// bundlers, Deno, Bun, edge runtimes): no Node types needed. lib/node.d.ts
+// adds the Node entry's createCompress and createDecompress;
+// dist/node.d.cts (CommonJS) is made from the two by scripts/build-types.mjs.
 /// <reference lib="esnext.disposable" />
-
-import type { Transform } from 'node:stream';
 
 /**
  * The stable identifiers carried by {@link LmzipError.code}: the names of the
@@ -465,17 +464,3 @@ export class CompressStream extends TransformStream<CompressInput, Uint8Array> {
 export class DecompressStream extends TransformStream<DecompressInput, Uint8Array> {
   constructor(options?: DecompressOptions);
 }
-
-/**
- * **Node only** (exported by the package's `node` entry, absent from the
- * browser entry): a Node `stream.Transform` that compresses, for
- * `stream.pipeline()`. It loads the module itself on its first chunk.
- */
-export function createCompress(options?: CompressOptions): Transform;
-
-/**
- * **Node only** (exported by the package's `node` entry, absent from the
- * browser entry): a Node `stream.Transform` that decompresses, for
- * `stream.pipeline()`.
- */
-export function createDecompress(options?: DecompressOptions): Transform;

@@ -27,6 +27,7 @@ const ALLOWED = [
   /^bin\/[\w.-]+\.mjs$/,
   /^dist\/lmzip-(simd|scalar)\.(mjs|wasm)$/,
   /^dist\/node\.cjs$/,
+  /^dist\/node\.d\.cts$/,
   /^dist\/[\w.-]+\.lmzm$/,
 ];
 // What it must hold whatever package.json says.
@@ -41,6 +42,10 @@ const REQUIRED = [
   'dist/lmzip-scalar.mjs',
   'dist/lmzip-scalar.wasm',
   'dist/node.cjs',
+  'dist/node.d.cts',
+  'lib/lmzip.d.ts',
+  'lib/node.d.ts',
+  'LICENSE',
 ];
 
 // Every file path package.json points at (exports, imports, main, module,
