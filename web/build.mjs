@@ -1,7 +1,6 @@
 // Builds the demo's browser files into web/build/ from the npm package:
 //   worker.js        the Web Worker: web/worker.mjs with the package's browser
-//                    entry (npm/lib/lmzip.mjs, '#wasm-loader' resolved to
-//                    lib/load-browser.mjs) bundled in by esbuild
+//                    entry (npm/lib/lmzip.mjs) bundled in by esbuild
 //   lmzip-simd.wasm, lmzip-scalar.wasm, default.lmzm   copied from npm/dist/
 //   manifest.json    sizes and SHA-256 of those files (the model cache key)
 // The page (index.html, app.mjs, heatmap.mjs) is served as written.
@@ -66,7 +65,7 @@ export async function build({ quiet = false } = {}) {
     entryPoints: [join(here, 'worker.mjs')],
     bundle: true,
     format: 'esm',
-    platform: 'browser', // '#wasm-loader' -> the "default" condition: lib/load-browser.mjs
+    platform: 'browser',
     target: ['chrome100', 'firefox114', 'safari16'],
     outfile: join(BUILD_DIR, 'worker.js'),
     plugins: [lmzipPackage],

@@ -1,16 +1,15 @@
-// Type declarations for lmzip: every export of lib/lmzip.mjs (browsers,
-// bundlers) and lib/node.mjs (Node: the same plus createCompress and
-// createDecompress).
+// Type declarations of lib/lmzip.mjs, the browser entry (browsers, workers,
+// bundlers, Deno, Bun, edge runtimes): no Node types needed. lib/node.d.ts
+// adds the Node entry's createCompress and createDecompress;
+// dist/node.d.cts (CommonJS) is made from the two by scripts/build-types.mjs.
 /// <reference lib="esnext.disposable" />
-
-import type { Transform } from 'node:stream';
 
 /**
  * The stable identifiers carried by {@link LmzipError.code}: the names of the
  * core's error list (`LMZIP_ERROR_LIST` in src/lmzip.h, without `LMZ_OK`;
  * `LMZ_ERR_INVALID_ARGUMENT` also for bad JavaScript arguments) plus the
- * JavaScript wrapper's own: `LMZ_ERR_ABORTED`, `LMZ_ERR_NOT_INITIALIZED` and
- * `LMZ_ERR_UNKNOWN`. A test (npm/test/types.test.mjs) checks that this union
+ * JavaScript wrapper's own: `LMZ_ERR_ABORTED`, `LMZ_ERR_NOT_INITIALIZED`,
+ * `LMZ_ERR_LOAD_FAILED` and `LMZ_ERR_UNKNOWN`. A test (npm/test/types.test.mjs) checks that this union
  * is exactly that set.
  */
 export type LmzipErrorCode =
@@ -43,7 +42,9 @@ export type LmzipErrorCode =
   /** JavaScript only: the AbortSignal passed in the options fired; `cause` is its reason. */
   | 'LMZ_ERR_ABORTED'
   /** JavaScript only: a synchronous API (Compressor, Decompressor, constants, levels, peekHeader, memoryForLevel, levelUsesModel) was used before `await init()`. */
-  | 'LMZ_ERR_NOT_INITIALIZED';
+  | 'LMZ_ERR_NOT_INITIALIZED'
+  /** JavaScript only: the WebAssembly module or a model file could not be loaded (network or file error, compile or link error, a host that refuses to run it); `cause` is the underlying error. */
+  | 'LMZ_ERR_LOAD_FAILED';
 
 /**
  * An lmzip failure. `code` is a stable identifier (see {@link LmzipErrorCode});
@@ -111,8 +112,10 @@ export interface InitOptions {
   /**
    * The standard neural model (`.lmzm`): the model of the levels whose
    * `model` is `'standard'` in {@link levels}. Its bytes or its URL (fetched
-   * with `fetch()`). Default: the package's file that the level table names
-   * (`modelFile`: `dist/default.lmzm`, 0.7 MB). `null` loads no model: those
+   * with `fetch()`), loaded by `init()`. Default: the package's file that
+   * the level table names (`modelFile`: `dist/default.lmzm`, 0.7 MB),
+   * loaded the first time a level needs it (see {@link prepareLevel} and
+   * `preload`). `null` loads no model: those
    * levels then fail with LMZ_ERR_MODEL_NOT_LOADED, and so does
    * decompressing streams written with them, until {@link loadModel} gives
    * one. An invalid file fails with LMZ_ERR_INVALID_ARGUMENT.
@@ -130,6 +133,12 @@ export interface InitOptions {
    * skips it.
    */
   smallModel?: BufferSource | URL | string | null;
+  /**
+   * The packaged models to load now rather than on first use: `'all'`, or
+   * those of the levels listed. Default: none (a level's model is fetched
+   * the first time the level is used; level 1 needs none).
+   */
+  preload?: 'all' | number[];
 }
 
 /** What {@link init} loaded. */
@@ -273,6 +282,29 @@ export function simdSupported(): boolean;
  * call's promise, whatever their options. A failed load may be retried.
  */
 export function init(options?: InitOptions): Promise<InitResult>;
+
+/**
+ * Loads the packaged neural model that `level` needs, if it has one that is
+ * not loaded yet (the packaged models load on first use). The promise APIs
+ * and the streams call it themselves; call it before `new Compressor({level})`,
+ * or before `new Decompressor()` for data of that level. Fails with
+ * LMZ_ERR_LOAD_FAILED when the file cannot be loaded.
+ */
+export function prepareLevel(level: number): Promise<void>;
+
+/**
+ * Bytes as base64url text (RFC 4648 section 5: `A-Z a-z 0-9 - _`, no
+ * padding), safe in URLs, file names, cookies and localStorage. Needs no
+ * `init()`.
+ */
+export function toBase64Url(data: Uint8Array | ArrayBuffer | ArrayBufferView): string;
+
+/**
+ * The bytes of base64url text (trailing `=` padding accepted). Throws
+ * LMZ_ERR_INVALID_ARGUMENT for other characters or an impossible length.
+ * Needs no `init()`.
+ */
+export function fromBase64Url(text: string): Uint8Array;
 
 /**
  * Makes a neural model the one `level` uses (and every level sharing its
@@ -432,17 +464,3 @@ export class CompressStream extends TransformStream<CompressInput, Uint8Array> {
 export class DecompressStream extends TransformStream<DecompressInput, Uint8Array> {
   constructor(options?: DecompressOptions);
 }
-
-/**
- * **Node only** (exported by the package's `node` entry, absent from the
- * browser entry): a Node `stream.Transform` that compresses, for
- * `stream.pipeline()`. It loads the module itself on its first chunk.
- */
-export function createCompress(options?: CompressOptions): Transform;
-
-/**
- * **Node only** (exported by the package's `node` entry, absent from the
- * browser entry): a Node `stream.Transform` that decompresses, for
- * `stream.pipeline()`.
- */
-export function createDecompress(options?: DecompressOptions): Transform;

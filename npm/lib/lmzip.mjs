@@ -4,8 +4,7 @@
 // promises, push-style objects and WHATWG streams.
 import createSimdModule from '../dist/lmzip-simd.mjs';
 import createScalarModule from '../dist/lmzip-scalar.mjs';
-import { loadWasm, loadDefaultModel } from '#wasm-loader';
-import { setNativeModule } from './internal.mjs';
+import { fileLoader, hooks, setNativeModule } from './internal.mjs';
 
 // lmzip::Status values (src/lmzip.h).
 const NEEDS_INPUT = 0;
@@ -77,12 +76,15 @@ let levelRows = null; // the core's level table (levels()), once loaded
 let errorsByCode = null; // the core's error list: code -> {name, message}
 
 /**
- * Loads the WebAssembly module and the neural models. Optional (every async
- * API calls it) and idempotent: later calls return the first call's result.
+ * Loads the WebAssembly module, and the neural models given as bytes or
+ * URL; the package's own models load on first use of a level that needs
+ * them ({@link prepareLevel}), or now for the levels `preload` names.
+ * Optional (every async API calls it) and idempotent: later calls return
+ * the first call's result.
  * @param {{wasm?: BufferSource | WebAssembly.Module | URL | string, simd?: boolean,
  *   model?: BufferSource | URL | string | null,
  *   largeModel?: BufferSource | URL | string | null,
- *   smallModel?: BufferSource | URL | string | null}} [options]
+ *   smallModel?: BufferSource | URL | string | null, preload?: 'all' | number[]}} [options]
  *   `simd`: force the SIMD (true) or scalar (false) build; by default SIMD
  *   when supported. `wasm`: the module's bytes, a compiled module or its URL,
  *   for hosts where the package's own file cannot be loaded. `model`: the
@@ -94,6 +96,8 @@ let errorsByCode = null; // the core's error list: code -> {name, message}
  *   (default: `dist/small.lmzm`, 0.3 MB).
  *   `null` loads none: the levels that need it fail with
  *   `LMZ_ERR_MODEL_NOT_LOADED` until {@link loadModel} gives one.
+ *   `preload`: `'all'` or a list of levels whose packaged models to load
+ *   now (default: none; each loads when first needed).
  * @returns {Promise<{simd: boolean, kernels: string, modelId: number, modelBytes: number,
  *   largeModelId: number, largeModelBytes: number, smallModelId: number, smallModelBytes: number}>}
  */
@@ -107,19 +111,32 @@ export function init(options = {}) {
   return loading;
 }
 
+// An LmzipError (LMZ_ERR_LOAD_FAILED) for a failure to load `what` (the
+// WebAssembly module, a model file): `cause` is the underlying error (a
+// network or file error, a CompileError, an EvalError of a host that
+// forbids code from strings, ...). LmzipErrors pass through as they are.
+function loadFailed(what, cause) {
+  if (cause instanceof LmzipError) return cause;
+  const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return new LmzipError('LMZ_ERR_LOAD_FAILED', `lmzip: cannot load ${what}: ${why}`, { cause });
+}
+
 async function fetchBytes(source) {
   const response = await fetch(source);
-  if (!response.ok) throw new Error(`lmzip: cannot load ${source}: HTTP ${response.status}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status} from ${source}`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
 // A model option: undefined = the packaged file `file` (the level table's
 // modelFile), null = none.
 async function modelBytesOf(source, file) {
-  if (source === undefined) return loadDefaultModel(file);
   if (source === null) return null;
-  if (typeof source === 'string' || source instanceof URL) return fetchBytes(source);
-  return toBytes(source);
+  if (source !== undefined && typeof source !== 'string' && !(source instanceof URL)) return toBytes(source);
+  try {
+    return source === undefined ? await fileLoader().loadDefaultModel(file) : await fetchBytes(source);
+  } catch (error) {
+    throw loadFailed(`the model ${source === undefined ? file : source}`, error);
+  }
 }
 
 // The init() option that gives the model of each slot of the level table.
@@ -155,33 +172,55 @@ function readErrorList(m) {
   return byCode;
 }
 
+// The Embind module over the compiled WebAssembly module of `useSimd`'s
+// build; every failure (fetch, compile, link, the glue) an LmzipError.
+async function loadModule(wasm, useSimd) {
+  const what = `the WebAssembly module (${useSimd ? 'SIMD' : 'scalar'} build)`;
+  try {
+    let source = wasm ?? (await fileLoader().loadWasm(useSimd));
+    if (typeof source === 'string' || source instanceof URL) source = await fetchBytes(source);
+    const compiled =
+      source instanceof WebAssembly.Module ? source : await WebAssembly.compile(toBytes(source));
+    const factory = useSimd ? createSimdModule : createScalarModule;
+    return await new Promise((resolve, reject) => {
+      factory({
+        locateFile: (path) => path, // the glue must not resolve its own URL
+        instantiateWasm(imports, receive) {
+          WebAssembly.instantiate(compiled, imports)
+            .then((instance) => receive(instance, compiled))
+            .catch(reject);
+          return {};
+        },
+      }).then(resolve, reject);
+    });
+  } catch (error) {
+    throw loadFailed(what, error);
+  }
+}
+
 async function instantiate(options = {}) {
   const { wasm, simd } = options;
   const useSimd = simd ?? simdSupported();
   if (useSimd && !simdSupported()) {
     throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: this engine has no WebAssembly SIMD');
   }
-  let source = wasm ?? (await loadWasm(useSimd));
-  if (typeof source === 'string' || source instanceof URL) source = await fetchBytes(source);
-  const compiled =
-    source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
-  const factory = useSimd ? createSimdModule : createScalarModule;
-  const loaded = await factory({
-    locateFile: (path) => path, // the glue must not resolve its own URL
-    instantiateWasm(imports, receive) {
-      WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled));
-      return {};
-    },
-  });
-  // Which models to load, and from which files, the level table says.
+  const loaded = await loadModule(wasm, useSimd);
+  // Which models to load, and from which files, the level table says. A
+  // model given as bytes or URL is loaded now; a packaged one (the option
+  // left out) on first use of a level that needs it, or now if `preload`
+  // names such a level.
   const table = readLevelTable(loaded);
   const slots = modelSlots(table);
+  const preload = preloadSlots(options.preload, table);
+  const sourceOf = (s) => (MODEL_OPTIONS[s.slot] ? options[MODEL_OPTIONS[s.slot]] : undefined);
   const files = await Promise.all(
-    slots.map((s) => modelBytesOf(MODEL_OPTIONS[s.slot] ? options[MODEL_OPTIONS[s.slot]] : undefined, s.file)),
+    slots.map((s) => (sourceOf(s) === undefined && !preload.has(s.slot) ? null : modelBytesOf(sourceOf(s), s.file))),
   );
   const loadedBytes = {};
+  lazySlots = new Map();
   slots.forEach((s, i) => {
     if (files[i]) setModel(loaded, files[i], s.level);
+    else if (sourceOf(s) === undefined) lazySlots.set(s.slot, null);
     loadedBytes[s.slot] = files[i] ? files[i].length : 0;
   });
   native = loaded;
@@ -202,6 +241,63 @@ async function instantiate(options = {}) {
     smallModelId: idOf('small'),
     smallModelBytes: loadedBytes.small ?? 0,
   };
+}
+
+// The model slots whose packaged files init({preload}) loads at once:
+// 'all', or those of the levels listed.
+function preloadSlots(preload, table) {
+  if (preload === undefined) return new Set();
+  if (preload !== 'all' && !(Array.isArray(preload) && preload.every(Number.isInteger))) {
+    throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', "lmzip: preload must be 'all' or an array of levels");
+  }
+  return new Set(table.filter((row) => row.model !== 'none' && (preload === 'all' || preload.includes(row.level))).map((row) => row.model));
+}
+
+// Model slots whose packaged file loads on first use: slot -> null (not
+// requested yet) or the promise of its loading; a slot leaves the map once
+// its model is in.
+let lazySlots = new Map();
+
+/**
+ * Loads the neural model that `level` needs, when it is a packaged model
+ * not loaded yet (`init()` loads none of them: each is fetched the first
+ * time a level needs it). The promise APIs and the streams call it
+ * themselves; call it before using `new Compressor({level})` or
+ * `new Decompressor()` on data of that level. Resolves at once for a level
+ * without a model or whose model is loaded (or was set to `null` in
+ * `init()`, or given by {@link loadModel}).
+ * @param {number} level
+ * @returns {Promise<void>}
+ */
+export async function prepareLevel(level) {
+  await init();
+  const row = levelRows.find((r) => r.level === level);
+  if (!row || !lazySlots.has(row.model)) return;
+  let pending = lazySlots.get(row.model);
+  if (!pending) {
+    const slotRow = levelRows.find((r) => r.model === row.model);
+    pending = modelBytesOf(undefined, slotRow.modelFile).then(
+      (bytes) => {
+        // Unless loadModel() filled the slot meanwhile.
+        if (lazySlots.get(row.model) === pending) {
+          setModel(native, bytes, slotRow.level);
+          lazySlots.delete(row.model);
+        }
+      },
+      (error) => {
+        if (lazySlots.get(row.model) === pending) lazySlots.set(row.model, null); // try again next time
+        throw error;
+      },
+    );
+    lazySlots.set(row.model, pending);
+  }
+  await pending;
+}
+
+// Whether `level`'s model is a packaged one that prepareLevel() has not loaded yet.
+function waitsForModel(level) {
+  const row = levelRows.find((r) => r.level === level);
+  return row !== undefined && lazySlots.has(row.model);
 }
 
 // The first level of the level table that uses the model slot `slot`.
@@ -250,6 +346,7 @@ export async function loadModel(source, options = {}) {
     throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: level ${level} uses no neural model`);
   }
   setModel(native, await modelBytesOf(source), level);
+  lazySlots.delete(levelRows.find((r) => r.level === level).model);
   return { modelId: native.modelId(level) };
 }
 
@@ -372,6 +469,60 @@ export function peekHeader(data) {
 }
 
 const encoder = new TextEncoder();
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const BASE64URL_VALUE = new Map([...BASE64URL].map((c, i) => [c, i]));
+
+/**
+ * Bytes as base64url text (RFC 4648 section 5: `A-Z a-z 0-9 - _`, no
+ * padding), safe in URLs, file names, cookies and localStorage: e.g.
+ * `toBase64Url(await compress(text))` for a link that carries a document.
+ * Synchronous; needs no `init()`.
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data
+ * @returns {string}
+ */
+export function toBase64Url(data) {
+  const bytes = toBytes(data);
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const chars = Math.min(4, Math.ceil(((bytes.length - i) * 8) / 6));
+    for (let k = 0; k < chars; ++k) out += BASE64URL[(n >> (18 - 6 * k)) & 63];
+  }
+  return out;
+}
+
+/**
+ * The bytes of base64url text (as {@link toBase64Url} writes it; `=`
+ * padding at the end is accepted). Throws LMZ_ERR_INVALID_ARGUMENT for any
+ * other character or an impossible length. Synchronous; needs no `init()`.
+ * @param {string} text
+ * @returns {Uint8Array}
+ */
+export function fromBase64Url(text) {
+  if (typeof text !== 'string') throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', 'lmzip: fromBase64Url() takes a string');
+  const body = text.replace(/={1,2}$/, '');
+  if (body.length % 4 === 1 || (body.length !== text.length && (text.length % 4 !== 0))) {
+    throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: not base64url: length ${text.length}`);
+  }
+  const out = new Uint8Array(Math.floor((body.length * 6) / 8));
+  let bits = 0;
+  let value = 0;
+  let at = 0;
+  for (let i = 0; i < body.length; ++i) {
+    const v = BASE64URL_VALUE.get(body[i]);
+    if (v === undefined) {
+      throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: not base64url: ${JSON.stringify(body[i])} at ${i}`);
+    }
+    value = ((value << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[at++] = (value >> bits) & 0xff;
+    }
+  }
+  return out;
+}
 
 /**
  * @param {unknown} data
@@ -552,8 +703,15 @@ export class Compressor extends Stream {
    */
   constructor({ level, costs = false, size, frameSize } = {}) {
     const m = requireNative();
+    const checked = checkLevel(level);
+    if (waitsForModel(checked)) {
+      throw new LmzipError(
+        'LMZ_ERR_MODEL_NOT_LOADED',
+        `lmzip: level ${checked} needs a neural model that is loaded on first use: call \`await prepareLevel(${checked})\` first`,
+      );
+    }
     const stream = new m.StreamEncoder(
-      checkLevel(level),
+      checked,
       checkCount(size, 'size'),
       checkCount(frameSize, 'frameSize'),
     );
@@ -718,7 +876,7 @@ function concat(parts) {
  * @returns {Promise<Uint8Array>}
  */
 export async function compress(data, options = {}) {
-  await init();
+  await prepareLevel(options.level ?? (await init(), native.defaultLevel));
   const bytes = toBytes(data);
   if (options.signal?.aborted) throw abortError(options.signal);
   return runWhole(new Compressor({ level: options.level, size: bytes.length, frameSize: options.frameSize }), bytes, options);
@@ -733,7 +891,7 @@ export async function compress(data, options = {}) {
  *   bits spent on byte i of the input (UTF-8 bytes for a string)
  */
 export async function compressWithCosts(data, options = {}) {
-  await init();
+  await prepareLevel(options.level ?? (await init(), native.defaultLevel));
   const bytes = toBytes(data);
   if (options.signal?.aborted) throw abortError(options.signal);
   const compressor = new Compressor({ level: options.level, costs: true, size: bytes.length, frameSize: options.frameSize });
@@ -757,12 +915,64 @@ export async function compressWithCosts(data, options = {}) {
 export async function decompress(data, options = {}) {
   await init();
   const bytes = toBytes(data);
-  if (options.signal?.aborted) throw abortError(options.signal);
-  return runWhole(new Decompressor({ maxOutputLength: options.maxOutputLength }), bytes, options);
+  await prepareLevel(levelOf(bytes));
+  for (;;) {
+    if (options.signal?.aborted) throw abortError(options.signal);
+    try {
+      return await runWhole(new Decompressor({ maxOutputLength: options.maxOutputLength }), bytes, options);
+    } catch (error) {
+      // A later stream of concatenated ones, at a level whose model is
+      // still to load: load it, decode again.
+      if (error?.code !== 'LMZ_ERR_MODEL_NOT_LOADED' || !waitsForModel(error.level)) throw error;
+      await prepareLevel(error.level);
+    }
+  }
 }
 
-// The shared body of the two TransformStreams.
-function transformer(makeStream, { onProgress, signal } = {}) {
+// The level in the header at the start of `bytes`; undefined when there is
+// no valid header (the decompressor then reports why).
+function levelOf(bytes) {
+  try {
+    return peekHeader(bytes).level;
+  } catch {
+    return undefined;
+  }
+}
+
+/*
+ * For the decompressing streams: holds the input back until the first
+ * header is complete, then loads the model its level needs
+ * ({@link prepareLevel}) and lets the bytes through. Returns a function of
+ * each chunk (and whether it is the last) that resolves to the bytes to
+ * push now (null: wait for more).
+ */
+function headerGate() {
+  let head = null;
+  return async (chunk, final) => {
+    const bytes = toBytes(chunk);
+    if (head === undefined) return bytes; // open
+    head = head ? concat([head, bytes]) : bytes;
+    let level;
+    try {
+      level = peekHeader(head).level;
+    } catch (error) {
+      if (error?.code === 'LMZ_ERR_TRUNCATED' && !final) return null;
+    }
+    if (level !== undefined) await prepareLevel(level);
+    const out = head;
+    head = undefined;
+    return out;
+  };
+}
+
+hooks.headerGate = headerGate;
+
+// The shared body of the two TransformStreams. A compressor's `level`
+// has its model loaded first; a decompressor's input goes through a
+// headerGate() (held back until the header tells which model to load).
+function transformer(makeStream, { onProgress, signal } = {}, { level, decompressing = false } = {}) {
+  const gate = decompressing ? headerGate() : null;
+  const gated = async (chunk, final) => (gate ? (await gate(chunk, final)) ?? new Uint8Array(0) : chunk);
   let stream = null;
   let onAbort = null;
   const release = () => {
@@ -782,6 +992,7 @@ function transformer(makeStream, { onProgress, signal } = {}) {
   return {
     async start(controller) {
       await init();
+      if (!gate) await prepareLevel(level ?? native.defaultLevel);
       guard();
       stream = makeStream();
       // An abort also ends a stream that is waiting for input.
@@ -793,20 +1004,20 @@ function transformer(makeStream, { onProgress, signal } = {}) {
         signal.addEventListener('abort', onAbort, { once: true });
       }
     },
-    transform(chunk, controller) {
+    async transform(chunk, controller) {
       guard();
       try {
-        emit(controller, stream.push(chunk, false));
+        emit(controller, stream.push(await gated(chunk, false), false));
         report(stream, false);
       } catch (error) {
         release();
         throw error;
       }
     },
-    flush(controller) {
+    async flush(controller) {
       guard();
       try {
-        emit(controller, stream.push(new Uint8Array(0), true));
+        emit(controller, stream.push(await gated(new Uint8Array(0), true), true));
         report(stream, true);
       } finally {
         release();
@@ -828,6 +1039,7 @@ export class CompressStream extends TransformStream {
       transformer(
         () => new Compressor({ level: options.level, size: options.size, frameSize: options.frameSize }),
         options,
+        { level: options.level },
       ),
     );
   }
@@ -838,7 +1050,7 @@ export class DecompressStream extends TransformStream {
   /** @param {{maxOutputLength?: number, onProgress?: Function, signal?: AbortSignal}} [options] */
   constructor(options = {}) {
     super(
-      transformer(() => new Decompressor({ maxOutputLength: options.maxOutputLength }), options),
+      transformer(() => new Decompressor({ maxOutputLength: options.maxOutputLength }), options, { decompressing: true }),
     );
   }
 }

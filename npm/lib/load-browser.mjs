@@ -11,7 +11,7 @@ export async function loadWasm(simd) {
     ? new URL('../dist/lmzip-simd.wasm', import.meta.url)
     : new URL('../dist/lmzip-scalar.wasm', import.meta.url);
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`lmzip: cannot load ${url}: HTTP ${response.status}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status} from ${url}`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
@@ -30,8 +30,8 @@ const MODEL_FILES = {
  */
 export async function loadDefaultModel(file) {
   const url = MODEL_FILES[file]?.();
-  if (!url) throw new Error(`lmzip: the package ships no model file ${file}`);
+  if (!url) throw new Error(`the package ships no model file ${file}`);
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`lmzip: cannot load ${url}: HTTP ${response.status}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status} from ${url}`);
   return new Uint8Array(await response.arrayBuffer());
 }

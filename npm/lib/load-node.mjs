@@ -28,6 +28,6 @@ const MODEL_FILES = {
  */
 export async function loadDefaultModel(file) {
   const url = MODEL_FILES[file]?.();
-  if (!url) throw new Error(`lmzip: the package ships no model file ${file}`);
+  if (!url) throw new Error(`the package ships no model file ${file}`);
   return new Uint8Array(await readFile(url));
 }

@@ -1,12 +1,20 @@
 // The Node entry point: everything of the browser entry, plus Node streams.
 import { Transform } from 'node:stream';
-import { init, Compressor, Decompressor, LmzipError } from './lmzip.mjs';
+import { init, prepareLevel, constants, Compressor, Decompressor, LmzipError } from './lmzip.mjs';
+import { hooks, setFileLoader } from './internal.mjs';
+import * as nodeFiles from './load-node.mjs';
+
+// Node reads the package's files from its folder (fetch() takes no file: URL).
+setFileLoader(nodeFiles);
 
 export * from './lmzip.mjs';
 
 // A stream.Transform over a Compressor or Decompressor, created once the
 // module is loaded (the first chunk waits for init()).
-function nodeTransform(makeStream, { onProgress, signal } = {}) {
+// A compressor's `level` has its model loaded first; a decompressor's input
+// goes through the header gate (see lib/lmzip.mjs) that loads its model.
+function nodeTransform(makeStream, { onProgress, signal } = {}, { level, decompressing = false } = {}) {
+  const gate = decompressing ? hooks.headerGate() : null;
   let stream = null;
   let lastReport = 0;
   const report = (force) => {
@@ -21,6 +29,8 @@ function nodeTransform(makeStream, { onProgress, signal } = {}) {
   const run = async (chunk, final, transform) => {
     try {
       await init();
+      if (gate) chunk = (await gate(chunk, final)) ?? new Uint8Array(0);
+      else await prepareLevel(level ?? constants().defaultLevel);
       if (transform.destroyed) return null; // destroyed while loading: allocate nothing
       if (signal?.aborted) {
         throw new LmzipError('LMZ_ERR_ABORTED', 'lmzip: aborted', { cause: signal.reason });
@@ -78,6 +88,7 @@ export function createCompress(options = {}) {
   return nodeTransform(
     () => new Compressor({ level: options.level, size: options.size, frameSize: options.frameSize }),
     options,
+    { level: options.level },
   );
 }
 
@@ -90,5 +101,6 @@ export function createDecompress(options = {}) {
   return nodeTransform(
     () => new Decompressor({ maxOutputLength: options.maxOutputLength }),
     options,
+    { decompressing: true },
   );
 }

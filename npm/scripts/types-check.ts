@@ -1,4 +1,4 @@
-// Uses every export of the package through its declarations (lib/lmzip.d.ts),
+// Uses every export of the package through its declarations (lib/node.d.ts),
 // so that a strict type check catches a declaration that no longer fits.
 //   cd npm && npx -y -p typescript@5 tsc --noEmit --strict --target es2022 \
 //     --module nodenext --moduleResolution nodenext --types node scripts/types-check.ts

@@ -31,7 +31,7 @@ function codeOf(fn) {
 
 describe('levels()', () => {
   test('one row per level, minLevel to maxLevel, one of them the default', async () => {
-    await init();
+    await init({ preload: 'all' });
     const k = constants();
     const rows = levels();
     expect(rows.map((r) => r.level)).toEqual(
@@ -60,7 +60,7 @@ describe('levels()', () => {
   });
 
   test('returns fresh objects', async () => {
-    await init();
+    await init({ preload: 'all' });
     const rows = levels();
     rows[0].model = 'changed';
     rows.pop();
@@ -71,7 +71,7 @@ describe('levels()', () => {
 
 describe('peekHeader()', () => {
   test('reads the level, the model id and the header size of a stream of every level', async () => {
-    const info = await init();
+    const info = await init({ preload: 'all' });
     const k = constants();
     const ids = { none: 0, standard: info.modelId, large: info.largeModelId, small: info.smallModelId };
     for (const row of levels()) {
@@ -99,7 +99,7 @@ describe('peekHeader()', () => {
   });
 
   test('agrees with the decoder, and works on a long input', async () => {
-    await init();
+    await init({ preload: 'all' });
     const data = new Uint8Array(3 << 20).map((_, i) => (i * 2654435761) >>> 24);
     const stream = await compress(data, { level: 1 });
     expect(peekHeader(stream).level).toBe(1);
@@ -113,7 +113,7 @@ describe('peekHeader()', () => {
   });
 
   test('bad headers fail with the code the decoder reports', async () => {
-    await init();
+    await init({ preload: 'all' });
     const stream = await compress(text, { level: 2 });
     const withByte = (at, value) => {
       const copy = stream.slice();

@@ -28,7 +28,7 @@ async function rejectsWith(promise, code, pattern) {
 
 // The first level of each model slot in the level table.
 async function slots() {
-  await init();
+  await init({ preload: 'all' });
   const first = {};
   for (const row of levels()) if (row.model !== 'none') first[row.model] ??= row;
   return first;
@@ -42,7 +42,7 @@ const INFO_FIELDS = {
 };
 
 test('init() loads the packaged model of each slot; the levels of a slot name its model', async () => {
-  const info = await init();
+  const info = await init({ preload: 'all' });
   const first = await slots();
   const ids = {};
   for (const [slot, row] of Object.entries(first)) {
@@ -65,7 +65,7 @@ test('init() loads the packaged model of each slot; the levels of a slot name it
 });
 
 test('loadModel() replaces a slot\'s model; a stream needing an absent model names it', async () => {
-  const info = await init();
+  const info = await init({ preload: 'all' });
   const { standard, large } = await slots();
   const sLarge = await compress(text, { level: large.level });
   // The large slot with the standard model: its streams name that model.
@@ -82,20 +82,20 @@ test('loadModel() replaces a slot\'s model; a stream needing an absent model nam
 });
 
 test('loadModel() without a level: the default level\'s slot', async () => {
-  const info = await init();
+  const info = await init({ preload: 'all' });
   const row = levels().find((r) => r.isDefault);
   expect(await loadModel(fileOf(row))).toEqual({ modelId: info.modelId });
 });
 
 test('levelUsesModel() agrees with the level table', async () => {
-  await init();
+  await init({ preload: 'all' });
   const k = constants();
   for (const row of levels()) expect(levelUsesModel(row.level)).toBe(row.model !== 'none');
   for (const bad of [k.minLevel - 1, k.maxLevel + 1, k.minLevel + 0.5, NaN, '6']) expect(levelUsesModel(bad)).toBe(false);
 });
 
 test('loadModel() rejects bad arguments', async () => {
-  await init();
+  await init({ preload: 'all' });
   const k = constants();
   const { standard } = await slots();
   const noModel = levels().find((r) => r.model === 'none');

@@ -10,7 +10,7 @@ import { nativeModule } from '../lib/internal.mjs';
 import { NPM_DIR } from './support/util.mjs';
 
 // The wrapper's own codes, documented in lmzip.d.ts and the README.
-const JS_ONLY_CODES = ['LMZ_ERR_ABORTED', 'LMZ_ERR_NOT_INITIALIZED', 'LMZ_ERR_UNKNOWN'];
+const JS_ONLY_CODES = ['LMZ_ERR_ABORTED', 'LMZ_ERR_NOT_INITIALIZED', 'LMZ_ERR_LOAD_FAILED', 'LMZ_ERR_UNKNOWN'];
 
 const stripComments = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
 

@@ -49,6 +49,8 @@ sys.path.insert(0, str(HERE))
 import inputs as matrix_inputs  # noqa: E402
 
 OUT = ROOT / "build-matrix"
+# Bun, for the JavaScriptCore columns: the npm package of tests/runtimes/.
+BUN = str(ROOT / "tests" / "runtimes" / "node_modules" / ".bin" / "bun")
 LEVELS = []  # every level of the level table (main() reads it from the reference), then the framed runs
 # Framed runs: "L:F" is level L in frames of F bytes, on 3 threads (the
 # reference on 1: the bytes must not depend on it; natively the decoder
@@ -132,10 +134,13 @@ WASM = [
     {"key": "wasm-scalar-node", "title": "WebAssembly scalar, Node (npm package)", "runner": "wasm-node.mjs", "simd": False},
     {"key": "wasm-simd-chromium", "title": "WebAssembly SIMD128, headless Chromium (npm package)", "runner": "wasm-chromium.mjs", "simd": True},
     {"key": "wasm-scalar-chromium", "title": "WebAssembly scalar, headless Chromium (npm package)", "runner": "wasm-chromium.mjs", "simd": False},
+    # JavaScriptCore: the Node column's runner under Bun (tests/runtimes/, npm ci there).
+    {"key": "wasm-simd-bun", "title": "WebAssembly SIMD128, Bun / JavaScriptCore (npm package)", "runner": "wasm-node.mjs", "simd": True, "engine": BUN},
+    {"key": "wasm-scalar-bun", "title": "WebAssembly scalar, Bun / JavaScriptCore (npm package)", "runner": "wasm-node.mjs", "simd": False, "engine": BUN},
 ]
 # Slowest first, so that the pool's two workers finish together.
 ORDER = ["s390x-gcc", "aarch64-gcc", "x86-64-gcc-sse4.1", "x86-64-gcc-avx2", "wasm-scalar-chromium", "wasm-scalar-node",
-         "wasm-simd-chromium", "wasm-simd-node", "x86-64-gcc-scalar", "x86-64-clang-scalar-native",
+         "wasm-simd-chromium", "wasm-simd-node", "wasm-scalar-bun", "wasm-simd-bun", "x86-64-gcc-scalar", "x86-64-clang-scalar-native",
          "x86-64-clang-simd"]
 
 
@@ -310,7 +315,7 @@ def run_wasm(p, cases, ref_dir, outdir):
     jobs_file = outdir / "jobs.json"
     jobs_file.write_text(json.dumps({"jobs": jobs}))
     start = time.monotonic()
-    r = run(["node", str(HERE / p["runner"]), "--simd" if p["simd"] else "--scalar", str(jobs_file)], timeout=3600)
+    r = run([p.get("engine", "node"), str(HERE / p["runner"]), "--simd" if p["simd"] else "--scalar", str(jobs_file)], timeout=3600)
     res.seconds = time.monotonic() - start
     if r.returncode != 0:
         raise RuntimeError(f"{p['runner']} exited {r.returncode}: {r.stderr.decode()[-3000:]}")
@@ -446,6 +451,9 @@ def main():
                 return 2
         if any(p["runner"] == "wasm-chromium.mjs" for p in platforms) and not (ROOT / "web" / "node_modules" / "playwright-core").exists():
             log("matrix: web/node_modules/playwright-core missing (cd web && npm ci)")
+            return 2
+        if any(p.get("engine") == BUN for p in platforms) and not Path(BUN).exists():
+            log(f"matrix: {BUN} missing (cd tests/runtimes && npm ci)")
             return 2
 
     OUT.mkdir(exist_ok=True)

@@ -58,7 +58,7 @@ try {
   const result = await session.page.evaluate(
     async ({ simd, list }) => {
       const { init, compress, decompress } = window.lmzip;
-      const info = await init({ simd });
+      const info = await init({ simd, preload: 'all' });
       const start = performance.now();
       for (const job of list) {
         const data = new Uint8Array(await (await fetch(`/job/${job.i}/input`)).arrayBuffer());

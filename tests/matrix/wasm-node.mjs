@@ -19,7 +19,7 @@ if (!['--simd', '--scalar'].includes(mode) || !jobsFile) {
   process.exit(2);
 }
 const { init, compress, decompress } = await import(join(ROOT, 'npm', 'lib', 'node.mjs'));
-const info = await init({ simd: mode === '--simd' });
+const info = await init({ simd: mode === '--simd', preload: 'all' });
 const { jobs } = JSON.parse(readFileSync(jobsFile, 'utf8'));
 const start = process.hrtime.bigint();
 for (const job of jobs) {

@@ -1,9 +1,8 @@
 // The npm package's browser entry in a headless Chromium page, for scripts
 // that run lmzip in the browser outside the web demo (the determinism
 // matrix's Chromium column, bench/wasm_speed.mjs --browser chromium). The
-// package is served as published (npm/lib, npm/dist) from 127.0.0.1, with an
-// import map for '#wasm-loader' standing in for the package.json "imports"
-// field that a bundler would read; the page puts the module on window.lmzip.
+// package is served as published (npm/lib, npm/dist) from 127.0.0.1 and
+// imported as a plain ES module; the page puts the module on window.lmzip.
 //
 //   const session = await openPackagePage({ title, routes, files });
 //   await session.page.evaluate(...);  // window.lmzip: the package
@@ -26,7 +25,6 @@ const TYPES = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'a
 const page = (title) => `<!doctype html>
 <meta charset="utf-8">
 <title>${title}</title>
-<script type="importmap">{"imports": {"#wasm-loader": "/npm/lib/load-browser.mjs"}}</script>
 <script type="module">
   import * as lmzip from '/npm/lib/lmzip.mjs';
   window.lmzip = lmzip;
