@@ -2,7 +2,9 @@
 // gets it: the tarball of `npm pack` of npm/ in node_modules/lmzip of a fresh
 // project (web/test-support/packed.mjs), an app that imports 'lmzip' in the
 // page and in a module Web Worker, built for production by
-//   - Vite (its JavaScript API: build(), then served by preview()), and
+//   - Vite (its JavaScript API: build(), then served by preview(); and its
+//     dev server, with no configuration: the package goes through the
+//     dependency optimizer), and
 //   - webpack 5 (its Node API, mode 'production', no configuration for the
 //     package; served as static files),
 // and run in headless Chromium and in headless Firefox ESR (Debian's
@@ -22,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
-import { build as viteBuild, preview as vitePreview, version as viteVersion } from 'vite';
+import { build as viteBuild, createServer as viteDevServer, preview as vitePreview, version as viteVersion } from 'vite';
 import webpack from 'webpack';
 import { packedProject, serveStatic } from '../../web/test-support/packed.mjs';
 import { launch, MAIN, nativeCompress, runModule, runPage, TEXT, WORKER } from './support.mjs';
@@ -70,7 +72,7 @@ function files(dir) {
 }
 
 /** The page's and the worker's round trips: no error, the text back, the native bytes. */
-function checkResult(result) {
+function checkResult(result, { built = true } = {}) {
   assert.equal(result.done.error, undefined, `the page failed: ${result.done.error}; errors: ${result.errors.join('; ')}`);
   for (const where of ['page', 'worker']) {
     const r = result.done[where];
@@ -82,8 +84,10 @@ function checkResult(result) {
     }
   }
   assert.deepEqual(result.errors, [], 'no page errors');
-  const fromPackage = result.requests.filter((url) => url.includes('node_modules'));
-  assert.deepEqual(fromPackage, [], 'nothing fetched from node_modules');
+  if (built) {
+    const fromPackage = result.requests.filter((url) => url.includes('node_modules'));
+    assert.deepEqual(fromPackage, [], 'nothing fetched from node_modules');
+  }
 }
 
 /** The bundler emitted the package's files (under any name): the SIMD .wasm and the standard model. */
@@ -179,3 +183,21 @@ for (const kind of ['chromium', 'firefox']) {
     }
   });
 }
+
+test('Vite dev server (no configuration: the package pre-bundled by the dependency optimizer) in headless Chromium: page and module worker write the native bytes', T, async () => {
+  const server = await viteDevServer({
+    root: project.dir,
+    configFile: false,
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false },
+  });
+  try {
+    await server.listen();
+    const result = await runPage(await browser('chromium'), server.resolvedUrls.local[0]);
+    checkResult(result, { built: false });
+    const optimized = result.requests.filter((url) => url.includes('/node_modules/.vite/deps/lmzip'));
+    assert.ok(optimized.length > 0, `the page imported the pre-bundled package: ${result.requests.join(', ')}`);
+  } finally {
+    await server.close();
+  }
+});
