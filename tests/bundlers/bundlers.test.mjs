@@ -8,7 +8,9 @@
 //   - webpack 5 (its Node API, mode 'production', no configuration for the
 //     package; served as static files),
 // and run in headless Chromium and in headless Firefox ESR (Debian's
-// chromium and firefox-esr, both driven by puppeteer-core). At level 1 and
+// chromium and firefox-esr, both driven by puppeteer-core); the production
+// builds are served under a strict Content-Security-Policy (`script-src
+// 'self' 'wasm-unsafe-eval'`, as in Manifest V3 extensions). At level 1 and
 // the default level, in the page and in the worker, the bytes must equal the
 // native CLI's (`lmzip -c [-LEVEL] FILE`) and decompression must give the
 // text back. The server has only the build's output, so every file the
@@ -30,7 +32,10 @@ import { packedProject, serveStatic } from '../../web/test-support/packed.mjs';
 import { launch, MAIN, nativeCompress, runModule, runPage, TEXT, WORKER } from './support.mjs';
 
 const T = { timeout: 300_000 };
-const INDEX = '<!doctype html><meta charset="utf-8"><title>lmzip, bundled</title><link rel="icon" href="data:,"><script type="module" src="./src/main.js"></script>\n';
+// The production builds are served under the policy of Manifest V3
+// extension pages: no code from strings, from this origin only.
+const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
+const INDEX = '<!doctype html><meta charset="utf-8"><title>lmzip, bundled</title><script type="module" src="./src/main.js"></script>\n';
 
 let project;
 const browsers = {}; // kind -> promise of the browser, started on first use
@@ -42,6 +47,7 @@ before(() => {
     'src/run.js': runModule('lmzip'),
     'src/main.js': MAIN,
     'src/worker.js': WORKER,
+    'public/favicon.ico': '', // what the browser asks for (Vite copies public/): no 404 on the console
   });
   for (const level of [1, 0]) native[level] = nativeCompress(TEXT, level);
   process.stderr.write(`[lmzip tests] vite ${viteVersion}, webpack ${webpack.version}\n`);
@@ -85,6 +91,7 @@ function checkResult(result, { built = true } = {}) {
   }
   assert.deepEqual(result.errors, [], 'no page errors');
   if (built) {
+    assert.deepEqual(result.violations, [], 'no CSP violation');
     const fromPackage = result.requests.filter((url) => url.includes('node_modules'));
     assert.deepEqual(fromPackage, [], 'nothing fetched from node_modules');
   }
@@ -143,6 +150,7 @@ const webpackOutput = once(async () => {
   if (stats.hasWarnings()) process.stderr.write(`[lmzip tests] webpack warnings: ${stats.toString({ all: false, warnings: true })}\n`);
   // The bundle's page (webpack writes no HTML without a plugin).
   writeFileSync(join(outDir, 'index.html'), INDEX.replace('./src/main.js', './main.js'));
+  writeFileSync(join(outDir, 'favicon.ico'), '');
   const list = files(outDir);
   process.stderr.write(`[lmzip tests] webpack build: ${Date.now() - started} ms: ${list.join(', ')}\n`);
   checkEmitted(outDir, list);
@@ -159,7 +167,7 @@ for (const kind of ['chromium', 'firefox']) {
       configFile: false,
       logLevel: 'warn',
       build: { outDir },
-      preview: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false },
+      preview: { host: '127.0.0.1', port: await freePort(), strictPort: true, open: false, headers: { 'Content-Security-Policy': STRICT_CSP } },
     });
     try {
       const result = await runPage(await browser(kind), server.resolvedUrls.local[0]);
@@ -172,7 +180,7 @@ for (const kind of ['chromium', 'firefox']) {
 
   test(`webpack 5 production build (no configuration for the package) in ${name}: page and module worker write the native bytes`, T, async () => {
     const outDir = await webpackOutput();
-    const server = await serveStatic(outDir);
+    const server = await serveStatic(outDir, { headers: { 'Content-Security-Policy': STRICT_CSP } });
     try {
       const result = await runPage(await browser(kind), `${server.base}/`);
       checkResult(result);

@@ -92,8 +92,10 @@ export async function roundTrips() {
 
 // The page: round trips in the page, then the same in a module worker
 // (`new Worker(new URL(...), {type: 'module'})`, the form bundlers rewrite).
+// The page imports run.js dynamically, so that a package that fails to load
+// (or to evaluate: say, code from a string under a strict CSP) is reported
+// on window.done at once instead of leaving the page without a result.
 export const MAIN = `
-import { roundTrips } from './run.js';
 const violations = [];
 document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
 window.violations = violations;
@@ -105,10 +107,11 @@ function inWorker() {
   });
 }
 (async () => {
+  const { roundTrips } = await import('./run.js');
   const page = await roundTrips();
   const worker = await inWorker();
   window.done = { page, worker };
-})().catch((error) => { window.done = { error: String(error) }; });
+})().catch((error) => { window.done = { error: 'import or run failed: ' + error }; });
 `;
 
 export const WORKER = `
