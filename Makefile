@@ -20,7 +20,7 @@ $(BUILD)/Makefile: CMakeLists.txt
 $(BUILD)/lmzip: $(BUILD)/Makefile FORCE
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: test-native test-asan test-wasm npm-test test-web test-runtimes test-matrix-quick
+test: test-native test-asan test-wasm npm-test test-web test-runtimes test-bundlers test-matrix-quick
 
 test-native: $(BUILD)/lmzip
 	cd $(BUILD) && ctest --output-on-failure

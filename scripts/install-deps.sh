@@ -31,9 +31,19 @@ if [ "${1:-}" = web ]; then
   [ -d /usr/share/fonts/truetype/wqy ] || need+=(fonts-wqy-microhei)
 fi
 
+# `install-deps.sh bundlers`: Node.js, Chromium and Firefox ESR for the
+# bundler and Firefox tests (tests/bundlers/; puppeteer-core drives both).
+if [ "${1:-}" = bundlers ]; then
+  command -v node >/dev/null 2>&1 || need+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
+fi
+
 # `install-deps.sh matrix`: the determinism matrix (mk/matrix.mk): clang, the
 # Debian cross compilers for aarch64 and s390x (big-endian) and qemu-user to
-# run their static binaries; Node.js and Chromium for the WebAssembly columns.
+# run their static binaries; Node.js, Chromium and Firefox ESR for the
+# WebAssembly columns.
 if [ "${1:-}" = matrix ]; then
   command -v clang++ >/dev/null 2>&1 || need+=(clang)
   command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 || need+=(g++-aarch64-linux-gnu)
@@ -42,6 +52,7 @@ if [ "${1:-}" = matrix ]; then
   command -v node >/dev/null 2>&1 || need+=(nodejs)
   command -v npm >/dev/null 2>&1 || need+=(npm)
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  [ -x /usr/bin/firefox-esr ] || need+=(firefox-esr)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -13,8 +13,8 @@ SIMD on and off (and the reference binary under qemu-x86_64 with CPU models
 without AVX-512 and without AVX2, so that its run-time dispatch takes the AVX2
 and the SSE4.1 kernels), static aarch64 (NEON) and s390x (big-endian)
 builds of the Debian cross compilers run under qemu-user, and the npm
-package's WebAssembly builds (SIMD128 and scalar) in Node and in headless
-Chromium.
+package's WebAssembly builds (SIMD128 and scalar) in Node, in headless
+Chromium and Firefox (SpiderMonkey), and in Bun (JavaScriptCore).
 
 For each platform P, input and level: P compresses the input and its bytes
 must equal the reference's; P decompresses the reference's stream and must
@@ -51,6 +51,10 @@ import inputs as matrix_inputs  # noqa: E402
 OUT = ROOT / "build-matrix"
 # Bun, for the JavaScriptCore columns: the npm package of tests/runtimes/.
 BUN = str(ROOT / "tests" / "runtimes" / "node_modules" / ".bin" / "bun")
+# Firefox, for the SpiderMonkey columns: Debian's firefox-esr, driven by the
+# puppeteer-core of tests/bundlers/.
+FIREFOX = os.environ.get("FIREFOX", "/usr/bin/firefox-esr")
+PUPPETEER = ROOT / "tests" / "bundlers" / "node_modules" / "puppeteer-core"
 LEVELS = []  # every level of the level table (main() reads it from the reference), then the framed runs
 # Framed runs: "L:F" is level L in frames of F bytes, on 3 threads (the
 # reference on 1: the bytes must not depend on it; natively the decoder
@@ -132,15 +136,18 @@ NATIVE = [
 WASM = [
     {"key": "wasm-simd-node", "title": "WebAssembly SIMD128, Node (npm package)", "runner": "wasm-node.mjs", "simd": True},
     {"key": "wasm-scalar-node", "title": "WebAssembly scalar, Node (npm package)", "runner": "wasm-node.mjs", "simd": False},
-    {"key": "wasm-simd-chromium", "title": "WebAssembly SIMD128, headless Chromium (npm package)", "runner": "wasm-chromium.mjs", "simd": True},
-    {"key": "wasm-scalar-chromium", "title": "WebAssembly scalar, headless Chromium (npm package)", "runner": "wasm-chromium.mjs", "simd": False},
+    {"key": "wasm-simd-chromium", "title": "WebAssembly SIMD128, headless Chromium (npm package)", "runner": "wasm-browser.mjs", "simd": True, "browser": "chromium"},
+    {"key": "wasm-scalar-chromium", "title": "WebAssembly scalar, headless Chromium (npm package)", "runner": "wasm-browser.mjs", "simd": False, "browser": "chromium"},
+    # SpiderMonkey: the browser runner in Debian's firefox-esr (tests/bundlers/, npm ci there).
+    {"key": "wasm-simd-firefox", "title": "WebAssembly SIMD128, headless Firefox ESR / SpiderMonkey (npm package)", "runner": "wasm-browser.mjs", "simd": True, "browser": "firefox"},
+    {"key": "wasm-scalar-firefox", "title": "WebAssembly scalar, headless Firefox ESR / SpiderMonkey (npm package)", "runner": "wasm-browser.mjs", "simd": False, "browser": "firefox"},
     # JavaScriptCore: the Node column's runner under Bun (tests/runtimes/, npm ci there).
     {"key": "wasm-simd-bun", "title": "WebAssembly SIMD128, Bun / JavaScriptCore (npm package)", "runner": "wasm-node.mjs", "simd": True, "engine": BUN},
     {"key": "wasm-scalar-bun", "title": "WebAssembly scalar, Bun / JavaScriptCore (npm package)", "runner": "wasm-node.mjs", "simd": False, "engine": BUN},
 ]
 # Slowest first, so that the pool's two workers finish together.
-ORDER = ["s390x-gcc", "aarch64-gcc", "x86-64-gcc-sse4.1", "x86-64-gcc-avx2", "wasm-scalar-chromium", "wasm-scalar-node",
-         "wasm-simd-chromium", "wasm-simd-node", "wasm-scalar-bun", "wasm-simd-bun", "x86-64-gcc-scalar", "x86-64-clang-scalar-native",
+ORDER = ["s390x-gcc", "aarch64-gcc", "x86-64-gcc-sse4.1", "x86-64-gcc-avx2", "wasm-scalar-chromium", "wasm-scalar-firefox",
+         "wasm-scalar-node", "wasm-simd-chromium", "wasm-simd-firefox", "wasm-simd-node", "wasm-scalar-bun", "wasm-simd-bun", "x86-64-gcc-scalar", "x86-64-clang-scalar-native",
          "x86-64-clang-simd"]
 
 
@@ -315,14 +322,16 @@ def run_wasm(p, cases, ref_dir, outdir):
     jobs_file = outdir / "jobs.json"
     jobs_file.write_text(json.dumps({"jobs": jobs}))
     start = time.monotonic()
-    r = run([p.get("engine", "node"), str(HERE / p["runner"]), "--simd" if p["simd"] else "--scalar", str(jobs_file)], timeout=3600)
+    browser = ["--browser", p["browser"]] if "browser" in p else []
+    r = run([p.get("engine", "node"), str(HERE / p["runner"]), "--simd" if p["simd"] else "--scalar", *browser, str(jobs_file)],
+            timeout=3600)
     res.seconds = time.monotonic() - start
     if r.returncode != 0:
         raise RuntimeError(f"{p['runner']} exited {r.returncode}: {r.stderr.decode()[-3000:]}")
     info = json.loads(r.stdout.decode().strip().splitlines()[-1])
     if bool(info.get("simd")) != p["simd"]:
         raise RuntimeError(f"{p['runner']} loaded the {'SIMD' if info.get('simd') else 'scalar'} build")
-    res.info = f"kernels={info.get('kernels')}" + (f" chromium={info['browser']}" if "browser" in info else "")
+    res.info = f"kernels={info.get('kernels')}" + (f" {info['browser']}" if "browser" in info else "")
     return res
 
 
@@ -449,9 +458,16 @@ def main():
             if not (ROOT / "npm" / "dist" / f).exists():
                 log(f"matrix: npm/dist/{f} missing (make wasm)")
                 return 2
-        if any(p["runner"] == "wasm-chromium.mjs" for p in platforms) and not (ROOT / "web" / "node_modules" / "playwright-core").exists():
+        if any(p.get("browser") == "chromium" for p in platforms) and not (ROOT / "web" / "node_modules" / "playwright-core").exists():
             log("matrix: web/node_modules/playwright-core missing (cd web && npm ci)")
             return 2
+        if any(p.get("browser") == "firefox" for p in platforms):
+            if not Path(FIREFOX).exists():
+                log(f"matrix: {FIREFOX} missing (bash scripts/install-deps.sh matrix, or set FIREFOX)")
+                return 2
+            if not PUPPETEER.exists():
+                log("matrix: tests/bundlers/node_modules/puppeteer-core missing (cd tests/bundlers && npm ci)")
+                return 2
         if any(p.get("engine") == BUN for p in platforms) and not Path(BUN).exists():
             log(f"matrix: {BUN} missing (cd tests/runtimes && npm ci)")
             return 2

@@ -1,23 +1,30 @@
-// The determinism matrix's WebAssembly-in-Chromium column (tests/matrix/
-// matrix.py runs it once with --simd and once with --scalar). It opens the
-// npm package's browser entry in headless Chromium (web/test-support/
-// package-page.mjs: served from 127.0.0.1, Debian's /usr/bin/chromium driven
-// by playwright-core from web/node_modules) and runs the jobs in the page:
-// each job's input is fetched from the server and its result PUT back, which
+// The determinism matrix's WebAssembly-in-a-browser columns (tests/matrix/
+// matrix.py runs it with --simd and with --scalar, in Chromium and in
+// Firefox). It opens the npm package's browser entry in a headless browser
+// (web/test-support/package-page.mjs: served from 127.0.0.1; Debian's
+// /usr/bin/chromium driven by playwright-core from web/node_modules, or
+// Debian's /usr/bin/firefox-esr driven over WebDriver BiDi by puppeteer-core
+// from tests/bundlers/node_modules) and runs the jobs in the page: each
+// job's input is fetched from the server and its result PUT back, which
 // writes it to its path.
 //
-//   node tests/matrix/wasm-chromium.mjs --simd|--scalar JOBS.json
+//   node tests/matrix/wasm-browser.mjs --simd|--scalar [--browser chromium|firefox] JOBS.json
 //
 // JOBS.json as for wasm-node.mjs. Prints {"simd", "kernels", "modelId",
-// "seconds", "browser"} as JSON. Environment: CHROMIUM (default
-// /usr/bin/chromium).
+// "seconds", "browser"} as JSON ("browser": e.g. chromium/156.0.8078.114,
+// firefox/153.8.0). Environment: CHROMIUM (default /usr/bin/chromium),
+// FIREFOX (default /usr/bin/firefox-esr).
 import { createReadStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openPackagePage } from '../../web/test-support/package-page.mjs';
 
-const [mode, jobsFile] = process.argv.slice(2);
-if (!['--simd', '--scalar'].includes(mode) || !jobsFile) {
-  console.error('usage: node tests/matrix/wasm-chromium.mjs --simd|--scalar JOBS.json');
+const argv = process.argv.slice(2);
+let browser = 'chromium';
+const at = argv.indexOf('--browser');
+if (at >= 0) [, browser] = argv.splice(at, 2);
+const [mode, jobsFile] = argv;
+if (!['--simd', '--scalar'].includes(mode) || !jobsFile || !['chromium', 'firefox'].includes(browser)) {
+  console.error('usage: node tests/matrix/wasm-browser.mjs --simd|--scalar [--browser chromium|firefox] JOBS.json');
   process.exit(2);
 }
 const { jobs } = JSON.parse(readFileSync(jobsFile, 'utf8'));
@@ -53,7 +60,7 @@ function jobRoutes(req, res, url) {
 let code = 0;
 let session;
 try {
-  session = await openPackagePage({ title: 'lmzip determinism matrix', routes: jobRoutes });
+  session = await openPackagePage({ title: 'lmzip determinism matrix', routes: jobRoutes, browser });
   const list = jobs.map((j, i) => ({ i, op: j.op, level: j.level, frameSize: j.frameSize }));
   const result = await session.page.evaluate(
     async ({ simd, list }) => {
@@ -78,10 +85,10 @@ try {
     { simd: mode === '--simd', list },
   );
   session.check();
-  result.browser = session.browser.version();
+  result.browser = session.version;
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } catch (error) {
-  console.error(`wasm-chromium: ${error.stack ?? error}`);
+  console.error(`wasm-browser (${browser}): ${error.stack ?? error}`);
   code = 1;
 } finally {
   await session?.close();
