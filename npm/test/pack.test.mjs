@@ -24,7 +24,7 @@ const ALLOWED = [
   /^package\.json$/,
   /^README(\.md)?$/i,
   /^LICEN[SC]E(\.md|\.txt)?$/i,
-  /^lib\/[\w.-]+\.(mjs|d\.ts)$/,
+  /^lib\/[\w.-]+\.(mjs|cjs|d\.ts)$/,
   /^bin\/[\w.-]+\.mjs$/,
   /^dist\/lmzip-(simd|scalar)\.(mjs|wasm)$/,
   /^dist\/node\.cjs$/,
@@ -36,6 +36,7 @@ const REQUIRED = [
   'package.json',
   'lib/lmzip.mjs',
   'lib/node.mjs',
+  'lib/node.cjs',
   'lib/load-node.mjs',
   'lib/load-browser.mjs',
   'dist/lmzip-simd.mjs',
@@ -178,7 +179,7 @@ test('require (CJS) of the installed package works and round-trips', async () =>
   expect(r.ok).toBe(true);
   expect(r.hex).toBe(expectedHex);
   expect(r.code).toBe('LMZ_ERR_NOT_LMZIP');
-  expect(r.resolved).toMatch(/node_modules\/lmzip\/dist\/node\.cjs$/);
+  expect(r.resolved).toMatch(/node_modules\/lmzip\/lib\/node\.cjs$/);
 });
 
 test('the installed bin compresses like the library', async () => {
