@@ -890,8 +890,12 @@ function concat(parts) {
 
 /**
  * Compresses `data` (a string is encoded as UTF-8).
+ * `threads`: frames compressed at once, each in a worker (Node
+ * worker_threads, browser module Web Workers; 0: one per core; default 1,
+ * no worker). The bytes depend on `frameSize` only, never on `threads`; an
+ * input that fits one frame is compressed on the calling thread.
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView | string} data
- * @param {{level?: number, onProgress?: (p: {bytesIn: number, bytesOut: number, total?: number}) => void, signal?: AbortSignal}} [options]
+ * @param {{level?: number, frameSize?: number, threads?: number, onProgress?: (p: {bytesIn: number, bytesOut: number, total?: number}) => void, signal?: AbortSignal}} [options]
  * @returns {Promise<Uint8Array>}
  */
 export async function compress(data, options = {}) {
@@ -932,8 +936,12 @@ export async function compressWithCosts(data, options = {}) {
 
 /**
  * Decompresses a complete lmzip stream.
+ * `threads`: frames decoded at once, each in a worker (0: one per core;
+ * default 1), when `data` is one framed file that ends with its seek table;
+ * other data is decoded on the calling thread. Errors are the same
+ * LmzipErrors either way.
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data
- * @param {{maxOutputLength?: number, onProgress?: (p: {bytesIn: number, bytesOut: number, total?: number}) => void, signal?: AbortSignal}} [options]
+ * @param {{maxOutputLength?: number, threads?: number, onProgress?: (p: {bytesIn: number, bytesOut: number, total?: number}) => void, signal?: AbortSignal}} [options]
  * @returns {Promise<Uint8Array>}
  */
 export async function decompress(data, options = {}) {
