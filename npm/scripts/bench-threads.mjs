@@ -7,7 +7,7 @@
 //   node scripts/bench-threads.mjs FILE [--level N] [--frame-size BYTES] [--threads 1,2]
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,13 +18,16 @@ if (args[0] === '--child') {
   await init({ preload: [Number(level)] });
   const data = new Uint8Array(readFileSync(input));
   const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const result =
     mode === 'compress'
       ? await compress(data, { level: Number(level), frameSize: Number(frameSize), threads: Number(threads) })
       : await decompress(data, { threads: Number(threads) });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   writeFileSync(output, result);
-  process.stdout.write(JSON.stringify({ seconds, bytes: result.length, maxRssKiB: process.resourceUsage().maxRSS }));
+  process.stdout.write(JSON.stringify({ seconds, cpuSeconds, bytes: result.length, maxRssKiB: process.resourceUsage().maxRSS }));
   process.exit(0);
 }
 
@@ -45,6 +48,7 @@ const run = (mode, input, output, threads) => {
 };
 try {
   const size = readFileSync(file).length;
+  console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}, ${cpus().length} cores`);
   console.log(`${file}: ${size} bytes, level ${level}, frame size ${frameSize} (${Math.ceil(size / frameSize)} frames), Node ${process.version}`);
   const packed = {};
   const rows = [];
@@ -63,14 +67,17 @@ try {
     console.log(`native -T2 bytes ${Buffer.compare(r.stdout, first) === 0 ? 'equal' : 'DIFFER'}`);
   }
   const base = rows[0];
-  console.log('| threads | compress s | KB/s | speed-up | peak RSS MiB | decompress s | KB/s | speed-up | peak RSS MiB | round trip |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  // CPU s: of the process and its workers; CPU/wall near the thread count
+  // means the workers ran at once, below it that the cores were busy.
+  console.log('| threads | compress s | KB/s | speed-up | CPU s | CPU/wall | peak RSS MiB | decompress s | KB/s | speed-up | CPU s | CPU/wall | peak RSS MiB | round trip |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const { threads, c, d, same } of rows) {
     console.log(
-      `| ${threads} | ${c.seconds.toFixed(1)} | ${(size / 1000 / c.seconds).toFixed(0)} | ${(base.c.seconds / c.seconds).toFixed(2)}x | ${(c.maxRssKiB / 1024).toFixed(0)} ` +
-        `| ${d.seconds.toFixed(1)} | ${(size / 1000 / d.seconds).toFixed(0)} | ${(base.d.seconds / d.seconds).toFixed(2)}x | ${(d.maxRssKiB / 1024).toFixed(0)} | ${same ? 'ok' : 'FAILED'} |`,
+      `| ${threads} | ${c.seconds.toFixed(1)} | ${(size / 1000 / c.seconds).toFixed(0)} | ${(base.c.seconds / c.seconds).toFixed(2)}x | ${c.cpuSeconds.toFixed(1)} | ${(c.cpuSeconds / c.seconds).toFixed(2)} | ${(c.maxRssKiB / 1024).toFixed(0)} ` +
+        `| ${d.seconds.toFixed(1)} | ${(size / 1000 / d.seconds).toFixed(0)} | ${(base.d.seconds / d.seconds).toFixed(2)}x | ${d.cpuSeconds.toFixed(1)} | ${(d.cpuSeconds / d.seconds).toFixed(2)} | ${(d.maxRssKiB / 1024).toFixed(0)} | ${same ? 'ok' : 'FAILED'} |`,
     );
   }
+  console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(`compressed: ${first.length} bytes (${((first.length * 8) / size).toFixed(3)} bits/byte)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
