@@ -123,6 +123,117 @@ class StreamDecoder : public Stream {
   lmzip::Decoder decoder_;
 };
 
+// The one-shot core calls of frames and byte ranges (lmzip::compress_frame,
+// write_seek_table, decompress_frames, decompress_range), for the workers of
+// the npm package's threads and for its decompressRange(). Each returns a
+// lmzip::Error code; its output stays here until the next call or clear(),
+// and JS copies it from outputPointer()/outputSize().
+class FrameCoder {
+ public:
+  // size < 0: unknown (kUnknownSize); frame_size < 0: the default.
+  int compressFrame(uintptr_t pointer, size_t length, int level, double size, double frame_size, double index,
+                    bool framed) {
+    lmzip::EncoderOptions o;
+    o.level = level;
+    if (size >= 0) o.size_hint = static_cast<uint64_t>(size);
+    if (frame_size >= 0) o.frame_size = static_cast<uint64_t>(frame_size);
+    return guarded([&] {
+      return lmzip::compress_frame(reinterpret_cast<const uint8_t*>(pointer), length, static_cast<uint64_t>(index),
+                                   framed, output_, o);
+    });
+  }
+  // `entries`: [{compressedSize, originalSize}, ...], as readSeekTable gives them.
+  int seekTable(emscripten::val entries) {
+    std::vector<lmzip::SeekEntry> frames = seek_entries(entries);
+    return guarded([&] {
+      output_.clear();
+      return lmzip::write_seek_table(frames.data(), frames.size(), output_);
+    });
+  }
+  // The frames `entries` ({compressedOffset, compressedSize, originalSize}:
+  // offsets into [pointer, pointer + length)); max_output < 0: no limit.
+  int decompressFrames(uintptr_t pointer, size_t length, emscripten::val entries, double max_output) {
+    std::vector<lmzip::SeekEntry> frames = seek_entries(entries);
+    for (const lmzip::SeekEntry& f : frames)
+      if (f.compressed_offset > length || f.compressed_size > length - f.compressed_offset)
+        return static_cast<int>(lmzip::Error::invalid_argument);  // memory outside the input
+    return guarded([&] {
+      output_.clear();
+      return lmzip::decompress_frames(reinterpret_cast<const uint8_t*>(pointer), frames.data(), frames.size(),
+                                      output_, decoder_options(max_output), 1);
+    });
+  }
+  int decompressRange(uintptr_t pointer, size_t length, double offset, double range_length, double max_output) {
+    return guarded([&] {
+      return lmzip::decompress_range(reinterpret_cast<const uint8_t*>(pointer), length, static_cast<uint64_t>(offset),
+                                     static_cast<uint64_t>(range_length), output_, decoder_options(max_output));
+    });
+  }
+  uintptr_t outputPointer() const { return reinterpret_cast<uintptr_t>(output_.data()); }
+  size_t outputSize() const { return output_.size(); }
+  void clear() { std::vector<uint8_t>().swap(output_); }
+
+ private:
+  template <class Call>
+  int guarded(Call call) {
+    try {
+      return static_cast<int>(call());
+    } catch (const std::bad_alloc&) {
+      clear();
+      return static_cast<int>(lmzip::Error::out_of_memory);
+    }
+  }
+  static lmzip::DecoderOptions decoder_options(double max_output) {
+    lmzip::DecoderOptions o;
+    if (max_output >= 0) o.max_output = static_cast<uint64_t>(max_output);
+    return o;
+  }
+  static std::vector<lmzip::SeekEntry> seek_entries(const emscripten::val& entries) {
+    std::vector<lmzip::SeekEntry> frames;
+    const size_t n = entries["length"].as<size_t>();
+    for (size_t i = 0; i < n; ++i) {
+      emscripten::val e = entries[i];
+      auto field = [&](const char* name) {
+        emscripten::val v = e[name];
+        return v.isUndefined() ? uint64_t{0} : static_cast<uint64_t>(v.as<double>());
+      };
+      frames.push_back({field("compressedOffset"), field("compressedSize"), field("originalOffset"),
+                        field("originalSize")});
+    }
+    return frames;
+  }
+  std::vector<uint8_t> output_;
+};
+
+// The seek table that ends [pointer, pointer + length) (lmzip::read_seek_table):
+// {error, frames: [{compressedOffset, compressedSize, originalOffset, originalSize}]}.
+// The bytes may be the file's last `length` only: file_size is the whole
+// file's (0: `length`).
+emscripten::val read_seek_table(uintptr_t pointer, size_t length, double file_size) {
+  std::vector<lmzip::SeekEntry> frames;
+  lmzip::Error e = lmzip::read_seek_table(reinterpret_cast<const uint8_t*>(pointer), length, frames,
+                                          static_cast<uint64_t>(file_size));
+  emscripten::val o = emscripten::val::object();
+  o.set("error", static_cast<int>(e));
+  emscripten::val rows = emscripten::val::array();
+  for (const lmzip::SeekEntry& f : frames) {
+    emscripten::val row = emscripten::val::object();
+    row.set("compressedOffset", static_cast<double>(f.compressed_offset));
+    row.set("compressedSize", static_cast<double>(f.compressed_size));
+    row.set("originalOffset", static_cast<double>(f.original_offset));
+    row.set("originalSize", static_cast<double>(f.original_size));
+    rows.call<void>("push", row);
+  }
+  o.set("frames", rows);
+  return o;
+}
+
+// The bytes of the seek table whose last kSeekFooterSize bytes are at
+// `pointer` (lmzip::seek_table_size), 0 when they end none.
+double seek_table_size(uintptr_t pointer) {
+  return static_cast<double>(lmzip::seek_table_size(reinterpret_cast<const uint8_t*>(pointer)));
+}
+
 // The header's fields, set on the JS object `o`.
 void set_header_fields(emscripten::val& o, const lmzip::StreamHeader& h) {
   o.set("formatVersion", h.format_version);
@@ -302,6 +413,10 @@ std::string error_message(int code) {
   return lmzip::error_message(static_cast<lmzip::Error>(code));
 }
 double memory_for_level(int level) { return static_cast<double>(lmzip::memory_for_level(level)); }
+// size < 0: unknown.
+double memory_for_input(int level, double size) {
+  return static_cast<double>(lmzip::memory_for_input(level, size < 0 ? lmzip::kUnknownSize : static_cast<uint64_t>(size)));
+}
 std::string kernels() { return lmzip::kernels::best_names(); }
 
 }  // namespace
@@ -337,6 +452,18 @@ EMSCRIPTEN_BINDINGS(lmzip) {
       .function("info", &StreamScanner::info)
       .function("listRow", &StreamScanner::listRow)
       .function("listFrameRows", &StreamScanner::listFrameRows);
+  class_<FrameCoder>("FrameCoder")
+      .constructor<>()
+      .function("compressFrame", &FrameCoder::compressFrame)
+      .function("seekTable", &FrameCoder::seekTable)
+      .function("decompressFrames", &FrameCoder::decompressFrames)
+      .function("decompressRange", &FrameCoder::decompressRange)
+      .function("outputPointer", &FrameCoder::outputPointer)
+      .function("outputSize", &FrameCoder::outputSize)
+      .function("clear", &FrameCoder::clear);
+  function("readSeekTable", &read_seek_table);
+  function("seekTableSize", &seek_table_size);
+  function("memoryForInput", &memory_for_input);
   function("peekHeader", &peek_header);
   function("levelTable", &level_table);
   function("errorList", &error_list);
@@ -369,4 +496,5 @@ EMSCRIPTEN_BINDINGS(lmzip) {
   constant("defaultFrameSize", static_cast<double>(lmzip::kDefaultFrameSize));
   constant("minFrameSize", static_cast<double>(lmzip::kMinFrameSize));
   constant("maxFrameSize", static_cast<double>(lmzip::kMaxFrameSize));
+  constant("maxThreads", lmzip::kMaxThreads);
 }

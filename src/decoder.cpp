@@ -364,7 +364,9 @@ Error decompress_frames(const uint8_t* data, const SeekEntry* frames, size_t cou
     one.max_output = f.original_size;  // a frame never decodes past its entry
     StreamHeader h;
     Error e = peek_header(data + f.compressed_offset, static_cast<size_t>(f.compressed_size), h);
-    if (e == Error::ok && !h.framed) e = Error::corrupt_data;
+    // As inside a framed file when decoded in order (FrameWalk::check_header):
+    // what is not a framed frame there is corrupt data.
+    if (e == Error::not_lmzip || (e == Error::ok && !h.framed)) e = Error::corrupt_data;
     try {
       if (e == Error::ok) e = decompress(data + f.compressed_offset, static_cast<size_t>(f.compressed_size), parts[i], one);
     } catch (const std::bad_alloc&) {

@@ -132,6 +132,20 @@ class FrameEncoder {
   std::vector<uint16_t> costs_;        // of closed blocks, not yet taken
 };
 
+// The seek table of `frames` frames whose entries (kSeekEntrySize bytes
+// each: compressed size, original size) are `entries`, appended to `out`.
+void append_seek_table(const std::vector<uint8_t>& entries, uint64_t frames, std::vector<uint8_t>& out) {
+  std::vector<uint8_t> t(format::kSeekMagic, format::kSeekMagic + sizeof format::kSeekMagic);
+  t.insert(t.end(), entries.begin(), entries.end());
+  uint8_t footer[format::kSeekFooterSize - 4];
+  format::put_le(footer, frames, 4);
+  t.insert(t.end(), footer, footer + 4);
+  format::put_le(footer + 4, crc32_update(0, t.data(), t.size()), 4);
+  t.insert(t.end(), footer + 4, footer + 8);
+  t.insert(t.end(), format::kSeekMagic, format::kSeekMagic + sizeof format::kSeekMagic);
+  out.insert(out.end(), t.begin(), t.end());
+}
+
 }  // namespace
 
 
@@ -191,17 +205,7 @@ struct Encoder::Impl {
     }
   }
 
-  void write_seek_table() {
-    std::vector<uint8_t> t(format::kSeekMagic, format::kSeekMagic + sizeof format::kSeekMagic);
-    t.insert(t.end(), seek.begin(), seek.end());
-    uint8_t footer[format::kSeekFooterSize - 4];
-    format::put_le(footer, frames, 4);
-    t.insert(t.end(), footer, footer + 4);
-    format::put_le(footer + 4, crc32_update(0, t.data(), t.size()), 4);
-    t.insert(t.end(), footer + 4, footer + 8);
-    t.insert(t.end(), format::kSeekMagic, format::kSeekMagic + sizeof format::kSeekMagic);
-    pending.insert(pending.end(), t.begin(), t.end());
-  }
+  void write_seek_table() { append_seek_table(seek, frames, pending); }
 
   // Compresses the batched input as frames, one thread each, and appends
   // them in order. `last`: the input ends with the batch.
@@ -251,6 +255,8 @@ struct Encoder::Impl {
   }
 
   Status step(InBuffer& in, bool finish);
+  // The constructor's checks and settings, without allocating a frame.
+  Error setup(EncoderOptions options);
 };
 
 Status Encoder::Impl::step(InBuffer& in, bool finish) {
@@ -313,21 +319,15 @@ Status Encoder::Impl::step(InBuffer& in, bool finish) {
 Encoder::Encoder(int level, std::shared_ptr<const Model> model)
     : Encoder(EncoderOptions{level, std::move(model)}) {}
 
-Encoder::Encoder(EncoderOptions options) : impl_(std::make_unique<Impl>()) {
-  Impl& s = *impl_;
+Error Encoder::Impl::setup(EncoderOptions options) {
+  Impl& s = *this;
   const LevelConfig* config = level_config(options.level);
   bool frame_ok = options.frame_size == 0 ||
                   (options.frame_size >= kMinFrameSize && options.frame_size <= kMaxFrameSize);
-  if (!config || !frame_ok || options.threads < 0) {
-    s.error = Error::invalid_argument;
-    return;
-  }
+  if (!config || !frame_ok || options.threads < 0) return Error::invalid_argument;
   if (config->model != ModelSlot::none) {
     if (!options.model) options.model = default_model(options.level);
-    if (!options.model) {
-      s.error = Error::model_not_loaded;
-      return;
-    }
+    if (!options.model) return Error::model_not_loaded;
   } else {
     options.model = nullptr;
   }
@@ -339,13 +339,62 @@ Encoder::Encoder(EncoderOptions options) : impl_(std::make_unique<Impl>()) {
   s.frame_size = s.may_frame ? options.frame_size : 0;
   s.threads = s.may_frame ? format::resolve_threads(options.threads) : 1;
   s.options = std::move(options);
-  if (s.threads == 1) {
+  return Error::ok;
+}
+
+Encoder::Encoder(EncoderOptions options) : impl_(std::make_unique<Impl>()) {
+  Impl& s = *impl_;
+  s.error = s.setup(std::move(options));
+  if (s.error == Error::ok && s.threads == 1) {
     try {
       s.frame = s.new_frame(0, s.pending);  // allocation fails here, not mid-stream
     } catch (const std::bad_alloc&) {
       s.error = Error::out_of_memory;
     }
   }
+}
+
+Error compress_frame(const uint8_t* data, size_t size, uint64_t index, bool framed, std::vector<uint8_t>& out,
+                     EncoderOptions options) {
+  out.clear();
+  options.threads = 1;
+  Encoder::Impl s;
+  if (Error e = s.setup(std::move(options)); e != Error::ok) return e;
+  if (size > 0 && !data) return Error::invalid_argument;
+  const uint64_t hint = s.options.size_hint;
+  if (framed) {
+    // A frame of a file of several: whole frames but the last, never empty.
+    if (!s.may_frame || size == 0 || size > s.frame_size || index > kUnknownSize / s.frame_size)
+      return Error::invalid_argument;
+    if (hint != kUnknownSize) {
+      uint64_t start = index * s.frame_size;
+      if (start >= hint || size != std::min(s.frame_size, hint - start)) return Error::invalid_argument;
+    }
+  } else if (index != 0 || (s.may_frame && size > s.frame_size)) {
+    return Error::invalid_argument;
+  }
+  s.framed = framed;
+  s.undecided = false;
+  try {
+    s.new_frame(index, out)->encode_all(data, size);
+  } catch (const std::bad_alloc&) {
+    out.clear();
+    return Error::out_of_memory;
+  }
+  return Error::ok;
+}
+
+Error write_seek_table(const SeekEntry* frames, size_t count, std::vector<uint8_t>& out) {
+  if (count == 0 || !frames || count > UINT32_MAX) return Error::invalid_argument;
+  std::vector<uint8_t> entries(count * format::kSeekEntrySize);
+  for (size_t k = 0; k < count; ++k) {
+    if (frames[k].compressed_size > UINT32_MAX || frames[k].original_size > format::kMaxFrameBytes)
+      return Error::invalid_argument;
+    format::put_le(entries.data() + k * format::kSeekEntrySize, frames[k].compressed_size, 4);
+    format::put_le(entries.data() + k * format::kSeekEntrySize + 4, frames[k].original_size, 4);
+  }
+  append_seek_table(entries, count, out);
+  return Error::ok;
 }
 
 Encoder::~Encoder() = default;

@@ -228,6 +228,10 @@ struct EncoderOptions {
   int threads = 1;
 };
 
+class Encoder;
+Error compress_frame(const uint8_t* data, size_t size, uint64_t index, bool framed, std::vector<uint8_t>& out,
+                     EncoderOptions options);
+
 class Encoder {
  public:
   explicit Encoder(EncoderOptions options);
@@ -259,6 +263,7 @@ class Encoder {
   void take_costs(std::vector<uint16_t>& out);
 
  private:
+  friend Error compress_frame(const uint8_t*, size_t, uint64_t, bool, std::vector<uint8_t>&, EncoderOptions);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -391,6 +396,23 @@ Error decompress_frames(const uint8_t* data, const SeekEntry* frames, size_t cou
 // the file has a seek table, else the whole file.
 Error decompress_range(const uint8_t* data, size_t size, uint64_t offset, uint64_t length,
                        std::vector<uint8_t>& out, DecoderOptions options = {});
+
+// Frames compressed apart (in Web Workers, other processes) and joined give
+// the Encoder's file. compress_frame() writes frame `index` of the file that
+// Encoder(options) writes (options.size_hint: the input's size, or
+// kUnknownSize as for a stream; options.threads is ignored) from that
+// frame's input alone, data[0..size): the input bytes from index x
+// options.frame_size on, frame_size of them but in the last frame. `framed`:
+// the file has more than one frame (with a known size_hint exactly when it
+// exceeds frame_size; else when the input turned out longer than one
+// frame). invalid_argument for a frame the Encoder never writes (an index
+// or size that does not fit). Joined in order, and for a framed file
+// followed by write_seek_table() of their sizes, the frames are the bytes
+// of compress() / Encoder for the same input and options.
+// (Declared above Encoder, which befriends it.)
+// Appends to `out` the seek table of `count` frames (compressed_size and
+// original_size of each; the offsets are not used): what ends a framed file.
+Error write_seek_table(const SeekEntry* frames, size_t count, std::vector<uint8_t>& out);
 
 // One-shot helpers over the streaming classes. compress() sizes the
 // tables to `size` (options.size_hint is ignored).

@@ -148,4 +148,58 @@ TEST_CASE("frames: each frame decodes alone from the seek table, and byte ranges
   CHECK(lmzip::decompress_range(bad.data(), bad.size(), 0, 10, got) == lmzip::Error::corrupt_data);
   Bytes ignored;
   CHECK(lmzip::decompress(file.data(), file.size() - 1, ignored) == lmzip::Error::truncated);
+  // A frame whose magic is damaged: corrupt data, as when decoded in order.
+  std::vector<lmzip::SeekEntry> entries;
+  REQUIRE(lmzip::read_seek_table(file.data(), file.size(), entries) == lmzip::Error::ok);
+  Bytes no_magic = file;
+  no_magic[static_cast<size_t>(entries[2].compressed_offset)] ^= 0xFF;
+  CHECK(lmzip::decompress(no_magic.data(), no_magic.size(), ignored) == lmzip::Error::corrupt_data);
+  CHECK(lmzip::decompress_frames(no_magic.data(), entries.data(), entries.size(), ignored, {}, 2) ==
+        lmzip::Error::corrupt_data);
+}
+
+TEST_CASE("frames: compressed apart (compress_frame) and joined with write_seek_table, the Encoder's bytes") {
+  const Bytes in = pseudo_text(quick_mode() ? 20000 : 50000, 41);
+  const uint64_t frame_size = 4096;
+  // A known size (compress(), a file) and an unknown one (a stream).
+  for (bool known : {true, false}) {
+    for (size_t n : {size_t{0}, size_t{1000}, size_t{4096}, size_t{4097}, size_t{12288}, in.size()}) {
+      INFO((known ? "known" : "unknown") << " size, " << n << " bytes");
+      Bytes part(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(n));
+      lmzip::EncoderOptions o = framed(2, known ? n : lmzip::kUnknownSize, frame_size, 1);
+      Bytes want;
+      if (known) {
+        REQUIRE(lmzip::compress(part.data(), part.size(), want, o) == lmzip::Error::ok);
+      } else {
+        lmzip::Encoder enc(o);
+        want.resize(2 * n + 1000);
+        lmzip::InBuffer ib{part.data(), part.size(), 0};
+        lmzip::OutBuffer ob{want.data(), want.size(), 0};
+        REQUIRE(enc.compress(ib, ob, true) == lmzip::Status::done);
+        want.resize(ob.pos);
+      }
+      const bool is_framed = n > frame_size;
+      const size_t count = is_framed ? (n + frame_size - 1) / frame_size : 1;
+      Bytes got;
+      std::vector<lmzip::SeekEntry> entries;
+      for (size_t k = 0; k < count; ++k) {
+        size_t start = k * frame_size, size = std::min<size_t>(frame_size, n - start);
+        if (!is_framed) size = n;
+        Bytes frame;
+        REQUIRE(lmzip::compress_frame(part.data() + start, size, k, is_framed, frame, o) == lmzip::Error::ok);
+        entries.push_back({0, frame.size(), 0, size});
+        append(got, frame);
+      }
+      if (is_framed) REQUIRE(lmzip::write_seek_table(entries.data(), entries.size(), got) == lmzip::Error::ok);
+      CHECK(got == want);
+    }
+  }
+  // Frames the Encoder never writes.
+  Bytes out;
+  lmzip::EncoderOptions o = framed(2, 10000, frame_size, 1);
+  CHECK(lmzip::compress_frame(in.data(), 4096, 3, true, out, o) == lmzip::Error::invalid_argument);   // past the end
+  CHECK(lmzip::compress_frame(in.data(), 100, 0, true, out, o) == lmzip::Error::invalid_argument);    // short
+  CHECK(lmzip::compress_frame(in.data(), 10000, 0, false, out, o) == lmzip::Error::invalid_argument); // several
+  CHECK(lmzip::compress_frame(in.data(), 1808, 2, true, out, o) == lmzip::Error::ok);                 // the last
+  CHECK(lmzip::write_seek_table(nullptr, 0, out) == lmzip::Error::invalid_argument);
 }

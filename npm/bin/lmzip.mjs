@@ -24,8 +24,9 @@ import { getSystemErrorMap } from 'node:util';
 import {
   init, createCompress, createDecompress, levels, levelUsesModel, loadModel, LmzipError,
 } from '../lib/node.mjs';
-// The raw module: package-internal, not part of the documented API.
-import { nativeModule } from '../lib/internal.mjs';
+// The raw module and the workers of -T: package-internal, not part of the
+// documented API.
+import { hooks, nativeModule } from '../lib/internal.mjs';
 
 const CHUNK_SIZE = 256 << 10; // input and output chunks
 // Compressed input is fed in smaller pieces: the library decodes a whole
@@ -356,6 +357,140 @@ async function listStream(src, verbose) {
   }
 }
 
+// ---------------------------------------------------------------- threads (-T)
+
+// Reads exactly `size` bytes at `position` (pread); an IoError otherwise.
+async function readAt(src, position, size) {
+  const buffer = new Uint8Array(size);
+  let got = 0;
+  while (got < size) {
+    const n = await new Promise((resolve, reject) =>
+      fs.read(src.fd, buffer, got, size - got, position + got, (error, count) => (error ? reject(error) : resolve(count))),
+    );
+    if (n === 0) throw new IoError(src.name, message('read_error'), Object.assign(new Error('file changed while read'), { code: 'EIO' }));
+    got += n;
+  }
+  return buffer;
+}
+
+// Writes all of `bytes` to the sink (-1: discards, for -t).
+function writeAll(sink, bytes) {
+  if (sink.fd < 0 || bytes.length === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    let offset = 0;
+    const step = () =>
+      fs.write(sink.fd, bytes, offset, bytes.length - offset, null, (error, written) => {
+        if (error) {
+          if (error.code === 'EAGAIN') return setTimeout(step, 5);
+          if (error.code === 'EPIPE') dieOfSigpipe();
+          if (sink.fd === STDOUT) stdoutFailed = true;
+          return reject(new IoError(sink.name, message('write_error'), error));
+        }
+        offset += written;
+        if (offset < bytes.length) step();
+        else resolve();
+      });
+    step();
+  });
+}
+
+// The frames of a named regular file that ends with a seek table and holds
+// nothing else, read from its end; null for anything else (which streams).
+async function framesOfFile(src) {
+  const FOOTER = 12; // lmzip::kSeekFooterSize
+  if (src.fd === STDIN || !(src.size >= FOOTER)) return null;
+  const footer = await readAt(src, src.size - FOOTER, FOOTER).catch(() => null);
+  if (!footer) return null;
+  const at = M._malloc(FOOTER);
+  let tableSize;
+  try {
+    M.HEAPU8.set(footer, at);
+    tableSize = M.seekTableSize(at);
+  } finally {
+    M._free(at);
+  }
+  if (tableSize === 0 || tableSize > src.size) return null;
+  const table = await readAt(src, src.size - tableSize, tableSize).catch(() => null);
+  if (!table) return null;
+  const tat = M._malloc(tableSize);
+  let result;
+  try {
+    M.HEAPU8.set(table, tat);
+    result = M.readSeekTable(tat, tableSize, src.size);
+  } finally {
+    M._free(tat);
+  }
+  // A damaged table: the streaming decoder says what is wrong.
+  if (result.error !== 0 || result.frames[0].compressedOffset !== 0) return null;
+  return result.frames;
+}
+
+// -T N (N != 1): a regular file of more than one frame compressed N frames
+// at once, in worker threads (the bytes of one thread: the frames are the
+// core's, joined in order); its frames read with pread, so that memory
+// stays bounded by N frames. Decompression likewise for a file that ends
+// with a seek table. Resolves to {bytesIn, bytesOut}, or null when the
+// input is not such a file (it then streams, on this thread).
+async function runParallel(src, sink, o, progress) {
+  if (o.mode === 'compress') {
+    const frameSize = o.frameSize;
+    if (src.fd === STDIN || src.size === undefined || frameSize === 0 || src.size <= frameSize) return null;
+    const count = Math.ceil(src.size / frameSize);
+    let bytesIn = 0;
+    let bytesOut = 0;
+    await hooks.compressFrames({
+      level: o.level,
+      size: src.size,
+      frameSize,
+      threads: o.threads,
+      count,
+      framed: true,
+      input: (k) => readAt(src, k * frameSize, Math.min(frameSize, src.size - k * frameSize)),
+      write: async (bytes) => {
+        await writeAll(sink, bytes);
+        bytesOut += bytes.length;
+      },
+      onFrame: (entry) => {
+        bytesIn += entry.originalSize;
+        progress.update(bytesIn, bytesIn);
+      },
+    });
+    return { bytesIn, bytesOut };
+  }
+  const frames = await framesOfFile(src);
+  if (!frames) return null;
+  const head = await readAt(src, 0, Math.min(src.size, 64));
+  const at = M._malloc(head.length);
+  let header;
+  try {
+    M.HEAPU8.set(head, at);
+    header = M.peekHeader(at, head.length);
+  } finally {
+    M._free(at);
+  }
+  let bytesIn = 0;
+  let bytesOut = 0;
+  try {
+    await hooks.decompressFrames({
+      frames,
+      threads: o.threads,
+      header,
+      maxOutput: o.maxOutput ?? Infinity,
+      input: (k) => readAt(src, frames[k].compressedOffset, frames[k].compressedSize),
+      write: async (bytes, k) => {
+        await writeAll(sink, bytes);
+        bytesIn = frames[k].compressedOffset + frames[k].compressedSize;
+        bytesOut += bytes.length;
+        progress.update(bytesIn, bytesOut);
+      },
+    });
+  } catch (error) {
+    if (error instanceof LmzipError && error.level === undefined && header.error === 0) error.level = header.level;
+    throw error;
+  }
+  return { bytesIn: src.size, bytesOut };
+}
+
 // Runs the stream for the mode; prints the -v line on success.
 async function runStream(src, sink, o) {
   if (o.mode === 'list') return listStream(src, o.verbose);
@@ -363,6 +498,22 @@ async function runStream(src, sink, o) {
   const compressing = o.mode === 'compress';
   const progress = new Progress(src.name, src.size, progressWanted(src, sink, o));
   let counts = { bytesIn: 0, bytesOut: 0 };
+  if (o.threads !== 1) {
+    currentProgress = progress;
+    let parallel;
+    try {
+      parallel = await runParallel(src, sink, o, progress);
+    } catch (error) {
+      if (error instanceof IoError) reportErrno(error.fileName, error.what, error.cause);
+      else if (error instanceof LmzipError) reportLibrary(src.name, error, o);
+      else reportError(src.name, String(error?.message ?? error));
+      return false;
+    } finally {
+      progress.clear();
+      currentProgress = null;
+    }
+    if (parallel) return verboseLine(src, o, start, compressing, parallel);
+  }
   const onProgress = (p) => {
     counts = p;
     // pos: input consumed; speed: uncompressed bytes.
@@ -393,6 +544,11 @@ async function runStream(src, sink, o) {
     progress.clear();
     currentProgress = null;
   }
+  return verboseLine(src, o, start, compressing, counts);
+}
+
+// The -v line of a stream that went well; true.
+function verboseLine(src, o, start, compressing, counts) {
   if (!o.verbose) return true;
   const secs = (Date.now() - start) / 1000;
   const uncompressed = compressing ? counts.bytesIn : counts.bytesOut;

@@ -221,6 +221,8 @@ export interface LmzipConstants {
   minFrameSize: number;
   /** The largest `frameSize` (1 GiB). */
   maxFrameSize: number;
+  /** The largest `threads` (256). */
+  maxThreads: number;
 }
 
 /** A progress report: bytes consumed and produced so far. */
@@ -254,6 +256,18 @@ export interface CompressOptions {
    * that the tables are sized to it and the bytes equal compress()'s.
    */
   size?: number;
+  /**
+   * {@link compress} only (the streams ignore it): compress this many
+   * frames at once, each in a worker of its own (Node `worker_threads`,
+   * module Web Workers in browsers); 0: one per core
+   * (`os.availableParallelism()`, `navigator.hardwareConcurrency`); default
+   * 1 (no worker). The bytes are the same for every value: they depend on
+   * `frameSize` only, so an input that fits one frame is compressed on the
+   * calling thread whatever `threads` says. Memory: each worker holds the
+   * level's tables sized to a frame, a frame of input and its output; at
+   * most 2 x threads frames are in flight.
+   */
+  threads?: number;
   /** Progress reports (see {@link ProgressCallback}). */
   onProgress?: ProgressCallback;
   /** Aborting it fails the operation with LMZ_ERR_ABORTED. */
@@ -267,10 +281,32 @@ export interface DecompressOptions {
    * this many bytes (a non-negative safe integer). Default: no limit.
    */
   maxOutputLength?: number;
+  /**
+   * {@link decompress} only (the streams ignore it): decode this many
+   * frames at once, each in a worker of its own; 0: one per core; default
+   * 1. Used when the data is one framed file that ends with its seek table
+   * (what `compress` writes for an input longer than `frameSize`); other
+   * data (one frame, concatenated files, a damaged table) is decoded on the
+   * calling thread. Worker errors reject with the same {@link LmzipError}
+   * codes.
+   */
+  threads?: number;
   /** Progress reports (see {@link ProgressCallback}). */
   onProgress?: ProgressCallback;
   /** Aborting it fails the operation with LMZ_ERR_ABORTED. */
   signal?: AbortSignal;
+}
+
+/** One frame of a framed file, from its seek table (see {@link readSeekTable}). */
+export interface SeekEntry {
+  /** Offset of the frame's header in the data (the first frame's is 0 unless other files come before it). */
+  compressedOffset: number;
+  /** Bytes of the frame, header to trailer. */
+  compressedSize: number;
+  /** Offset of its first byte in the file's content. */
+  originalOffset: number;
+  /** Bytes it decodes to. */
+  originalSize: number;
 }
 
 /** True when this JavaScript engine supports WebAssembly SIMD128. */
@@ -380,6 +416,28 @@ export function compressWithCosts(
  * when the data is not a valid, complete stream, or has bytes after its end.
  */
 export function decompress(data: DecompressInput, options?: DecompressOptions): Promise<Uint8Array>;
+
+/**
+ * The frames of the framed file that ends `data`, from its seek table (only
+ * the table is read; its CRC-32 is checked, the frames are checked when
+ * decoded). `null` when `data` ends with no seek table: a file of one frame
+ * (an input that fits one `frameSize`, or `frameSize: 0`), or not lmzip
+ * data. Throws LMZ_ERR_CORRUPT_DATA when the table is damaged or its frames
+ * do not fit in `data`. Synchronous: throws LMZ_ERR_NOT_INITIALIZED before
+ * `await init()`.
+ */
+export function readSeekTable(data: DecompressInput): SeekEntry[] | null;
+
+/**
+ * The original bytes [start, end) (`end` default: the end of the content),
+ * decoding only the frames that cover them when the data ends with a seek
+ * table; data without one (one frame, or files before the framed one) is
+ * decoded whole and the range cut from it. Throws LMZ_ERR_INVALID_ARGUMENT
+ * when `start` or `end` is not a non-negative integer, `end` < `start`, or
+ * the range ends past the content; an empty range within the content
+ * decodes nothing. Decodes on the calling thread.
+ */
+export function decompressRange(data: DecompressInput, start: number, end?: number): Promise<Uint8Array>;
 
 /**
  * Push-style compressor over the streaming core. Requires `await init()`

@@ -5,6 +5,7 @@
 import createSimdModule from '../dist/lmzip-simd.mjs';
 import createScalarModule from '../dist/lmzip-scalar.mjs';
 import { fileLoader, hooks, setNativeModule } from './internal.mjs';
+import { WorkerPool, resolveThreads } from './threads.mjs';
 
 // lmzip::Status values (src/lmzip.h).
 const NEEDS_INPUT = 0;
@@ -74,6 +75,11 @@ let native = null; // the Embind module once loaded
 let loading = null; // the promise of the first init()
 let levelRows = null; // the core's level table (levels()), once loaded
 let errorsByCode = null; // the core's error list: code -> {name, message}
+// For the workers of the `threads` option: the compiled module, its build,
+// and the bytes of the model loaded in each slot.
+let compiledWasm = null;
+let loadedSimd = false;
+const slotBytes = new Map();
 
 /**
  * Loads the WebAssembly module, and the neural models given as bytes or
@@ -187,7 +193,10 @@ async function loadModule(wasm, useSimd) {
         locateFile: (path) => path, // the glue must not resolve its own URL
         instantiateWasm(imports, receive) {
           WebAssembly.instantiate(compiled, imports)
-            .then((instance) => receive(instance, compiled))
+            .then((instance) => {
+              compiledWasm = compiled;
+              return receive(instance, compiled);
+            })
             .catch(reject);
           return {};
         },
@@ -218,12 +227,17 @@ async function instantiate(options = {}) {
   );
   const loadedBytes = {};
   lazySlots = new Map();
+  slotBytes.clear();
   slots.forEach((s, i) => {
-    if (files[i]) setModel(loaded, files[i], s.level);
+    if (files[i]) {
+      setModel(loaded, files[i], s.level);
+      slotBytes.set(s.slot, files[i].slice());
+    }
     else if (sourceOf(s) === undefined) lazySlots.set(s.slot, null);
     loadedBytes[s.slot] = files[i] ? files[i].length : 0;
   });
   native = loaded;
+  loadedSimd = useSimd;
   levelRows = table;
   errorsByCode = readErrorList(loaded);
   setNativeModule(loaded);
@@ -281,6 +295,7 @@ export async function prepareLevel(level) {
         // Unless loadModel() filled the slot meanwhile.
         if (lazySlots.get(row.model) === pending) {
           setModel(native, bytes, slotRow.level);
+          slotBytes.set(row.model, bytes.slice());
           lazySlots.delete(row.model);
         }
       },
@@ -345,8 +360,11 @@ export async function loadModel(source, options = {}) {
   if (!levelUsesModel(level)) {
     throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: level ${level} uses no neural model`);
   }
-  setModel(native, await modelBytesOf(source), level);
-  lazySlots.delete(levelRows.find((r) => r.level === level).model);
+  const bytes = await modelBytesOf(source);
+  setModel(native, bytes, level);
+  const slot = levelRows.find((r) => r.level === level).model;
+  slotBytes.set(slot, bytes.slice());
+  lazySlots.delete(slot);
   return { modelId: native.modelId(level) };
 }
 
@@ -387,6 +405,7 @@ export function constants() {
     defaultFrameSize: m.defaultFrameSize,
     minFrameSize: m.minFrameSize,
     maxFrameSize: m.maxFrameSize,
+    maxThreads: m.maxThreads,
   };
 }
 
@@ -871,14 +890,23 @@ function concat(parts) {
 
 /**
  * Compresses `data` (a string is encoded as UTF-8).
+ * `threads`: frames compressed at once, each in a worker (Node
+ * worker_threads, browser module Web Workers; 0: one per core; default 1,
+ * no worker). The bytes depend on `frameSize` only, never on `threads`; an
+ * input that fits one frame is compressed on the calling thread.
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView | string} data
- * @param {{level?: number, onProgress?: (p: {bytesIn: number, bytesOut: number, total?: number}) => void, signal?: AbortSignal}} [options]
+ * @param {{level?: number, frameSize?: number, threads?: number, onProgress?: (p: {bytesIn: number, bytesOut: number, total?: number}) => void, signal?: AbortSignal}} [options]
  * @returns {Promise<Uint8Array>}
  */
 export async function compress(data, options = {}) {
   await prepareLevel(options.level ?? (await init(), native.defaultLevel));
   const bytes = toBytes(data);
+  const threads = checkThreads(options.threads);
   if (options.signal?.aborted) throw abortError(options.signal);
+  const frameSize = options.frameSize ?? native.defaultFrameSize;
+  if (threads !== 1 && Number.isSafeInteger(frameSize) && frameSize > 0 && bytes.length > frameSize) {
+    return compressInWorkers(bytes, checkLevel(options.level), checkFrameSize(frameSize), threads, options);
+  }
   return runWhole(new Compressor({ level: options.level, size: bytes.length, frameSize: options.frameSize }), bytes, options);
 }
 
@@ -908,14 +936,23 @@ export async function compressWithCosts(data, options = {}) {
 
 /**
  * Decompresses a complete lmzip stream.
+ * `threads`: frames decoded at once, each in a worker (0: one per core;
+ * default 1), when `data` is one framed file that ends with its seek table;
+ * other data is decoded on the calling thread. Errors are the same
+ * LmzipErrors either way.
  * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data
- * @param {{maxOutputLength?: number, onProgress?: (p: {bytesIn: number, bytesOut: number, total?: number}) => void, signal?: AbortSignal}} [options]
+ * @param {{maxOutputLength?: number, threads?: number, onProgress?: (p: {bytesIn: number, bytesOut: number, total?: number}) => void, signal?: AbortSignal}} [options]
  * @returns {Promise<Uint8Array>}
  */
 export async function decompress(data, options = {}) {
   await init();
   const bytes = toBytes(data);
+  const threads = checkThreads(options.threads);
   await prepareLevel(levelOf(bytes));
+  if (threads !== 1) {
+    const frames = framesFromStart(bytes);
+    if (frames) return decompressInWorkers(bytes, frames, threads, options);
+  }
   for (;;) {
     if (options.signal?.aborted) throw abortError(options.signal);
     try {
@@ -1052,5 +1089,346 @@ export class DecompressStream extends TransformStream {
     super(
       transformer(() => new Decompressor({ maxOutputLength: options.maxOutputLength }), options, { decompressing: true }),
     );
+  }
+}
+
+// ---------------------------------------------------------------- threads
+
+function checkThreads(threads) {
+  if (threads === undefined) return 1;
+  const max = requireNative().maxThreads;
+  if (!Number.isInteger(threads) || threads < 0 || threads > max) {
+    throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: threads must be an integer from 0 to ${max}, got ${threads}`);
+  }
+  return threads;
+}
+
+function checkFrameSize(frameSize) {
+  const m = requireNative();
+  if (!Number.isSafeInteger(frameSize) || (frameSize !== 0 && (frameSize < m.minFrameSize || frameSize > m.maxFrameSize))) {
+    throw new LmzipError(
+      'LMZ_ERR_INVALID_ARGUMENT',
+      `lmzip: frameSize must be 0 or from ${m.minFrameSize} to ${m.maxFrameSize}, got ${frameSize}`,
+    );
+  }
+  return frameSize;
+}
+
+// An LmzipError from a worker's reply (or its failure), of this copy's class.
+function workerError(code, message, cause) {
+  return new LmzipError(code, message, cause === undefined ? undefined : { cause });
+}
+
+/*
+ * `threads` workers loaded with this module and the models loaded here (a
+ * caller prepares the levels it needs first). Close it in a finally.
+ */
+function startPool(threads, tasks) {
+  const count = Math.max(1, Math.min(resolveThreads(threads, fileLoader().hardwareConcurrency(), native.maxThreads), tasks));
+  const options = { wasm: compiledWasm, simd: loadedSimd };
+  for (const [slot, name] of Object.entries(MODEL_OPTIONS)) options[name] = slotBytes.get(slot) ?? null;
+  return new WorkerPool(count, fileLoader(), options, workerError);
+}
+
+/*
+ * Compresses `count` frames in workers and hands each compressed frame, in
+ * order, to `write`, then (for a framed file) the seek table: the bytes of
+ * the Encoder with these options (lmzip::compress_frame). `input(k)` gives
+ * frame k's input (called in order of k); `size`: the input's length or -1
+ * when unknown; `framed`: more than one frame. Package-internal (the CLI
+ * uses it through hooks).
+ */
+async function compressFrames({ level, size, frameSize, threads, count, framed, input, write, signal, onFrame }) {
+  const pool = startPool(threads, count);
+  const entries = [];
+  try {
+    await pool.run(
+      count,
+      async (k) => {
+        const bytes = await input(k);
+        entries[k] = { compressedSize: 0, originalSize: bytes.length };
+        return {
+          message: { type: 'compress', bytes, level, size, frameSize, index: k, framed },
+          transfer: bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : [],
+        };
+      },
+      async (k, reply) => {
+        entries[k].compressedSize = reply.bytes.length;
+        await write(reply.bytes);
+        onFrame?.(entries[k]);
+      },
+      signal,
+      abortError,
+    );
+  } finally {
+    pool.close();
+  }
+  if (framed) await write(seekTableOf(entries));
+}
+
+hooks.compressFrames = compressFrames;
+
+// The seek table of frames of these sizes (lmzip::write_seek_table).
+function seekTableOf(entries) {
+  const coder = new native.FrameCoder();
+  try {
+    const code = coder.seekTable(entries);
+    if (code !== 0) throw coreError(code);
+    return native.HEAPU8.slice(coder.outputPointer(), coder.outputPointer() + coder.outputSize());
+  } finally {
+    coder.delete();
+  }
+}
+
+async function compressInWorkers(bytes, level, frameSize, threads, options) {
+  const count = Math.ceil(bytes.length / frameSize);
+  const parts = [];
+  let bytesIn = 0;
+  let bytesOut = 0;
+  const report = progressReporter(options.onProgress, bytes.length);
+  const counts = { get bytesIn() { return bytesIn; }, get bytesOut() { return bytesOut; } };
+  await compressFrames({
+    level,
+    size: bytes.length,
+    frameSize,
+    threads,
+    count,
+    framed: true,
+    input: (k) => bytes.slice(k * frameSize, Math.min(bytes.length, (k + 1) * frameSize)),
+    write: (part) => {
+      parts.push(part);
+      bytesOut += part.length;
+    },
+    signal: options.signal,
+    onFrame: (entry) => {
+      bytesIn += entry.originalSize;
+      report(counts, false);
+    },
+  });
+  report(counts, true);
+  return concat(parts);
+}
+
+/*
+ * Decodes the frames `frames` (a seek table's entries, offsets into
+ * `bytes`) in workers; hands each frame's output, in order, to `write`.
+ * Stops after the frame that crosses `maxOutput` (then LMZ_ERR_OUTPUT_LIMIT,
+ * as lmzip::decompress_frames). Package-internal (the CLI uses it through
+ * hooks).
+ */
+async function decompressFrames({ frames, threads, input, write, maxOutput = Infinity, signal, header }) {
+  let reach = 0;
+  let needed = 0;
+  while (needed < frames.length && reach <= maxOutput) reach += frames[needed++].originalSize;
+  const pool = startPool(threads, needed);
+  let written = 0;
+  try {
+    await pool.run(
+      needed,
+      async (k) => {
+        const bytes = await input(k);
+        return {
+          message: { type: 'decompress', bytes, originalSize: frames[k].originalSize },
+          transfer: bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : [],
+        };
+      },
+      async (k, reply) => {
+        const room = maxOutput - written;
+        const part = reply.bytes.length > room ? reply.bytes.subarray(0, room) : reply.bytes;
+        written += part.length;
+        await write(part, k);
+      },
+      signal,
+      abortError,
+    );
+  } catch (error) {
+    if (header && (error.code === 'LMZ_ERR_MODEL_MISMATCH' || error.code === 'LMZ_ERR_MODEL_NOT_LOADED')) {
+      error.level = header.level;
+      if (header.modelId) error.modelNeeded = header.modelId;
+    }
+    throw error;
+  } finally {
+    pool.close();
+  }
+  if (reach > maxOutput) throw coreError(codeNamed('LMZ_ERR_OUTPUT_LIMIT'));
+}
+
+hooks.decompressFrames = decompressFrames;
+
+// The frames of a framed file that is all of `bytes` (its seek table ends
+// it, its frames start at 0); null otherwise (one frame, files before it,
+// a damaged table: the sequential decoder then says what is wrong).
+function framesFromStart(bytes) {
+  let frames;
+  try {
+    frames = readSeekTable(bytes);
+  } catch {
+    return null;
+  }
+  return frames && frames[0].compressedOffset === 0 ? frames : null;
+}
+
+async function decompressInWorkers(bytes, frames, threads, options) {
+  const header = peekHeader(bytes);
+  await prepareLevel(header.level);
+  const limit = checkLimit(options.maxOutputLength);
+  const maxOutput = limit < 0 ? Infinity : limit;
+  let total = 0;
+  for (const f of frames) if (total <= maxOutput) total += f.originalSize;
+  const out = new Uint8Array(Math.min(total, maxOutput));
+  const report = progressReporter(options.onProgress, bytes.length);
+  let bytesIn = 0;
+  let bytesOut = 0;
+  const counts = { get bytesIn() { return bytesIn; }, get bytesOut() { return bytesOut; } };
+  await decompressFrames({
+    frames,
+    threads,
+    header,
+    input: (k) => bytes.slice(frames[k].compressedOffset, frames[k].compressedOffset + frames[k].compressedSize),
+    write: (part, k) => {
+      out.set(part, frames[k].originalOffset);
+      bytesIn += frames[k].compressedSize;
+      bytesOut += part.length;
+      report(counts, false);
+    },
+    maxOutput,
+    signal: options.signal,
+  });
+  bytesIn = bytes.length;
+  report(counts, true);
+  return out;
+}
+
+// ---------------------------------------------------------------- byte ranges
+
+/**
+ * The frames of the framed file that ends `data`, from its seek table
+ * (lmzip::read_seek_table): one entry per frame, `compressedOffset` (in
+ * `data`: 0 for the first frame unless other files come before it),
+ * `compressedSize`, `originalOffset` (in that file's content) and
+ * `originalSize`. `null` when `data` ends with no seek table: a file of
+ * one frame (one that fits one `frameSize`, or `frameSize: 0`), or not
+ * lmzip data. Throws LMZ_ERR_CORRUPT_DATA when the table is damaged or its
+ * frames do not fit in `data`. Only the table is read (and its CRC-32
+ * checked); the frames are checked when they are decoded. Synchronous:
+ * throws LMZ_ERR_NOT_INITIALIZED before `init()`.
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data
+ * @returns {{compressedOffset: number, compressedSize: number, originalOffset: number, originalSize: number}[] | null}
+ */
+export function readSeekTable(data) {
+  const m = requireNative();
+  const bytes = toBytes(data);
+  const footerSize = 12; // lmzip::kSeekFooterSize: count, CRC-32, magic
+  if (bytes.length < footerSize) return null;
+  let size = footerSize;
+  let result;
+  for (;;) {
+    const tail = bytes.subarray(bytes.length - size);
+    const at = m._malloc(size);
+    if (!at) throw new LmzipError('LMZ_ERR_OUT_OF_MEMORY', 'lmzip: out of WebAssembly memory');
+    try {
+      m.HEAPU8.set(tail, at);
+      const tableSize = size === footerSize ? m.seekTableSize(at + size - footerSize) : size;
+      if (tableSize === 0) return null;
+      if (tableSize > size && tableSize <= bytes.length) {
+        size = tableSize; // read the whole table
+        continue;
+      }
+      result = m.readSeekTable(at, size, bytes.length);
+    } finally {
+      m._free(at);
+    }
+    break;
+  }
+  if (result.error === codeNamed('LMZ_ERR_NOT_LMZIP')) return null;
+  if (result.error !== 0) throw coreError(result.error);
+  return result.frames.map((f) => ({
+    compressedOffset: f.compressedOffset,
+    compressedSize: f.compressedSize,
+    originalOffset: f.originalOffset,
+    originalSize: f.originalSize,
+  }));
+}
+
+// The content's length without decoding (the core's StreamScanner walks
+// the structure); throws what the walk finds wrong.
+function contentLength(m, at, length) {
+  const scanner = new m.StreamScanner();
+  try {
+    const status = scanner.push(at, length, true);
+    if (status === ERROR) throw coreError(scanner.error());
+    return scanner.info().originalSize;
+  } finally {
+    scanner.delete();
+  }
+}
+
+function checkOffset(value, name) {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: ${name} must be a non-negative integer, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * The original bytes [start, end) of a compressed file, like
+ * `(await decompress(data)).slice(start, end)` but decoding only the
+ * frames that cover the range when the file ends with a seek table (a file
+ * of several frames: lmzip::decompress_range). A file without one (a
+ * single frame; or other files before the framed one) is decoded whole,
+ * and the range cut from it. `end` defaults to the end of the content.
+ * Throws LMZ_ERR_INVALID_ARGUMENT when `start` > `end` or the range ends
+ * past the content (the length is known from the seek table, or from a walk
+ * of the stream's structure that decodes nothing); an empty range within
+ * the content decodes nothing. Decoding runs on the calling thread, the
+ * data copied into WebAssembly memory.
+ * @param {Uint8Array | ArrayBuffer | ArrayBufferView} data
+ * @param {number} start
+ * @param {number} [end]
+ * @returns {Promise<Uint8Array>}
+ */
+export async function decompressRange(data, start, end) {
+  await init();
+  const bytes = toBytes(data);
+  checkOffset(start, 'start');
+  if (end !== undefined) checkOffset(end, 'end');
+  if (end !== undefined && end < start) {
+    throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: the range ${start}..${end} ends before it starts`);
+  }
+  const frames = readSeekTable(bytes);
+  const m = native;
+  // The levels of the frames decoded: the first file's, and the framed file's.
+  await prepareLevel(levelOf(bytes));
+  if (frames) await prepareLevel(levelOf(bytes.subarray(frames[0].compressedOffset)));
+  const at = m._malloc(Math.max(1, bytes.length));
+  if (!at) throw new LmzipError('LMZ_ERR_OUT_OF_MEMORY', 'lmzip: out of WebAssembly memory');
+  const coder = new m.FrameCoder();
+  try {
+    m.HEAPU8.set(bytes, at);
+    const size =
+      frames && frames[0].compressedOffset === 0
+        ? frames[frames.length - 1].originalOffset + frames[frames.length - 1].originalSize
+        : contentLength(m, at, bytes.length);
+    const stop = end ?? size;
+    if (stop > size) {
+      const error = new LmzipError(
+        'LMZ_ERR_INVALID_ARGUMENT',
+        `lmzip: the range ${start}..${stop} ends past the end of the content (${size} bytes)`,
+      );
+      throw error;
+    }
+    if (start === stop) return new Uint8Array(0);
+    for (let attempt = 0; ; ++attempt) {
+      const code = coder.decompressRange(at, bytes.length, start, stop - start, -1);
+      if (code === 0) break;
+      // A later file's level whose packaged model is still to load.
+      const lazy = levelRows.filter((row) => waitsForModel(row.level));
+      if (code !== codeNamed('LMZ_ERR_MODEL_NOT_LOADED') || attempt > 0 || lazy.length === 0) throw coreError(code);
+      for (const row of lazy) await prepareLevel(row.level);
+    }
+    return m.HEAPU8.slice(coder.outputPointer(), coder.outputPointer() + coder.outputSize());
+  } finally {
+    coder.delete();
+    m._free(at);
   }
 }

@@ -35,3 +35,32 @@ export async function loadDefaultModel(file) {
   if (!response.ok) throw new Error(`HTTP ${response.status} from ${url}`);
   return new Uint8Array(await response.arrayBuffer());
 }
+
+/**
+ * Starts a package module Web Worker (lib/worker-browser.mjs) for the
+ * `threads` option: a handle with post(message, transfer),
+ * onMessage(callback), onError(callback) and terminate(). The literal
+ * `new Worker(new URL(...), {type: 'module'})` is the pattern bundlers
+ * (webpack 5, Vite, Rollup, esbuild) rewrite to the worker's own chunk.
+ * @returns {{post: Function, onMessage: Function, onError: Function, terminate: Function}}
+ */
+export function createWorker() {
+  const worker = new Worker(new URL('./worker-browser.mjs', import.meta.url), { type: 'module' });
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    onMessage: (callback) => worker.addEventListener('message', (event) => callback(event.data)),
+    onError: (callback) => {
+      worker.addEventListener('error', (event) => {
+        event.preventDefault?.();
+        callback(event.error ?? new Error(event.message || 'the worker failed to start (its script did not load)'));
+      });
+      worker.addEventListener('messageerror', () => callback(new Error('a message to or from the worker could not be read')));
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
+/** The logical cores of this machine as the browser reports them (1 if unknown): what `threads: 0` means. */
+export function hardwareConcurrency() {
+  return (typeof navigator === 'object' && navigator.hardwareConcurrency) || 1;
+}

@@ -1,5 +1,7 @@
 // Node: the .wasm files are read from the package folder.
 import { readFile } from 'node:fs/promises';
+import { availableParallelism, cpus } from 'node:os';
+import { Worker } from 'node:worker_threads';
 
 /**
  * Reads the packaged WebAssembly module.
@@ -30,4 +32,29 @@ export async function loadDefaultModel(file) {
   const url = MODEL_FILES[file]?.();
   if (!url) throw new Error(`the package ships no model file ${file}`);
   return new Uint8Array(await readFile(url));
+}
+
+/**
+ * Starts a package worker thread (lib/worker-node.mjs) for the `threads`
+ * option: a handle with post(message, transfer), onMessage(callback),
+ * onError(callback) and terminate(). The worker thread does not keep the
+ * process alive on its own once the call that started it has ended.
+ * @returns {{post: Function, onMessage: Function, onError: Function, terminate: Function}}
+ */
+export function createWorker() {
+  const worker = new Worker(new URL('../lib/worker-node.mjs', import.meta.url));
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    onMessage: (callback) => worker.on('message', callback),
+    onError: (callback) => {
+      worker.on('error', callback);
+      worker.on('exit', (code) => callback(new Error(`the worker thread exited with code ${code}`)));
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
+/** The cores this process may use: what `threads: 0` means. */
+export function hardwareConcurrency() {
+  return typeof availableParallelism === 'function' ? availableParallelism() : cpus().length || 1;
 }

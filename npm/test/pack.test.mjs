@@ -17,7 +17,10 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 // about 0.2 MB (0.7 MB unpacked). 2,600,285 bytes when this was set.
 const MAX_TARBALL_BYTES = 2_650_000;
 // Everything but the models, before gzip: bounds their share of the tarball.
-const MAX_CODE_BYTES_UNPACKED = 1_000_000;
+// Raised from 1,000,000 when the threads option, its workers and the byte
+// ranges came (their code in lib/, the FrameCoder binding in both .wasm
+// builds, the CommonJS bundle, the README's sections): 1,085,881 bytes then.
+const MAX_CODE_BYTES_UNPACKED = 1_150_000;
 
 // What the tarball may hold (paths relative to the package root).
 const ALLOWED = [

@@ -58,12 +58,17 @@ test('Node ESM (module nodenext, .mts): the Node entry, with Node streams', () =
     files: {
       'index.mts': `
 import { compress, decompress, createCompress, createDecompress, LmzipError, type LmzipErrorCode } from 'lmzip';
+import { readSeekTable, decompressRange, type SeekEntry } from 'lmzip';
 import type { Transform } from 'node:stream';
 const packed: Uint8Array = await compress('some text', { level: 1 });
 const restored: Uint8Array = await decompress(packed);
 const streams: Transform[] = [createCompress({ level: 1 }), createDecompress()];
 const code: LmzipErrorCode = 'LMZ_ERR_ABORTED';
 console.log(restored.length, streams.length, code, new LmzipError(code, 'x').code);
+const threaded: Uint8Array = await decompress(await compress('some text', { threads: 0, frameSize: 1024 }), { threads: 2 });
+const frames: SeekEntry[] | null = readSeekTable(packed);
+const range: Uint8Array = await decompressRange(packed, frames?.[0]?.originalOffset ?? 0, 4);
+console.log(threaded.length, range.length);
 `,
     },
   });
@@ -97,11 +102,13 @@ test('a browser project (bundler, lib DOM, no @types/node, no skipLibCheck): no 
     compilerOptions: { module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom', 'esnext.disposable'], types: [] },
     files: {
       'main.ts': `
-import { compress, CompressStream, DecompressStream } from 'lmzip';
+import { compress, CompressStream, DecompressStream, decompressRange } from 'lmzip';
 // @ts-expect-error: the browser entry has no createCompress (Node streams)
 import { createCompress } from 'lmzip';
-const packed: Uint8Array = await compress('some text', { level: 1 });
+const packed: Uint8Array = await compress('some text', { level: 1, threads: 2 });
+const part: Promise<Uint8Array> = decompressRange(packed, 0);
 const readable: ReadableStream<Uint8Array> = new DecompressStream().readable;
+void part;
 document.title = String(packed.length) + String(readable instanceof ReadableStream) + String(new CompressStream() instanceof TransformStream) + typeof createCompress;
 `,
     },

@@ -47,6 +47,9 @@ export async function roundTrip(level) {
   }
 }
 `;
+// The threads page's input: TEXT repeated, in frames of 4 KiB.
+const THREADS_REPEAT = 40;
+const THREADS_FRAME = 4096;
 const LEVEL = `const level = Number(new URLSearchParams(location.search).get('level')) || undefined;`;
 const FILES = {
   'run.mjs': RUN,
@@ -75,13 +78,47 @@ import { roundTrip } from './run.mjs';
 ${LEVEL}
 roundTrip(level).then((result) => self.postMessage(result));
 `,
+  // The threads option: frames in module Web Workers the package starts
+  // (lib/worker-browser.mjs), a byte range, and an error from a worker.
+  'threads.html': '<!doctype html><meta charset="utf-8"><title>lmzip threads</title><script type="module" src="./main-threads.mjs"></script>\n',
+  'main-threads.mjs': `
+import { compress, decompress, decompressRange, readSeekTable, LmzipError } from './node_modules/lmzip/lib/lmzip.mjs';
+import { TEXT } from './run.mjs';
+const violations = [];
+document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
+window.violations = violations;
+const input = new TextEncoder().encode(TEXT.repeat(${THREADS_REPEAT}));
+const options = { level: 1, frameSize: ${THREADS_FRAME} };
+(async () => {
+  const one = await compress(input, options);
+  const same = [];
+  for (const threads of [2, 4, 0]) {
+    const packed = await compress(input, { ...options, threads });
+    same.push(packed.length === one.length && packed.every((b, i) => b === one[i]));
+  }
+  const restored = await decompress(one, { threads: 2 });
+  const roundTrip = restored.length === input.length && restored.every((b, i) => b === input[i]);
+  const frames = readSeekTable(one);
+  const range = await decompressRange(one, 1000, 9000);
+  const rangeOk = range.length === 8000 && range.every((b, i) => b === input[1000 + i]);
+  const bad = one.slice();
+  bad[frames[1].compressedOffset + frames[1].compressedSize - 1] ^= 0x55; // its CRC-32
+  let workerError = null;
+  try {
+    await decompress(bad, { threads: 2 });
+  } catch (e) {
+    workerError = { code: e.code, lmzip: e instanceof LmzipError };
+  }
+  window.done = { bytes: Array.from(one), frames: frames.length, same, roundTrip, rangeOk, workerError };
+})().catch((e) => { window.done = { error: String(e?.name) + ' ' + (e?.code ?? '') + ': ' + e?.message }; });
+`,
 };
 
-function nativeCompress(text, level) {
+function nativeCompress(text, level, extra = []) {
   const dir = mkdtempSync(join(tmpdir(), 'lmzip-pages-native-'));
   try {
     writeFileSync(join(dir, 'input'), text);
-    const r = spawnSync(CLI, ['-c', ...(level ? [`-${level}`] : []), join(dir, 'input')], { maxBuffer: 1 << 26 });
+    const r = spawnSync(CLI, ['-c', ...(level ? [`-${level}`] : []), ...extra, join(dir, 'input')], { maxBuffer: 1 << 26 });
     if (r.status !== 0) throw new Error(`${CLI}: exit ${r.status}: ${r.stderr}`);
     return [...r.stdout];
   } finally {
@@ -149,6 +186,22 @@ for (const level of [1, undefined]) {
     assert.deepEqual(result.violations, [], 'no CSP violation');
   });
 }
+
+test('threads: frames in module Web Workers under the strict CSP: the native -T2 bytes, a round trip, a range, a worker\'s error', T, async () => {
+  const result = await runPage('threads.html', undefined, { headers: { 'Content-Security-Policy': STRICT_CSP } });
+  assert.equal(result.error, undefined, `the page failed: ${JSON.stringify(result.error)} (page errors: ${result.errors.join('; ')})`);
+  assert.ok(result.frames > 1, 'several frames');
+  assert.deepEqual(result.same, [true, true, true], 'threads 2, 4 and 0 write the bytes of threads 1');
+  assert.deepEqual(
+    result.bytes,
+    nativeCompress(TEXT.repeat(THREADS_REPEAT), 1, [`--frame-size=${THREADS_FRAME}`, '-T2']),
+    'the bytes equal the native CLI -T2',
+  );
+  assert.equal(result.roundTrip, true, 'decompress with threads: 2 round-trips');
+  assert.equal(result.rangeOk, true, 'decompressRange is the slice');
+  assert.deepEqual(result.workerError, { code: 'LMZ_ERR_CHECKSUM_MISMATCH', lmzip: true }, 'a damaged frame, from a worker');
+  assert.deepEqual(result.violations, [], 'no CSP violation');
+});
 
 // What a page downloads before its first result, as a production server
 // sends it (gzip for the code and the .wasm; the models as they are): the
