@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Draws the architecture search (train/arch_search.py's results TSV) as one
+SVG: float bits/byte on valid against multiply-adds per byte, and against
+WebAssembly KB/s where the family has an integer C++ model to time.
+
+    python3 bench/arch_search.py bench/arch_search.tsv bench/arch_search.svg
+"""
+
+import csv
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import svgplot  # noqa: E402
+
+COLORS = {"gru": "#1f77b4", "gru-ngram": "#d62728"}
+MARKERS = {"gru": "circle", "gru-ngram": "square"}
+
+
+def main(tsv: str, svg: str) -> None:
+    rows = list(csv.DictReader(open(tsv), delimiter="\t"))
+    points = [svgplot.Point(float(r["multiply_adds_per_byte"]), float(r["valid_bits_per_byte"]),
+                            f"{r['family']}-{r['hidden']}", COLORS.get(r["family"], "#555"),
+                            MARKERS.get(r["family"], "circle"))
+              for r in rows]
+    budgets = sorted({int(r["bytes"]) for r in rows})
+    budget = ", ".join(f"{b / 1e6:g} MB" for b in budgets)
+    panels = [svgplot.Panel("multiply-adds per byte (log scale; fewer is cheaper)", points,
+                            fmt_x=svgplot.fmt_count),
+              svgplot.Panel("WebAssembly SIMD KB/s (log scale)", [],
+                            empty_note="not measured: no integer C++ model of these runs yet")]
+    Path(svg).write_text(svgplot.scatter_panels(
+        panels, title="Architecture search: bits/byte for the compute",
+        subtitle=f"float model, first 256 KiB of valid; every run {budget} of training text, "
+                 "same shards, order, schedule and seed (train/arch_search.py)",
+        ylabel="bits per byte (lower is better)",
+        notes=["gru: embedding(32) -> GRU(H) -> 256 (the shipped family); gru-ngram: plus a bigram "
+               "and a hashed trigram embedding (65,536 x 16 each) at the GRU's input"]))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
