@@ -2,7 +2,7 @@
 // lmzip::read_seek_table and lmzip::decompress_range through the binding).
 // Every result is compared with a slice of the original.
 import { compress, decompressRange, init, readSeekTable, LmzipError } from '../lib/node.mjs';
-import { expectBytes, pseudoText } from './support/util.mjs';
+import { expectBytes, pseudoText, rejection } from './support/util.mjs';
 
 const FRAME = 4096;
 const INPUT = pseudoText(7 * FRAME + 1234, 0x5eed);
@@ -16,15 +16,6 @@ beforeAll(async () => {
   file = await compress(INPUT, { level: 1, frameSize: FRAME });
   frames = readSeekTable(file);
 });
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 test('readSeekTable: one entry per frame, contiguous, ending at the table', () => {
   expect(frames).toHaveLength(Math.ceil(N / FRAME));

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compress, decompress, init, readSeekTable, LmzipError } from '../lib/node.mjs';
-import { expectBytes, nativeCli, pseudoText, testIf } from './support/util.mjs';
+import { expectBytes, nativeCli, pseudoText, rejection, testIf } from './support/util.mjs';
 
 const CLI = nativeCli();
 const FRAME = 8192;
@@ -22,15 +22,6 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lmzip-threads-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe.each([1, 6])('level %i', (level) => {
   let one;

@@ -55,6 +55,16 @@ export function skipNote(message) {
 /** `test` when `condition` holds, else `test.skip`. */
 export const testIf = (condition) => (condition ? test : test.skip);
 
+/** The error `promise` rejects with; throws (failing the test) if it resolves. */
+export async function rejection(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
 // ------------------------------------------------------------------ bytes
 
 /** A Buffer over the same memory, whatever realm `bytes` comes from. */
