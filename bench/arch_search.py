@@ -19,19 +19,23 @@ MARKERS = {"gru": "circle", "gru-ngram": "square"}
 
 def main(tsv: str, svg: str) -> None:
     rows = list(csv.DictReader(open(tsv), delimiter="\t"))
-    points = [svgplot.Point(float(r["multiply_adds_per_byte"]), float(r["valid_bits_per_byte"]),
-                            f"{r['family']}-{r['hidden']}", COLORS.get(r["family"], "#555"),
-                            MARKERS.get(r["family"], "circle"))
-              for r in rows]
     budgets = sorted({int(r["bytes"]) for r in rows})
-    budget = ", ".join(f"{b / 1e6:g} MB" for b in budgets)
+    budget = ", ".join(f"{b / 1e6:g}" for b in budgets) + " MB"
+
+    def label(r):
+        name = f"{r['family']}-{r['hidden']}"
+        return f"{name}, {int(r['bytes']) / 1e6:g} MB" if len(budgets) > 1 else name
+
+    points = [svgplot.Point(float(r["multiply_adds_per_byte"]), float(r["valid_bits_per_byte"]), label(r),
+                            COLORS.get(r["family"], "#555"), MARKERS.get(r["family"], "circle"))
+              for r in rows]
     panels = [svgplot.Panel("multiply-adds per byte (log scale; fewer is cheaper)", points,
                             fmt_x=svgplot.fmt_count),
               svgplot.Panel("WebAssembly SIMD KB/s (log scale)", [],
                             empty_note="not measured: no integer C++ model of these runs yet")]
     Path(svg).write_text(svgplot.scatter_panels(
         panels, title="Architecture search: bits/byte for the compute",
-        subtitle=f"float model, first 256 KiB of valid; every run {budget} of training text, "
+        subtitle=f"float model, first 256 KiB of valid; runs of {budget} of training text, "
                  "same shards, order, schedule and seed (train/arch_search.py)",
         ylabel="bits per byte (lower is better)",
         notes=["gru: embedding(32) -> GRU(H) -> 256 (the shipped family); gru-ngram: plus a bigram "
