@@ -27,59 +27,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import train  # noqa: E402  (Streams, read_shard, make_deterministic)
-
-NGRAM_ROWS = 65536
-
-
-class GruFamily(torch.nn.Module):
-    """Byte (and optionally n-gram) embeddings -> one GRU layer -> 256 logits.
-    The state is (h, the two bytes before the window) so that windows chain."""
-
-    def __init__(self, hidden: int, ngram: bool):
-        super().__init__()
-        self.hidden, self.ngram = hidden, ngram
-        self.embed = torch.nn.Embedding(256, 32)
-        width = 32
-        if ngram:
-            self.bigram = torch.nn.Embedding(NGRAM_ROWS, 16)
-            self.trigram = torch.nn.Embedding(NGRAM_ROWS, 16)
-            width += 32
-        self.gru = torch.nn.GRU(width, hidden, batch_first=True)
-        self.out = torch.nn.Linear(hidden, 256)
-
-    def multiply_adds_per_byte(self) -> int:
-        H = self.hidden
-        inputs = 3 * H * 32 if self.ngram else 0  # the n-gram columns of W_ih; the byte's fold into G
-        return 3 * H * H + 256 * H + inputs
-
-    def forward(self, x, state=None):
-        h, before = state if state is not None else (None, torch.zeros(x.shape[0], 2, dtype=x.dtype,
-                                                                        device=x.device))
-        parts = [self.embed(x)]
-        if self.ngram:
-            full = torch.cat([before, x], dim=1)
-            b2, b1, b0 = full[:, :-2], full[:, 1:-1], full[:, 2:]
-            parts.append(self.bigram(b1 * 256 + b0))
-            tri = (b2 * 65536 + b1 * 256 + b0) * 2654435761 % (1 << 32)
-            parts.append(self.trigram(tri >> 16))
-        y, h = self.gru(torch.cat(parts, dim=-1), h)
-        return self.out(y), (h, torch.cat([before, x], dim=1)[:, -2:])
-
-
-def evaluate(model, data: np.ndarray, streams: int = 16, seq: int = 256) -> float:
-    model.eval()
-    n = len(data) // streams
-    x = torch.from_numpy(data[: n * streams].astype(np.int64)).view(streams, n)
-    total, count, state = 0.0, 0, None
-    with torch.no_grad():
-        for s in range(0, n - 1, seq):
-            chunk = x[:, s: min(s + seq + 1, n)]
-            logits, state = model(chunk[:, :-1], state)
-            total += F.cross_entropy(logits.reshape(-1, 256), chunk[:, 1:].reshape(-1), reduction="sum").item()
-            count += chunk[:, 1:].numel()
-    model.train()
-    return total / count / math.log(2)
+import train  # noqa: E402  (FloatGRU, Streams, evaluate, make_deterministic)
 
 
 def main(argv):
@@ -104,7 +52,7 @@ def main(argv):
     out.mkdir(parents=True, exist_ok=True)
     valid = np.fromfile(train.CORPUS / "valid" / "valid.bin", dtype=np.uint8)[: args.valid_bytes]
 
-    model = GruFamily(args.hidden, args.family == "gru-ngram")
+    model = train.FloatGRU(args.hidden, ngram=args.family == "gru-ngram")
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     streams = train.Streams(args.batch, args.seq, 0, args.seed)
     budget, done, state, t0 = args.megabytes * 1e6, 0, None, time.time()
@@ -117,7 +65,7 @@ def main(argv):
         for g in opt.param_groups:
             g["lr"] = args.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
         logits, state = model(x[:, :-1], state)
-        state = (state[0].detach(), state[1])
+        state = train.detach(state)
         loss = F.cross_entropy(logits.reshape(-1, 256), x[:, 1:].reshape(-1))
         opt.zero_grad()
         loss.backward()
@@ -125,7 +73,7 @@ def main(argv):
         opt.step()
         done += x[:, 1:].numel()
     seconds = time.time() - t0
-    vb = evaluate(model, valid)
+    vb = train.evaluate(model, valid)
     params = sum(t.numel() for t in model.parameters())
     row = (f"{args.family}\t{args.hidden}\t{int(budget)}\t{params}\t{model.multiply_adds_per_byte()}"
            f"\t{vb:.4f}\t{seconds:.0f}")

@@ -48,18 +48,54 @@ CORPUS = HERE.parent.parent / "shared" / "corpus"
 DEVICE = torch.device("cpu")
 
 
-class FloatGRU(torch.nn.Module):
-    """embedding -> GRU -> linear; the architecture trained first."""
+NGRAM_ROWS = 65536  # rows of each n-gram embedding table (family gru-ngram)
 
-    def __init__(self, hidden: int, embed: int = 32):
+
+def ngram_rows(before: torch.Tensor, x: torch.Tensor):
+    """Bigram and hashed-trigram table rows for every byte of x (B, T), given
+    the two bytes before the window (B, 2)."""
+    full = torch.cat([before, x], dim=1)
+    b2, b1, b0 = full[:, :-2], full[:, 1:-1], full[:, 2:]
+    trigram = (b2 * 65536 + b1 * 256 + b0) * 2654435761 % (1 << 32)
+    return b1 * 256 + b0, trigram >> 16
+
+
+class FloatGRU(torch.nn.Module):
+    """embedding -> GRU -> linear; the architecture trained first. Family
+    gru-ngram adds two 16-wide embeddings to the GRU's input, of the last two
+    bytes (bigram) and of a hash of the last three (trigram): capacity from
+    table lookups for few multiply-adds. Its state is (h, the two bytes before
+    the window), so that windows chain."""
+
+    def __init__(self, hidden: int, embed: int = 32, ngram: bool = False):
         super().__init__()
+        self.ngram = ngram
         self.embed = torch.nn.Embedding(256, embed)
-        self.gru = torch.nn.GRU(embed, hidden, batch_first=True)
+        if ngram:
+            self.bigram = torch.nn.Embedding(NGRAM_ROWS, 16)
+            self.trigram = torch.nn.Embedding(NGRAM_ROWS, 16)
+        self.gru = torch.nn.GRU(embed + (32 if ngram else 0), hidden, batch_first=True)
         self.out = torch.nn.Linear(hidden, 256)
 
-    def forward(self, x, h=None):
-        y, h = self.gru(self.embed(x), h)
-        return self.out(y), h
+    def multiply_adds_per_byte(self) -> int:
+        H = self.gru.hidden_size
+        ngram_columns = 3 * H * 32 if self.ngram else 0  # the byte's columns fold into G
+        return 3 * H * H + 256 * H + ngram_columns
+
+    def forward(self, x, state=None):
+        if not self.ngram:
+            y, h = self.gru(self.embed(x), state)
+            return self.out(y), h
+        h, before = state if state is not None else (None, torch.zeros_like(x[:, :2]))
+        bigram, trigram = ngram_rows(before, x)
+        inputs = torch.cat([self.embed(x), self.bigram(bigram), self.trigram(trigram)], dim=-1)
+        y, h = self.gru(inputs, h)
+        return self.out(y), (h, torch.cat([before, x], dim=1)[:, -2:])
+
+
+def detach(state):
+    """The recurrent state cut from the graph (truncated BPTT)."""
+    return tuple(t.detach() for t in state) if isinstance(state, tuple) else state.detach()
 
 
 def fake_quant_rows(w: torch.Tensor) -> torch.Tensor:
@@ -207,6 +243,9 @@ def main(argv):
     global CORPUS, DEVICE
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--hidden", type=int, default=192)
+    p.add_argument("--family", choices=["gru", "gru-ngram"], default="gru",
+                   help="gru-ngram: n-gram embeddings at the GRU's input (float phase only so far: "
+                        "the run stops after it, its integer form is not built yet)")
     p.add_argument("--megabytes", type=float, default=100.0, help="float training text, MB")
     p.add_argument("--qat-megabytes", type=float, default=10.0,
                    help="quantized fine-tuning text, MB")
@@ -252,7 +291,7 @@ def main(argv):
     valid = np.fromfile(CORPUS / "valid" / "valid.bin", dtype=np.uint8)[: args.valid_bytes]
     log = open(out / "log.tsv", "a")
 
-    model = FloatGRU(args.hidden).to(DEVICE)
+    model = FloatGRU(args.hidden, ngram=args.family == "gru-ngram").to(DEVICE)
     state = {"phase": "float", "float_seconds": 0.0, "qat_seconds": 0.0, "float_bytes": 0,
              "qat_bytes": 0, "bytes": 0, "shard": 0}
     ckpt = out / "ckpt.pt"
@@ -265,6 +304,8 @@ def main(argv):
     if args.resume and ckpt.exists():
         saved = torch.load(ckpt, map_location=DEVICE)
         state = saved["state"]
+        if state["phase"] == "float-done":
+            sys.exit(f"{ckpt}: the float phase is done and {args.family}'s integer phase is not built yet")
         if state["phase"] == "qat":
             model = QuantGRU(args.hidden).to(DEVICE)
         model.load_state_dict(saved["model"])
@@ -317,7 +358,7 @@ def main(argv):
             for g in opt.param_groups:
                 g["lr"] = lr * factor
             logits, h = model(x[:, :-1], h)
-            h = h.detach()
+            h = detach(h)
             loss = F.cross_entropy(logits.reshape(-1, 256), x[:, 1:].reshape(-1))
             opt.zero_grad()
             loss.backward()
@@ -360,6 +401,10 @@ def main(argv):
         vb = evaluate(model, valid)
         print(f"float done: valid {vb:.4f} bits/byte after {state['bytes']:,} bytes", flush=True)
         log.write(f"float-final\t{state['float_seconds']:.0f}\t{state['bytes']}\t-\t{vb:.4f}\n")
+        if args.family != "gru":
+            state["phase"] = "float-done"
+            save()
+            sys.exit(f"{args.family}: float phase done; its integer phase is not built yet")
         float_weights = model.state_dict()
         model = QuantGRU.from_float(model).to(DEVICE)
         state["phase"] = "qat"
