@@ -52,7 +52,7 @@ def export(model, out: Path, state: dict, valid_bytes: int = 16384, corpus: Path
            vector: Path = HERE.parent / "tests" / "lm_vector.txt"):
     """model: a train.QuantGRU; writes the file, the figures and the vector."""
     p = {k: v.detach().cpu().numpy().astype(np.float64) for k, v in model.state_dict().items()}
-    m = intmodel.quantize(p["G"], p["W"], p["c"], p["V"], p["d"])
+    m = intmodel.quantize(**p)
     data = m.to_bytes()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
@@ -61,7 +61,8 @@ def export(model, out: Path, state: dict, valid_bytes: int = 16384, corpus: Path
     valid = np.fromfile(corpus / "valid" / "valid.bin", dtype=np.uint8)[:valid_bytes]
     bpb = intmodel.bits_per_byte(m, valid)
     figures = {"file": out.name, "bytes": len(data), "model_id": f"{mid:08x}", "hidden": m.hidden,
-               "parameters": int(sum(x.size for x in (p["G"], p["W"], p["c"], p["V"], p["d"]))),
+               "architecture": "gru-ngram" if model.ngram else "gru",
+               "parameters": int(sum(x.size for x in p.values())),
                "valid_bytes_measured": int(len(valid)), "integer_bits_per_byte": round(bpb, 4),
                "training": state}
     Path(str(out) + ".json").write_text(json.dumps(figures, indent=2) + "\n")
@@ -74,7 +75,7 @@ def main(argv):
     import torch
     import train
     ckpt = torch.load(argv[0])
-    model = train.QuantGRU(ckpt["args"]["hidden"])
+    model = train.QuantGRU(ckpt["args"]["hidden"], ngram="U" in ckpt["model"])
     model.load_state_dict(ckpt["model"])
     export(model, Path(argv[1]), ckpt["state"])
 

@@ -20,6 +20,9 @@ import numpy as np
 MAGIC = b"LMZM"
 FORMAT_VERSION = 1
 ARCH_GRU = 1
+ARCH_GRU_NGRAM = 2
+NGRAM_ROWS = 65536
+NGRAM_WIDTH = 16
 LUT_SIZE = 4096
 MULT_SHIFT = 28
 Q14 = 16384
@@ -39,44 +42,105 @@ class IntModel:
     V_mult: np.ndarray   # int32 (256,)
     d: np.ndarray        # int16 (256,)
 
+    ARCH = ARCH_GRU
+
+    def header(self) -> bytes:
+        return MAGIC + struct.pack("<BBHII", FORMAT_VERSION, self.ARCH, 0, self.hidden, 256)
+
+    def arrays(self):
+        """The stored arrays after the header, in file order, with their types."""
+        return ((self.sigmoid, "<i2"), (self.tanh, "<i2"), (self.exp, "<u4"),
+                (self.G, "<i2"), (self.c, "<i2"), (self.W, "i1"), (self.W_mult, "<i4"),
+                (self.V, "i1"), (self.V_mult, "<i4"), (self.d, "<i2"))
+
     def to_bytes(self) -> bytes:
-        head = MAGIC + struct.pack("<BBHII", FORMAT_VERSION, ARCH_GRU, 0, self.hidden, 256)
-        parts = [head]
-        for arr, dtype in ((self.sigmoid, "<i2"), (self.tanh, "<i2"), (self.exp, "<u4"),
-                           (self.G, "<i2"), (self.c, "<i2"), (self.W, "i1"), (self.W_mult, "<i4"),
-                           (self.V, "i1"), (self.V_mult, "<i4"), (self.d, "<i2")):
+        parts = [self.header()]
+        for arr, dtype in self.arrays():
             parts.append(np.ascontiguousarray(arr).astype(dtype).tobytes())
         return b"".join(parts)
 
     @staticmethod
-    def from_bytes(data: bytes) -> "IntModel":
+    def read_gru(data: bytes, arch: int):
+        """The GRU fields shared by both architectures: (hidden, fields, take)."""
         if data[:4] != MAGIC:
             raise ValueError("not an lmzip model")
-        version, arch, _, hidden, vocab = struct.unpack_from("<BBHII", data, 4)
-        if version != FORMAT_VERSION or arch != ARCH_GRU or vocab != 256:
+        version, found, _, hidden, vocab = struct.unpack_from("<BBHII", data, 4)
+        if version != FORMAT_VERSION or found != arch or vocab != 256:
             raise ValueError("unsupported model")
-        at = 16
+        at = 16 if arch == ARCH_GRU else 24
         H = hidden
 
         def take(dtype, shape):
             nonlocal at
             n = int(np.prod(shape)) * np.dtype(dtype).itemsize
+            if at + n > len(data):
+                raise ValueError("model file size mismatch")
             arr = np.frombuffer(data, dtype=dtype, count=int(np.prod(shape)), offset=at).reshape(shape)
             at += n
             return arr.astype(np.int64)
 
-        m = IntModel(H, take("<i2", (LUT_SIZE,)), take("<i2", (LUT_SIZE,)), take("<u4", (LUT_SIZE,)),
-                     take("<i2", (256, 3 * H)), take("<i2", (H,)), take("i1", (3 * H, H)),
-                     take("<i4", (3 * H,)), take("i1", (256, H)), take("<i4", (256,)),
-                     take("<i2", (256,)))
-        if at != len(data):
+        fields = (take("<i2", (LUT_SIZE,)), take("<i2", (LUT_SIZE,)), take("<u4", (LUT_SIZE,)),
+                  take("<i2", (256, 3 * H)), take("<i2", (H,)), take("i1", (3 * H, H)),
+                  take("<i4", (3 * H,)), take("i1", (256, H)), take("<i4", (256,)),
+                  take("<i2", (256,)))
+        return H, fields, take, lambda: at
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "IntModel":
+        H, fields, _, end = IntModel.read_gru(data, ARCH_GRU)
+        if end() != len(data):
+            raise ValueError("model file size mismatch")
+        return IntModel(H, *fields)
+
+    def gate_inputs(self, byte: np.ndarray, history: np.ndarray) -> np.ndarray:
+        """g (S, 3H): the gate inputs of the byte just read."""
+        return self.G[byte]
+
+
+@dataclass
+class IntNgramModel(IntModel):
+    """Architecture 2 (gru-ngram): the GRU whose gate inputs also get a
+    bigram and a hashed-trigram row (int8 tables, NGRAM_WIDTH columns each)
+    through U (3H, 32) int8 per row:
+        x = (bigram[b1 * 256 + b], trigram[hash(b2, b1, b) >> 16])     (32,)
+        g = clamp(G[b] + ((U @ x) * U_mult + 2^27 >> 28), -32767, 32767)"""
+    U: np.ndarray = None        # int8 (3H, 32)
+    U_mult: np.ndarray = None   # int32 (3H,)
+    bigram: np.ndarray = None   # int8 (NGRAM_ROWS, NGRAM_WIDTH)
+    trigram: np.ndarray = None  # int8 (NGRAM_ROWS, NGRAM_WIDTH)
+
+    ARCH = ARCH_GRU_NGRAM
+
+    def header(self) -> bytes:
+        return super().header() + struct.pack("<II", NGRAM_ROWS, NGRAM_WIDTH)
+
+    def arrays(self):
+        return super().arrays() + ((self.U, "i1"), (self.U_mult, "<i4"),
+                                   (self.bigram, "i1"), (self.trigram, "i1"))
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "IntNgramModel":
+        H, fields, take, end = IntModel.read_gru(data, ARCH_GRU_NGRAM)
+        rows, width = struct.unpack_from("<II", data, 16)
+        if rows != NGRAM_ROWS or width != NGRAM_WIDTH:
+            raise ValueError("unsupported n-gram tables")
+        m = IntNgramModel(H, *fields, take("i1", (3 * H, 2 * width)), take("<i4", (3 * H,)),
+                          take("i1", (rows, width)), take("i1", (rows, width)))
+        if end() != len(data):
             raise ValueError("model file size mismatch")
         return m
+
+    def gate_inputs(self, byte: np.ndarray, history: np.ndarray) -> np.ndarray:
+        b2, b1 = history[:, 0], history[:, 1]
+        trigram = ((b2 * 65536 + b1 * 256 + byte) * 2654435761 % (1 << 32)) >> 16
+        x = np.concatenate([self.bigram[b1 * 256 + byte], self.trigram[trigram]], axis=1)
+        a = (x @ self.U.T * self.U_mult + (1 << (MULT_SHIFT - 1))) >> MULT_SHIFT
+        return np.clip(self.G[byte] + a, -32767, 32767)
 
 
 # The architecture table, as in src/nn/architectures.cpp: the model file's
 # architecture field -> the class that parses and evaluates it.
-ARCHITECTURES = {ARCH_GRU: IntModel}
+ARCHITECTURES = {ARCH_GRU: IntModel, ARCH_GRU_NGRAM: IntNgramModel}
 
 
 def load(data: bytes):
@@ -117,13 +181,30 @@ def q8(t: np.ndarray) -> np.ndarray:
     return np.clip(np.round(t * 256.0), -32767, 32767).astype(np.int64)
 
 
-def quantize(G, W, c, V, d) -> IntModel:
-    """From float arrays (numpy) of the QuantGRU parameterization."""
+def quantize(G, W, c, V, d, U=None, bigram=None, trigram=None) -> IntModel:
+    """From float arrays (numpy) of the QuantGRU parameterization (with U and
+    the tables: the gru-ngram architecture)."""
     H = W.shape[1]
     sigmoid, tanh, exp = build_luts()
     Wq, Wm = quantize_rows(W)
     Vq, Vm = quantize_rows(V)
-    return IntModel(H, sigmoid, tanh, exp, q8(G), q8(c), Wq, Wm, Vq, Vm, q8(d))
+    fields = (H, sigmoid, tanh, exp, q8(G), q8(c), Wq, Wm, Vq, Vm, q8(d))
+    if U is None:
+        return IntModel(*fields)
+    # As train.QuantGRU simulates: each table in int8 with one scale, folded
+    # into U's columns; U' = U * scale is int8 per row, and its multiplier
+    # turns (U' . x) for integer x into Q8: acc * row_scale * 256.
+    scales, tables = [], []
+    for t in (bigram, trigram):
+        s = max(np.abs(t).max(), 1e-8) / 127.0
+        scales.append(np.full(t.shape[1], s))
+        tables.append(np.clip(np.round(t / s), -127, 127).astype(np.int64))
+    scaled = U * np.concatenate(scales)[None, :]
+    row_scale = np.maximum(np.abs(scaled).max(axis=1), 1e-8) / 127.0
+    Uq = np.clip(np.round(scaled / row_scale[:, None]), -127, 127).astype(np.int64)
+    Um = np.round(row_scale * (1 << (MULT_SHIFT + 8))).astype(np.int64)
+    assert Um.max() < 2**31, "n-gram input weights too large for a 31-bit multiplier"
+    return IntNgramModel(*fields, Uq, Um, tables[0], tables[1])
 
 
 def lut_index(v):
@@ -136,12 +217,14 @@ class Runner:
     def __init__(self, m: IntModel, streams: int = 1):
         self.m = m
         self.h = np.zeros((streams, m.hidden), dtype=np.int64)
+        self.history = np.zeros((streams, 2), dtype=np.int64)  # the two bytes before
 
     def step(self, byte: np.ndarray) -> np.ndarray:
         """Feeds one byte per stream; returns cum (S, 257): the prefix sums of
         the exp-weights of the next byte's 256 values (int64)."""
         m, H = self.m, self.m.hidden
-        g = m.G[byte]                                          # (S, 3H)
+        g = m.gate_inputs(byte, self.history)                  # (S, 3H)
+        self.history = np.stack([self.history[:, 1], byte], axis=1)
         acc = self.h @ m.W.T                                   # (S, 3H)
         a = (acc * m.W_mult + (1 << (MULT_SHIFT - 1))) >> MULT_SHIFT
         r = m.sigmoid[lut_index(g[:, :H] + a[:, :H])]

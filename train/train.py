@@ -112,48 +112,78 @@ def fake_quant_q8(t: torch.Tensor) -> torch.Tensor:
 
 
 class QuantGRU(torch.nn.Module):
-    """The shipped model's parameterization, with its quantization simulated."""
+    """The shipped model's parameterization, with its quantization simulated.
+    With ngram=True (family gru-ngram) the GRU's input also gets the n-gram
+    rows: int8 tables (one scale per table) through U (3H, 32), int8 per row
+    (intmodel.py's IntNgramModel is the integer form)."""
 
-    def __init__(self, hidden: int):
+    def __init__(self, hidden: int, ngram: bool = False):
         super().__init__()
-        self.hidden = hidden
+        self.hidden, self.ngram = hidden, ngram
         self.G = torch.nn.Parameter(torch.zeros(256, 3 * hidden))
         self.W = torch.nn.Parameter(torch.zeros(3 * hidden, hidden))
         self.c = torch.nn.Parameter(torch.zeros(hidden))
         self.V = torch.nn.Parameter(torch.zeros(256, hidden))
         self.d = torch.nn.Parameter(torch.zeros(256))
+        if ngram:
+            self.U = torch.nn.Parameter(torch.zeros(3 * hidden, 32))
+            self.bigram = torch.nn.Parameter(torch.zeros(NGRAM_ROWS, 16))
+            self.trigram = torch.nn.Parameter(torch.zeros(NGRAM_ROWS, 16))
 
     @staticmethod
     def from_float(m: FloatGRU) -> "QuantGRU":
         H = m.gru.hidden_size
-        q = QuantGRU(H)
+        q = QuantGRU(H, m.ngram)
+        E = m.embed.weight.shape[1]
         with torch.no_grad():
             w_ih, w_hh = m.gru.weight_ih_l0, m.gru.weight_hh_l0
             b_ih, b_hh = m.gru.bias_ih_l0, m.gru.bias_hh_l0
-            G = m.embed.weight @ w_ih.T + b_ih  # (256, 3H)
+            G = m.embed.weight @ w_ih[:, :E].T + b_ih  # (256, 3H)
             G[:, : 2 * H] += b_hh[: 2 * H]     # r and z biases add outside sigmoid
             q.G.copy_(G)
             q.W.copy_(w_hh)
             q.c.copy_(b_hh[2 * H:])
             q.V.copy_(m.out.weight)
             q.d.copy_(m.out.bias)
+            if m.ngram:
+                q.U.copy_(w_ih[:, E:])
+                q.bigram.copy_(m.bigram.weight)
+                q.trigram.copy_(m.trigram.weight)
         return q
 
-    def forward(self, x, h=None):
-        H = self.hidden
+    def table_scales(self) -> torch.Tensor:
+        """The int8 step of each n-gram table, per input column (32,)."""
+        s = [t.detach().abs().max().clamp_min(1e-8) / 127.0 for t in (self.bigram, self.trigram)]
+        return torch.cat([s[0].expand(16), s[1].expand(16)])
+
+    def forward(self, x, state=None):
+        H, dev = self.hidden, self.G.device
+        h, before = state if self.ngram and state is not None else (state, torch.zeros_like(x[:, :2]))
         G = fake_quant_q8(self.G)
         W = fake_quant_rows(self.W)
         V = fake_quant_rows(self.V)
         # nn.GRU semantics with one-hot input: W_ih = G^T, b_ih = 0, b_hh = (0, 0, c).
-        dev = self.G.device
         b_hh = torch.cat([torch.zeros(2 * H, device=dev), fake_quant_q8(self.c)])
-        onehot = F.one_hot(x, 256).float()
+        inputs, w_ih = F.one_hot(x, 256).float(), G.T
+        if self.ngram:
+            # The integer model multiplies int8 U' = U * scale (per row) by the
+            # tables' int8 values; here x_int carries those integers
+            # (straight-through to the tables).
+            scales = self.table_scales()
+            bigram, trigram = ngram_rows(before, x)
+            rows = torch.cat([self.bigram[bigram], self.trigram[trigram]], dim=-1) / scales
+            x_int = rows + (torch.clamp(torch.round(rows), -127, 127) - rows).detach()
+            inputs = torch.cat([inputs, x_int], dim=-1)
+            w_ih = torch.cat([w_ih, fake_quant_rows(self.U * scales)], dim=1)
         if h is None:
             h = torch.zeros(1, x.shape[0], H, device=dev)
-        y, h = torch._VF.gru(onehot, h, [G.T.contiguous(), W, torch.zeros(3 * H, device=dev), b_hh],
+        y, h = torch._VF.gru(inputs, h, [w_ih.contiguous(), W, torch.zeros(3 * H, device=dev), b_hh],
                              True, 1, 0.0,
                              self.training, False, True)
-        return F.linear(y, V, fake_quant_q8(self.d)), h
+        logits = F.linear(y, V, fake_quant_q8(self.d))
+        if not self.ngram:
+            return logits, h
+        return logits, (h, torch.cat([before, x], dim=1)[:, -2:])
 
 
 def read_shard(i: int) -> np.ndarray:
@@ -244,8 +274,7 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--hidden", type=int, default=192)
     p.add_argument("--family", choices=["gru", "gru-ngram"], default="gru",
-                   help="gru-ngram: n-gram embeddings at the GRU's input (float phase only so far: "
-                        "the run stops after it, its integer form is not built yet)")
+                   help="gru-ngram: bigram and hashed-trigram embeddings at the GRU's input")
     p.add_argument("--megabytes", type=float, default=100.0, help="float training text, MB")
     p.add_argument("--qat-megabytes", type=float, default=10.0,
                    help="quantized fine-tuning text, MB")
@@ -304,10 +333,8 @@ def main(argv):
     if args.resume and ckpt.exists():
         saved = torch.load(ckpt, map_location=DEVICE)
         state = saved["state"]
-        if state["phase"] == "float-done":
-            sys.exit(f"{ckpt}: the float phase is done and {args.family}'s integer phase is not built yet")
-        if state["phase"] == "qat":
-            model = QuantGRU(args.hidden).to(DEVICE)
+        if state["phase"] in ("qat", "done"):
+            model = QuantGRU(args.hidden, ngram=args.family == "gru-ngram").to(DEVICE)
         model.load_state_dict(saved["model"])
         print(f"resumed: {state}", flush=True)
 
@@ -396,15 +423,13 @@ def main(argv):
                 print(f"stopped by --stop-bytes at {state[done]:,} bytes", flush=True)
                 sys.exit(0)
 
+    if state["phase"] == "float-done":  # a checkpoint of the time gru-ngram had no integer phase
+        state["phase"] = "float"
     if state["phase"] == "float":
         run_phase("float", args.lr)
         vb = evaluate(model, valid)
         print(f"float done: valid {vb:.4f} bits/byte after {state['bytes']:,} bytes", flush=True)
         log.write(f"float-final\t{state['float_seconds']:.0f}\t{state['bytes']}\t-\t{vb:.4f}\n")
-        if args.family != "gru":
-            state["phase"] = "float-done"
-            save()
-            sys.exit(f"{args.family}: float phase done; its integer phase is not built yet")
         float_weights = model.state_dict()
         model = QuantGRU.from_float(model).to(DEVICE)
         state["phase"] = "qat"

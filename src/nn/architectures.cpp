@@ -11,6 +11,7 @@ namespace {
 
 constexpr Architecture kArchitectures[] = {
     {kGruArchitecture, "gru", &parse_gru},
+    {kGruNgramArchitecture, "gru-ngram", &parse_gru},
 };
 
 }  // namespace

@@ -2,13 +2,17 @@
 
 #include <algorithm>
 
+#include "kernels/ref.h"
 #include "tables.h"
 
 namespace lmzip::nn {
 
 namespace {
 
-constexpr int kHeaderSize = 16;  // the common header, H and the vocabulary
+// The common header, H and the vocabulary (and for gru-ngram the tables' rows
+// and width).
+constexpr size_t kHeaderSize = 16;
+constexpr size_t kNgramHeaderSize = 24;
 constexpr int kQ14 = kernels::kQ14;
 
 class Reader {
@@ -46,11 +50,12 @@ bool within(const std::vector<T>& v, int64_t lo, int64_t hi) {
 bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string& why) {
   FileHeader header;
   if (!parse_file_header(data, size, header, why)) return false;
-  if (header.architecture != kGruArchitecture) {
+  const bool ngram = header.architecture == kGruNgramArchitecture;
+  if (header.architecture != kGruArchitecture && !ngram) {
     why = "not a GRU model file";
     return false;
   }
-  if (size < kHeaderSize) {
+  if (size < (ngram ? kNgramHeaderSize : kHeaderSize)) {
     why = "model file size does not match its dimensions";
     return false;
   }
@@ -64,14 +69,26 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
     why = "hidden size must be a multiple of 16 in 16..1024";
     return false;
   }
+  if (ngram) {
+    uint64_t rows = r.le(4), width = r.le(4);
+    if (rows != kNgramRows || width != kNgramWidth) {
+      why = "unsupported n-gram tables (must be 65536 rows of 16)";
+      return false;
+    }
+  }
   size_t H = static_cast<size_t>(hidden);  // <= 1024, checked above
   m.hidden = static_cast<int>(H);
   bool ok = r.array<int16_t>(m.sigmoid, kLutSize) && r.array<int16_t>(m.tanh, kLutSize) &&
             r.array<uint32_t>(m.exp, kLutSize) && r.array<int16_t>(m.G, 256 * 3 * H) &&
             r.array<int16_t>(m.c, H) && r.array<int8_t>(m.W, 3 * H * H) &&
             r.array<int32_t>(m.W_mult, 3 * H) && r.array<int8_t>(m.V, 256 * H) &&
-            r.array<int32_t>(m.V_mult, 256) && r.array<int16_t>(m.d, 256) && r.left() == 0;
-  if (!ok) {
+            r.array<int32_t>(m.V_mult, 256) && r.array<int16_t>(m.d, 256);
+  if (ok && ngram) {
+    constexpr size_t kTable = size_t{kNgramRows} * kNgramWidth;
+    ok = r.array<int8_t>(m.U, 3 * H * 2 * kNgramWidth) && r.array<int32_t>(m.U_mult, 3 * H) &&
+         r.array<int8_t>(m.bigram, kTable) && r.array<int8_t>(m.trigram, kTable);
+  }
+  if (!ok || r.left() != 0) {
     why = "model file size does not match its dimensions";
     return false;
   }
@@ -79,7 +96,10 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
   if (!within(m.sigmoid, 0, kQ14) || !within(m.tanh, -kQ14, kQ14) || !within(m.exp, 1, 65536) ||
       !within(m.W, -kernels::kMatvecMaxWeight, kernels::kMatvecMaxWeight) ||
       !within(m.V, -kernels::kMatvecMaxWeight, kernels::kMatvecMaxWeight) || !within(m.W_mult, 0, INT32_MAX) ||
-      !within(m.V_mult, 0, INT32_MAX)) {
+      !within(m.V_mult, 0, INT32_MAX) ||
+      // gru-ngram: the tables are the matvec's input (|x| <= 127 <= kMatvecMaxInput)
+      !within(m.U, -kernels::kMatvecMaxWeight, kernels::kMatvecMaxWeight) || !within(m.U_mult, 0, INT32_MAX) ||
+      !within(m.bigram, -127, 127) || !within(m.trigram, -127, 127)) {
     why = "model values out of range";
     return false;
   }
@@ -87,19 +107,23 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
   if (const kernels::MatvecPackFn pack = kernels::best_matvec().pack) {
     m.W = pack(m.W.data(), 3 * m.hidden, m.hidden);
     m.V = pack(m.V.data(), kernels::kSymbols, m.hidden);
+    if (ngram) m.U = pack(m.U.data(), 3 * m.hidden, 2 * kNgramWidth);
   }
   return true;
 }
 
 std::unique_ptr<ByteModelState> GruModel::new_state() const { return std::make_unique<GruState>(*this); }
 
-std::string GruModel::description() const { return "gru, hidden " + std::to_string(hidden); }
+std::string GruModel::description() const {
+  return std::string(has_ngrams() ? "gru-ngram" : "gru") + ", hidden " + std::to_string(hidden);
+}
 
-// The two int8 x int16 matvecs of step(), W (3H x H) and V (256 x H); the
-// gate arithmetic and the softmax are O(H) and O(256) and left out.
+// The int8 x int16 matvecs of step(), W (3H x H), V (256 x H) and for
+// gru-ngram U (3H x 32); the gate arithmetic and the softmax are O(H) and
+// O(256) and left out.
 int64_t GruModel::multiply_adds_per_byte() const {
   const int64_t H = hidden;
-  return 3 * H * H + 256 * H;
+  return 3 * H * H + 256 * H + (has_ngrams() ? 3 * H * 2 * kNgramWidth : 0);
 }
 
 std::unique_ptr<ByteModel> parse_gru(const uint8_t* data, size_t size, std::string& why) {
@@ -115,14 +139,38 @@ GruState::GruState(const GruModel& model)
       softmax_(kernels::best_softmax().fn),
       h_(model.hidden, 0),
       acc_(std::max(3 * model.hidden, kernels::kSymbols)) {
+  if (m_.has_ngrams()) {
+    x_.resize(2 * kNgramWidth);
+    g_.resize(3 * static_cast<size_t>(m_.hidden));
+  }
   step(0);
+}
+
+const int16_t* GruState::ngram_gate_inputs(int byte) {
+  const int H = m_.hidden;
+  const uint32_t b = static_cast<uint32_t>(byte);
+  const uint32_t bigram = (history_ & 0xFF) << 8 | b;
+  const uint32_t trigram = ((history_ << 8 | b) * 2654435761u) >> 16;  // 24-bit context, wrapped to 32
+  const int8_t* rows[2] = {&m_.bigram[size_t{bigram} * kNgramWidth], &m_.trigram[size_t{trigram} * kNgramWidth]};
+  for (int t = 0; t < 2; ++t)
+    for (int j = 0; j < kNgramWidth; ++j) x_[t * kNgramWidth + j] = rows[t][j];
+  history_ = (history_ << 8 | b) & 0xFFFF;
+  matvec_(m_.U.data(), x_.data(), 3 * H, 2 * kNgramWidth, acc_.data());
+  const int16_t* G = &m_.G[static_cast<size_t>(b) * 3 * H];
+  for (int i = 0; i < 3 * H; ++i) {
+    // |acc| <= 32 * 127 * 127, so acc * mult < 2^50; the sum is clamped back
+    // to int16, which the gates kernels take.
+    int64_t v = G[i] + kernels::scale_ref(acc_[i], m_.U_mult[i]);
+    g_[i] = static_cast<int16_t>(v < -32767 ? -32767 : (v > 32767 ? 32767 : v));
+  }
+  return g_.data();
 }
 
 void GruState::step(int byte) {
   const int H = m_.hidden;
+  const int16_t* g = m_.has_ngrams() ? ngram_gate_inputs(byte) : &m_.G[static_cast<size_t>(byte) * 3 * H];
   matvec_(m_.W.data(), h_.data(), 3 * H, H, acc_.data());
-  const kernels::GruGates gates{acc_.data(), m_.W_mult.data(), &m_.G[static_cast<size_t>(byte) * 3 * H],
-                                m_.c.data(),  m_.sigmoid.data(), m_.tanh.data()};
+  const kernels::GruGates gates{acc_.data(), m_.W_mult.data(), g, m_.c.data(), m_.sigmoid.data(), m_.tanh.data()};
   gates_(gates, H, h_.data());
   matvec_(m_.V.data(), h_.data(), kernels::kSymbols, H, acc_.data());
   softmax_(acc_.data(), m_.V_mult.data(), m_.d.data(), m_.exp.data(), cum_);

@@ -12,6 +12,12 @@
 //   e[k] = exp(-(max logit - logit[k]))        LUT, Q16, >= 1
 // and the 256-way distribution becomes 8 binary predictions along the bit
 // tree from prefix sums of e.
+//
+// Architecture gru-ngram adds, before the step, a bigram and a hashed-trigram
+// row of int8 tables to the byte's gate inputs (capacity from lookups for
+// 3H x 32 more multiply-adds):
+//   x = (bigram[b1 << 8 | b], trigram[hash(b2, b1, b) >> 16])   (32,) int8
+//   g = clamp(G[b] + (U @ x) * M_U >> 28, -32767, 32767)      U (3H, 32) int8
 #pragma once
 
 #include <cstddef>
@@ -25,7 +31,10 @@
 namespace lmzip::nn {
 
 constexpr int kLutSize = kernels::kLutSize;
-constexpr int kGruArchitecture = 1;  // its id in the model file header
+constexpr int kGruArchitecture = 1;       // ids in the model file header
+constexpr int kGruNgramArchitecture = 2;
+constexpr int kNgramRows = 65536;  // rows of each n-gram table
+constexpr int kNgramWidth = 16;    // columns of each; x has two rows' worth
 constexpr int kMaxHidden = kernels::kMatvecMaxN;  // the matvec kernels are proven up to it
 
 struct GruModel : ByteModel {
@@ -41,9 +50,16 @@ struct GruModel : ByteModel {
   std::vector<int8_t> V;               // 256 x H
   std::vector<int32_t> V_mult;         // 256
   std::vector<int16_t> d;              // 256
+  // gru-ngram only (empty otherwise); U in the layout of best_matvec().
+  std::vector<int8_t> U;               // 3H x 2 kNgramWidth
+  std::vector<int32_t> U_mult;         // 3H
+  std::vector<int8_t> bigram, trigram;  // kNgramRows x kNgramWidth
 
-  // Parses and validates a model file (every value within the bounds the
-  // arithmetic relies on). On failure returns false and says why.
+  bool has_ngrams() const { return !U.empty(); }
+
+  // Parses and validates a model file of the GRU architectures (every value
+  // within the bounds the arithmetic relies on). On failure returns false
+  // and says why.
   static bool parse(const uint8_t* data, size_t size, GruModel& out, std::string& why);
 
   std::unique_ptr<ByteModelState> new_state() const override;
@@ -51,7 +67,8 @@ struct GruModel : ByteModel {
   int64_t multiply_adds_per_byte() const override;
 };
 
-// The architecture table's entry point (architectures.cpp).
+// The architecture table's entry point (architectures.cpp) of both GRU
+// architectures.
 std::unique_ptr<ByteModel> parse_gru(const uint8_t* data, size_t size, std::string& why);
 
 // The model's state while it reads a stream.
@@ -69,12 +86,17 @@ class GruState final : public ByteModelState {
   }
 
  private:
+  // gru-ngram: the byte's gate inputs with its n-gram rows added, in g_.
+  const int16_t* ngram_gate_inputs(int byte);
+
   const GruModel& m_;
   kernels::MatvecFn matvec_;
   kernels::GatesFn gates_;
   kernels::SoftmaxFn softmax_;
   std::vector<int16_t> h_;
   std::vector<int32_t> acc_;
+  std::vector<int16_t> x_, g_;  // gru-ngram: the n-gram rows, the gate inputs
+  uint32_t history_ = 0;        // the last two bytes read (b2 << 8 | b1)
   uint32_t cum_[kernels::kSymbols + 1] = {};
 };
 
