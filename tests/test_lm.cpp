@@ -160,3 +160,46 @@ TEST_CASE("lm: malformed model files are rejected") {
   CHECK(lmzip::Model::load(zero_id.data(), zero_id.size(), &why) == nullptr);
   CHECK(why.find("is 0") != std::string::npos);
 }
+
+TEST_CASE("lm: malformed gru-ngram model files are rejected") {
+  // The small model is the shipped gru-ngram file.
+  LmVector v;
+  lmzt::Bytes bytes;
+  lmzip::nn::GruModel model;
+  REQUIRE(read_vector("lm_vector_small.txt", v));
+  REQUIRE(load_model(v.model_file, bytes, model));
+  REQUIRE(bytes[5] == lmzip::nn::kGruNgramArchitecture);
+  REQUIRE(model.has_ngrams());
+  auto loaded = lmzip::Model::load(bytes.data(), bytes.size());
+  REQUIRE(loaded);
+  CHECK(loaded->description() == "gru-ngram, hidden " + std::to_string(model.hidden));
+  const int64_t H = model.hidden;
+  CHECK(loaded->byte_model().multiply_adds_per_byte() == 3 * H * H + 256 * H + 3 * H * 32);
+  std::string why;
+  // Cut inside the header, the GRU's arrays, U and each table.
+  const size_t table = size_t{lmzip::nn::kNgramRows} * lmzip::nn::kNgramWidth;
+  for (size_t cut : {size_t{20}, size_t{23}, bytes.size() / 4, bytes.size() - 2 * table - 1,
+                     bytes.size() - table, bytes.size() - 1}) {
+    lmzip::nn::GruModel m;
+    CHECK_FALSE(lmzip::nn::GruModel::parse(bytes.data(), cut, m, why));
+    CHECK(why == "model file size does not match its dimensions");
+  }
+  for (int field : {16, 20}) {  // table rows, table width
+    lmzt::Bytes bad = bytes;
+    bad[static_cast<size_t>(field)] ^= 1;
+    CHECK_FALSE(lmzip::nn::GruModel::parse(bad.data(), bad.size(), model, why));
+    CHECK(why.find("n-gram tables") != std::string::npos);
+  }
+  // -128 in either table, or in U (before U_mult's 3H int32): outside [-127, 127].
+  const size_t u_mult_bytes = 3 * static_cast<size_t>(model.hidden) * 4;
+  for (size_t at : {bytes.size() - 1, bytes.size() - table - 1, bytes.size() - 2 * table - u_mult_bytes - 1}) {
+    lmzt::Bytes bad = bytes;
+    bad[at] = 0x80;
+    CHECK_FALSE(lmzip::nn::GruModel::parse(bad.data(), bad.size(), model, why));
+    CHECK(why == "model values out of range");
+  }
+  // A GRU file claiming to be gru-ngram (and back) is refused by its size.
+  lmzt::Bytes as_gru = bytes;
+  as_gru[5] = lmzip::nn::kGruArchitecture;
+  CHECK(lmzip::Model::load(as_gru.data(), as_gru.size(), &why) == nullptr);
+}
