@@ -28,13 +28,13 @@ import {
   utf8,
 } from './support/util.mjs';
 
-const LEVELS = [1, 6, 9];
+const LEVELS = [1, 3, 6, 9]; // each model once, as tests/golden/golden.txt
 const CLI = nativeCli();
 const HAS_SIMD = simdSupported();
 if (!HAS_SIMD) skipNote('this engine has no WebAssembly SIMD: SIMD-vs-scalar comparisons are skipped');
 
 // Golden-like inputs: the golden vectors of tests/test_golden.cpp, a few
-// fixed texts and seeded random bytes, at levels 1, 6 and 9; plus a
+// fixed texts and seeded random bytes, at levels 1, 3, 6 and 9; plus a
 // multi-block pseudo-text (the model carries over block boundaries, so that
 // has to agree too) at level 1 only, to keep the run short.
 const INPUTS = {
@@ -191,14 +191,14 @@ describe('SIMD, scalar and native produce identical bytes and decode each other'
     expect(scalar.init.kernels).not.toBe(simdInfo.kernels);
   });
 
-  testIf(HAS_SIMD)('WASM SIMD = WASM scalar at levels 1, 6, 9', () => {
+  testIf(HAS_SIMD)('WASM SIMD = WASM scalar at levels 1, 3, 6, 9', () => {
     for (const c of CASES) {
       const s = streams.get(key(c));
       expectBytes(s.scalar, s.simd, `scalar vs SIMD, ${key(c)}`);
     }
   });
 
-  testIf(HAS_SIMD && CLI)('WASM = native CLI at levels 1, 6, 9', () => {
+  testIf(HAS_SIMD && CLI)('WASM = native CLI at levels 1, 3, 6, 9', () => {
     for (const c of CASES) {
       const s = streams.get(key(c));
       expectBytes(s.native, s.simd, `native vs SIMD, ${key(c)}`);
