@@ -28,6 +28,11 @@ Model (per byte b, hidden h of size H):
     logits = V @ h + d                        V (256, H), d (256,)
 The float phase trains it as embedding(32) -> nn.GRU (fast fused kernels);
 the quantized phase folds the embedding and input weights into G.
+
+Family gru-ngram (--family gru-ngram, model file architecture 2) adds to g a
+bigram and a hashed-trigram row of two 65536 x 16 tables through U (3H, 32):
+    g = G[b] + U @ (bigram[b1 * 256 + b], trigram[hash(b2, b1, b) >> 16])
+with the tables int8 (one scale each, folded into U) in the quantized phase.
 """
 
 import argparse
