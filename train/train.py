@@ -100,7 +100,7 @@ class FloatGRU(torch.nn.Module):
 
 def detach(state):
     """The recurrent state cut from the graph (truncated BPTT)."""
-    return tuple(t.detach() for t in state) if isinstance(state, tuple) else state.detach()
+    return tuple(detach(t) for t in state) if isinstance(state, tuple) else state.detach()
 
 
 def fake_quant_rows(w: torch.Tensor) -> torch.Tensor:
