@@ -11,7 +11,14 @@ Families (per byte b_t; H hidden units; each ends in V (256, H) @ h):
   gru         embedding(b_t, 32) -> GRU(H)                        (the shipped one)
   gru-ngram   [embedding(b_t, 32), bigram(b_t-1 b_t, 16), trigram hash(b_t-2..b_t, 16)]
               -> GRU(H): capacity from two table lookups (65,536 rows each);
-              the integer model would add a (3H x 32) matvec to the GRU step.
+              the integer model adds a (3H x 32) matvec to the GRU step
+              (architecture 2, the shipped small model).
+  mingru-ngram  the same inputs -> two minGRU layers (Feng et al. 2024: gates
+              from the layer's input only, h = (1 - z) h + z n, no recurrent
+              matmul, so every position's gates compute at once):
+                z, n = sigmoid(A_z x), A_n x;  layer 2 reads layer 1's h.
+              Per byte 2H x 32 (n-gram columns; the byte's fold into a table)
+              + 2H x H (layer 2) + 256H multiply-adds.
 Float only: the int8 fine-tuning is the same for every family and comes after
 the choice. Valid: the first --valid-bytes of valid.bin, as train.py's float row.
 """
@@ -30,9 +37,51 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train  # noqa: E402  (FloatGRU, Streams, evaluate, make_deterministic)
 
 
+class MinGRUNgram(torch.nn.Module):
+    """Two minGRU layers over the gru-ngram inputs (family mingru-ngram). The
+    state is ((h1, h2), the two bytes before the window)."""
+
+    def __init__(self, hidden: int, embed: int = 32):
+        super().__init__()
+        self.hidden = hidden
+        self.embed = torch.nn.Embedding(256, embed)
+        self.bigram = torch.nn.Embedding(train.NGRAM_ROWS, 16)
+        self.trigram = torch.nn.Embedding(train.NGRAM_ROWS, 16)
+        self.layer1 = torch.nn.Linear(embed + 32, 2 * hidden)
+        self.layer2 = torch.nn.Linear(hidden, 2 * hidden)
+        self.out = torch.nn.Linear(hidden, 256)
+
+    def multiply_adds_per_byte(self) -> int:
+        H = self.hidden
+        return 2 * H * 32 + 2 * H * H + 256 * H
+
+    @staticmethod
+    def scan(gates: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        """h_t = (1 - z_t) h_{t-1} + z_t n_t over the window; gates (B, T, 2H)."""
+        z, n = gates.chunk(2, dim=-1)
+        z = torch.sigmoid(z)
+        ys = []
+        for t in range(gates.shape[1]):
+            h = h + z[:, t] * (n[:, t] - h)
+            ys.append(h)
+        return torch.stack(ys, dim=1)
+
+    def forward(self, x, state=None):
+        B, H = x.shape[0], self.hidden
+        if state is None:
+            zero = torch.zeros(B, H)
+            state = ((zero, zero), torch.zeros_like(x[:, :2]))
+        (h1, h2), before = state
+        bigram, trigram = train.ngram_rows(before, x)
+        inputs = torch.cat([self.embed(x), self.bigram(bigram), self.trigram(trigram)], dim=-1)
+        y1 = self.scan(self.layer1(inputs), h1)
+        y2 = self.scan(self.layer2(y1), h2)
+        return self.out(y2), ((y1[:, -1], y2[:, -1]), torch.cat([before, x], dim=1)[:, -2:])
+
+
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--family", choices=["gru", "gru-ngram"], required=True)
+    p.add_argument("--family", choices=["gru", "gru-ngram", "mingru-ngram"], required=True)
     p.add_argument("--hidden", type=int, default=128)
     p.add_argument("--megabytes", type=float, default=20.0)
     p.add_argument("--batch", type=int, default=128)
@@ -52,7 +101,10 @@ def main(argv):
     out.mkdir(parents=True, exist_ok=True)
     valid = np.fromfile(train.CORPUS / "valid" / "valid.bin", dtype=np.uint8)[: args.valid_bytes]
 
-    model = train.FloatGRU(args.hidden, ngram=args.family == "gru-ngram")
+    if args.family == "mingru-ngram":
+        model = MinGRUNgram(args.hidden)
+    else:
+        model = train.FloatGRU(args.hidden, ngram=args.family == "gru-ngram")
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     streams = train.Streams(args.batch, args.seq, 0, args.seed)
     budget, done, state, t0 = args.megabytes * 1e6, 0, None, time.time()
