@@ -63,8 +63,10 @@ TEST_CASE("kernels: tables start with the reference and pick the last supported 
   check_table(k::dot_kernels(), k::dot_ref, k::best_dot());
   check_table(k::train_kernels(), k::train_ref, k::best_train());
   check_table(k::gates_kernels(), k::gates_ref, k::best_gates());
+  check_table(k::add_scaled_kernels(), k::add_scaled_ref, k::best_add_scaled());
   check_table(k::softmax_kernels(), k::softmax_ref, k::best_softmax());
   const std::string in_use = std::string("matvec=") + k::best_matvec().name + " gates=" + k::best_gates().name +
+                             " add_scaled=" + k::best_add_scaled().name +
                              " softmax=" + k::best_softmax().name + " dot=" + k::best_dot().name +
                              " train=" + k::best_train().name;
   MESSAGE("kernels in use: " << in_use);
@@ -209,6 +211,28 @@ TEST_CASE("kernels: every gates variant equals gates_ref") {
         INFO(std::string(variant->name) << " H=" << H << " iter=" << iter);
         std::vector<int16_t> got = o.h;
         variant->fn(o.gates(), H, got.data());
+        REQUIRE(got == ref);
+      }
+    }
+  }
+}
+
+TEST_CASE("kernels: every add_scaled variant equals add_scaled_ref") {
+  const auto variants = variants_to_check(k::add_scaled_kernels());
+  lmzt::SplitMix64 rng(41);
+  for (int n : {16, 48, 384, 768, 3 * k::kMatvecMaxN}) {
+    GruOperands o(n);  // acc, mult and g of 3n values: extremes saturate both ends
+    for (int iter = 0; iter < 60; ++iter) {
+      o.fill(rng, iter % 4 == 0);
+      if (iter % 4 == 1)  // the gru-ngram range: |acc| <= 32 * 127 * 127
+        for (auto& v : o.acc) v = bounded(rng, 32 * 127 * 127);
+      std::vector<int16_t> ref(n);
+      k::add_scaled_ref(o.g.data(), o.acc.data(), o.mult.data(), n, ref.data());
+      for (int16_t v : ref) REQUIRE(v >= -32767);
+      for (const auto* variant : variants) {
+        INFO(std::string(variant->name) << " n=" << n << " iter=" << iter);
+        std::vector<int16_t> got(n);
+        variant->fn(o.g.data(), o.acc.data(), o.mult.data(), n, got.data());
         REQUIRE(got == ref);
       }
     }

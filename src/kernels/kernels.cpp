@@ -74,6 +74,17 @@ constexpr GatesKernel kGates[] = {
 #endif
 };
 
+constexpr AddScaledKernel kAddScaled[] = {
+    {"scalar", add_scaled_ref, always},
+#if defined(LMZIP_KERNELS_X86)
+    {"avx2", x86::add_scaled_avx2, x86::has_avx2},
+    {"avx512", x86::add_scaled_avx512, x86::has_avx512dq},
+#endif
+#if defined(LMZIP_KERNELS_WASM)
+    {"simd128", wasm::add_scaled_simd128, wasm::has_simd128},
+#endif
+};
+
 constexpr SoftmaxKernel kSoftmax[] = {
     {"scalar", softmax_ref, always},
 #if defined(LMZIP_KERNELS_X86)
@@ -103,6 +114,7 @@ const int8_t* matvec_layout(const MatvecKernel& kernel, const std::vector<int8_t
 std::span<const DotKernel> dot_kernels() { return kDot; }
 std::span<const TrainKernel> train_kernels() { return kTrain; }
 std::span<const GatesKernel> gates_kernels() { return kGates; }
+std::span<const AddScaledKernel> add_scaled_kernels() { return kAddScaled; }
 std::span<const SoftmaxKernel> softmax_kernels() { return kSoftmax; }
 
 const MatvecKernel& best_matvec() {
@@ -122,6 +134,10 @@ const GatesKernel& best_gates() {
   static const GatesKernel& best = last_supported(gates_kernels());
   return best;
 }
+const AddScaledKernel& best_add_scaled() {
+  static const AddScaledKernel& best = last_supported(add_scaled_kernels());
+  return best;
+}
 const SoftmaxKernel& best_softmax() {
   static const SoftmaxKernel& best = last_supported(softmax_kernels());
   return best;
@@ -130,8 +146,8 @@ const SoftmaxKernel& best_softmax() {
 std::string best_names() {
   std::vector<std::string_view> seen;
   std::string names;
-  for (std::string_view name : {best_matvec().name, best_gates().name, best_softmax().name, best_dot().name,
-                                best_train().name}) {
+  for (std::string_view name : {best_matvec().name, best_gates().name, best_add_scaled().name,
+                                best_softmax().name, best_dot().name, best_train().name}) {
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
     seen.push_back(name);
     names += names.empty() ? "" : "+";

@@ -66,6 +66,12 @@ struct GruGates {
 };
 using GatesFn = void (*)(const GruGates& gates, int hidden, int16_t* h);
 
+// add_scaled: out[i] = clamp(base[i] + (acc[i] * mult[i] >> 28), -32767, 32767),
+//   rounded as in gates; the gru-ngram model's gate inputs (its n-gram
+//   matvec added to the byte's row). acc any int32, mult in [0, 2^31),
+//   n % 16 == 0. The product is 64-bit in every variant.
+using AddScaledFn = void (*)(const int16_t* base, const int32_t* acc, const int32_t* mult, int n, int16_t* out);
+
 // softmax: the next byte's unnormalized distribution as prefix sums,
 //   logit[k] = (acc[k] * mult[k] >> 28) + d[k],  e[k] = exp[min(top - logit[k], 4095)],
 //   cum[0] = 0, cum[k + 1] = cum[k] + e[k]  (k < 256; cum[256] <= 2^24).
@@ -93,6 +99,7 @@ const int8_t* matvec_layout(const MatvecKernel& kernel, const std::vector<int8_t
 using DotKernel = Kernel<DotFn>;
 using TrainKernel = Kernel<TrainFn>;
 using GatesKernel = Kernel<GatesFn>;
+using AddScaledKernel = Kernel<AddScaledFn>;
 using SoftmaxKernel = Kernel<SoftmaxFn>;
 
 // Every variant compiled into this build, the reference first, then from the
@@ -101,6 +108,7 @@ std::span<const MatvecKernel> matvec_kernels();
 std::span<const DotKernel> dot_kernels();
 std::span<const TrainKernel> train_kernels();
 std::span<const GatesKernel> gates_kernels();
+std::span<const AddScaledKernel> add_scaled_kernels();
 std::span<const SoftmaxKernel> softmax_kernels();
 
 // Chosen once per process.
@@ -108,6 +116,7 @@ const MatvecKernel& best_matvec();
 const DotKernel& best_dot();
 const TrainKernel& best_train();
 const GatesKernel& best_gates();
+const AddScaledKernel& best_add_scaled();
 const SoftmaxKernel& best_softmax();
 
 // The chosen variants' names, each once, joined by '+' ("avx512vnni+avx512+

@@ -50,6 +50,13 @@ inline void gates_ref(const GruGates& a, int H, int16_t* h) {
   }
 }
 
+inline void add_scaled_ref(const int16_t* base, const int32_t* acc, const int32_t* mult, int n, int16_t* out) {
+  for (int i = 0; i < n; ++i) {
+    int64_t v = base[i] + scale_ref(acc[i], mult[i]);
+    out[i] = static_cast<int16_t>(v < -32767 ? -32767 : (v > 32767 ? 32767 : v));
+  }
+}
+
 inline void softmax_ref(const int32_t* acc, const int32_t* mult, const int16_t* d, const uint32_t* exp,
                         uint32_t* cum) {
   int64_t logit[kSymbols];

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "kernels/ref.h"
 #include "tables.h"
 
 namespace lmzip::nn {
@@ -136,6 +135,7 @@ GruState::GruState(const GruModel& model)
     : m_(model),
       matvec_(kernels::best_matvec().fn),
       gates_(kernels::best_gates().fn),
+      add_scaled_(kernels::best_add_scaled().fn),
       softmax_(kernels::best_softmax().fn),
       h_(model.hidden, 0),
       acc_(std::max(3 * model.hidden, kernels::kSymbols)) {
@@ -156,13 +156,8 @@ const int16_t* GruState::ngram_gate_inputs(int byte) {
     for (int j = 0; j < kNgramWidth; ++j) x_[t * kNgramWidth + j] = rows[t][j];
   history_ = (history_ << 8 | b) & 0xFFFF;
   matvec_(m_.U.data(), x_.data(), 3 * H, 2 * kNgramWidth, acc_.data());
-  const int16_t* G = &m_.G[static_cast<size_t>(b) * 3 * H];
-  for (int i = 0; i < 3 * H; ++i) {
-    // |acc| <= 32 * 127 * 127, so acc * mult < 2^50; the sum is clamped back
-    // to int16, which the gates kernels take.
-    int64_t v = G[i] + kernels::scale_ref(acc_[i], m_.U_mult[i]);
-    g_[i] = static_cast<int16_t>(v < -32767 ? -32767 : (v > 32767 ? 32767 : v));
-  }
+  // Clamped back to int16, which the gates kernels take.
+  add_scaled_(&m_.G[static_cast<size_t>(b) * 3 * H], acc_.data(), m_.U_mult.data(), 3 * H, g_.data());
   return g_.data();
 }
 

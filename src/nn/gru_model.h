@@ -92,6 +92,7 @@ class GruState final : public ByteModelState {
   const GruModel& m_;
   kernels::MatvecFn matvec_;
   kernels::GatesFn gates_;
+  kernels::AddScaledFn add_scaled_;
   kernels::SoftmaxFn softmax_;
   std::vector<int16_t> h_;
   std::vector<int32_t> acc_;

@@ -83,6 +83,19 @@ inline void gates_simd128(const GruGates& a, int H, int16_t* h) {
   }
 }
 
+// add_scaled: product_narrowed's clamp to +-2^30 cannot change the result,
+// which clamps base + x (|base| <= 2^15) to +-32767 anyway.
+inline void add_scaled_simd128(const int16_t* base, const int32_t* acc, const int32_t* mult, int n, int16_t* out) {
+  for (int i = 0; i < n; i += 8) {
+    const v128_t lo = wasm_i32x4_add(wasm_i32x4_load16x4(base + i),
+                                     product_narrowed(wasm_v128_load(acc + i), wasm_v128_load(mult + i), kMultShift));
+    const v128_t hi = wasm_i32x4_add(wasm_i32x4_load16x4(base + i + 4),
+                                     product_narrowed(wasm_v128_load(acc + i + 4), wasm_v128_load(mult + i + 4), kMultShift));
+    // The saturating narrow clamps to [-32768, 32767]; the max makes it +-32767.
+    wasm_v128_store(out + i, wasm_i16x8_max(wasm_i16x8_narrow_i32x4(lo, hi), wasm_i16x8_splat(-32767)));
+  }
+}
+
 inline int32_t dot_simd128(const int32_t* x, const int32_t* w, int n) {
   v128_t sum = wasm_i32x4_splat(0);
   for (int i = 0; i < n; i += 4)

@@ -249,6 +249,15 @@ LMZIP_AVX512DQ inline void gates_avx512(const GruGates& a, int H, int16_t* h) {
   }
 }
 
+LMZIP_AVX512DQ inline void add_scaled_avx512(const int16_t* base, const int32_t* acc, const int32_t* mult, int n,
+                                             int16_t* out) {
+  const __m512i lo = _mm512_set1_epi64(-32767), hi = _mm512_set1_epi64(32767);
+  for (int i = 0; i < n; i += 8) {
+    const __m512i v = _mm512_add_epi64(widen8x16(base + i), scale8(acc + i, mult + i));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm512_cvtepi64_epi16(_mm512_min_epi64(_mm512_max_epi64(v, lo), hi)));
+  }
+}
+
 LMZIP_AVX512DQ inline void softmax_avx512(const int32_t* acc, const int32_t* mult, const int16_t* d,
                                           const uint32_t* exp, uint32_t* cum) {
   __m512i logit[kSymbols / 8];
@@ -329,6 +338,14 @@ LMZIP_AVX2 inline void gates_avx2(const GruGates& a, int H, int16_t* h) {
     const __m256i next = _mm256_add_epi64(n, q14_product_avx2(z, _mm256_sub_epi64(widen4x16(h + i), n)));
     // |next| <= 16384, so the saturating pack changes nothing.
     _mm_storel_epi64(reinterpret_cast<__m128i*>(h + i), _mm_packs_epi32(low_halves(next), _mm_setzero_si128()));
+  }
+}
+
+LMZIP_AVX2 inline void add_scaled_avx2(const int16_t* base, const int32_t* acc, const int32_t* mult, int n,
+                                       int16_t* out) {
+  for (int i = 0; i < n; i += 4) {
+    const __m256i v = clamp64_avx2(_mm256_add_epi64(widen4x16(base + i), scale4(acc + i, mult + i)), -32767, 32767);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i), _mm_packs_epi32(low_halves(v), _mm_setzero_si128()));
   }
 }
 
