@@ -30,7 +30,7 @@ const MatvecKernel kMatvec[] = {
     {{"neon", neon::matvec_neon, neon::has_neon}},
 #endif
 #if defined(LMZIP_KERNELS_WASM)
-    {{"simd128", wasm::matvec_simd128, wasm::has_simd128}},
+    {{"simd128", wasm::matvec_simd128, wasm::has_simd128}, wasm::pack_simd128},
 #endif
 #if defined(LMZIP_KERNELS_WASM_SCALAR)
     {{"swar64", wasm::matvec_swar64, always}, wasm::pack_swar64},

@@ -7,6 +7,7 @@
 #include <wasm_simd128.h>
 
 #include <cstdint>
+#include <cstring>
 
 #include "kernels/kernels.h"
 
@@ -16,16 +17,33 @@ namespace lmzip::kernels::wasm {
 // code that runs at all has it.
 inline bool has_simd128() { return true; }
 
-inline void matvec_simd128(const int8_t* W, const int16_t* h, int rows, int n, int32_t* acc) {
+// matvec: four rows at a time, eight columns per i32x4.dot_i16x8_s. W is
+// widened to int16 once, when the model is parsed, and laid out in the order
+// the loop reads it: per block of four rows, per eight columns, the four
+// rows' eight values (64 bytes). Widening bytes at every step instead (a
+// load8x8 per dot) made the model alone 12-23 % slower in Node (x86-64).
+inline std::vector<int8_t> pack_simd128(const int8_t* W, int rows, int n) {
+  std::vector<int16_t> wide;
+  wide.reserve(static_cast<size_t>(rows) * n);
+  for (int i = 0; i < rows; i += 4)
+    for (int j = 0; j < n; j += 8)
+      for (int r = 0; r < 4; ++r)
+        for (int k = 0; k < 8; ++k) wide.push_back(W[static_cast<long>(i + r) * n + j + k]);
+  std::vector<int8_t> out(wide.size() * 2);
+  std::memcpy(out.data(), wide.data(), out.size());
+  return out;
+}
+
+inline void matvec_simd128(const int8_t* packed, const int16_t* h, int rows, int n, int32_t* acc) {
+  const auto* p = reinterpret_cast<const int16_t*>(packed);
   for (int i = 0; i < rows; i += 4) {
-    const int8_t* w = W + static_cast<long>(i) * n;
     v128_t s0 = wasm_i32x4_splat(0), s1 = s0, s2 = s0, s3 = s0;
-    for (int j = 0; j < n; j += 8) {
+    for (int j = 0; j < n; j += 8, p += 32) {
       v128_t x = wasm_v128_load(h + j);
-      s0 = wasm_i32x4_add(s0, wasm_i32x4_dot_i16x8(wasm_i16x8_load8x8(w + j), x));
-      s1 = wasm_i32x4_add(s1, wasm_i32x4_dot_i16x8(wasm_i16x8_load8x8(w + n + j), x));
-      s2 = wasm_i32x4_add(s2, wasm_i32x4_dot_i16x8(wasm_i16x8_load8x8(w + 2 * n + j), x));
-      s3 = wasm_i32x4_add(s3, wasm_i32x4_dot_i16x8(wasm_i16x8_load8x8(w + 3 * n + j), x));
+      s0 = wasm_i32x4_add(s0, wasm_i32x4_dot_i16x8(wasm_v128_load(p), x));
+      s1 = wasm_i32x4_add(s1, wasm_i32x4_dot_i16x8(wasm_v128_load(p + 8), x));
+      s2 = wasm_i32x4_add(s2, wasm_i32x4_dot_i16x8(wasm_v128_load(p + 16), x));
+      s3 = wasm_i32x4_add(s3, wasm_i32x4_dot_i16x8(wasm_v128_load(p + 24), x));
     }
     // Transpose-and-add: lane k = the sum of row i + k.
     v128_t a = wasm_i32x4_add(wasm_i32x4_shuffle(s0, s1, 0, 4, 1, 5), wasm_i32x4_shuffle(s0, s1, 2, 6, 3, 7));
