@@ -253,17 +253,25 @@ def scatter_panels(panels: Sequence[Panel], *, title: str, subtitle: str, ylabel
             path = " ".join(f"{X(p.x):.1f},{Y(p.y):.1f}" for p in front)
             out.append(f'<polyline points="{path}" fill="none" stroke="#999" '
                        f'stroke-width="1.2" stroke-dasharray="5 4"/>')
-        # Labels right of their point, or left of it in the panel's right part; one that
-        # would overlap a label already placed moves down a line.
+        # Each label beside its point, right or left (whichever fits in the panel), on the
+        # nearest line up or down where it overlaps no label placed before nor any marker.
         placed: List[Tuple[float, float, float]] = []
+        markers = [(X(p.x), Y(p.y)) for p in panel.points]
         for p in sorted(panel.points, key=lambda p: Y(p.y)):
             px, py = X(p.x), Y(p.y)
             out.append(_marker(p.marker, px, py, p.color))
             text_w = 6.6 * len(p.label)
-            lx = px + 9 if px + 9 + text_w <= x0 + pw - 4 else px - 9 - text_w
-            ly = py + 4
-            while any(abs(ly - y) < 15 and lx < b and a < lx + text_w for a, b, y in placed):
-                ly += 15
+            sides = [lx for lx in (px + 9, px - 9 - text_w) if x0 + 2 <= lx and lx + text_w <= x0 + pw - 2]
+            sides = sides or [px + 9 if px < x0 + pw / 2 else px - 9 - text_w]
+
+            def free(lx: float, ly: float) -> bool:
+                return (top + 12 <= ly <= top + ph - 4
+                        and not any(abs(ly - y) < 14 and lx < b and a < lx + text_w for a, b, y in placed)
+                        and not any(lx - 4 < mx < lx + text_w + 4 and ly - 14 < my < ly + 4
+                                    for mx, my in markers if (mx, my) != (px, py)))
+
+            lx, ly = next(((lx, py + 4 + dy) for dy in (0, -14, 14, -28, 28, -42, 42, -56, 56)
+                           for lx in sides if free(lx, py + 4 + dy)), (sides[0], py + 4))
             placed.append((lx, lx + text_w, ly))
             out.append(f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="12" fill="{p.color}">'
                        f'{escape(p.label)}</text>')

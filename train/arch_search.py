@@ -19,6 +19,11 @@ Families (per byte b_t; H hidden units; each ends in V (256, H) @ h):
                 z, n = sigmoid(A_z x), A_n x;  layer 2 reads layer 1's h.
               Per byte 2H x 32 (n-gram columns; the byte's fold into a table)
               + 2H x H (layer 2) + 256H multiply-adds.
+  gru-ngram-bittree  gru-ngram with the 256-way softmax replaced by the
+              binary tree of the coder: 255 node logits v_n . h + d_n, and
+              P(b) = product over b's 8 bits of sigmoid(+-logit of the node
+              of the bits before). Coding a byte needs only its 8 nodes, so
+              the output costs 8H multiply-adds instead of 256H.
 Float only: the int8 fine-tuning is the same for every family and comes after
 the choice. Valid: the first --valid-bytes of valid.bin, as train.py's float row.
 """
@@ -79,9 +84,33 @@ class MinGRUNgram(torch.nn.Module):
         return self.out(y2), ((y1[:, -1], y2[:, -1]), torch.cat([before, x], dim=1)[:, -2:])
 
 
+class BitTreeGRU(train.FloatGRU):
+    """gru-ngram with a bit-tree output (family gru-ngram-bittree). Node n
+    (0..254) is the prefix 1 b7 .. b(8-k) read as a number, minus 1, at depth
+    k; forward returns the 256 byte log-probabilities, which sum to 1, so the
+    training loss and train.evaluate are unchanged."""
+
+    def __init__(self, hidden: int):
+        super().__init__(hidden, ngram=True)
+        self.out = torch.nn.Linear(hidden, 255)
+
+    def multiply_adds_per_byte(self) -> int:
+        H = self.gru.hidden_size
+        return 3 * H * H + 8 * H + 3 * H * 32
+
+    def forward(self, x, state=None):
+        nodes, state = super().forward(x, state)
+        logp = torch.zeros(*nodes.shape[:-1], 1)
+        for depth in range(8):
+            logit = nodes[..., (1 << depth) - 1: (2 << depth) - 1]  # this depth's nodes, prefix order
+            # A prefix's two children, bit 0 then bit 1: the byte order after 8 steps.
+            logp = torch.stack([logp + F.logsigmoid(-logit), logp + F.logsigmoid(logit)], dim=-1).flatten(-2)
+        return logp, state
+
+
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--family", choices=["gru", "gru-ngram", "mingru-ngram"], required=True)
+    p.add_argument("--family", choices=["gru", "gru-ngram", "mingru-ngram", "gru-ngram-bittree"], required=True)
     p.add_argument("--hidden", type=int, default=128)
     p.add_argument("--megabytes", type=float, default=20.0)
     p.add_argument("--batch", type=int, default=128)
@@ -103,6 +132,8 @@ def main(argv):
 
     if args.family == "mingru-ngram":
         model = MinGRUNgram(args.hidden)
+    elif args.family == "gru-ngram-bittree":
+        model = BitTreeGRU(args.hidden)
     else:
         model = train.FloatGRU(args.hidden, ngram=args.family == "gru-ngram")
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
