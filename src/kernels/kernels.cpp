@@ -69,6 +69,9 @@ constexpr GatesKernel kGates[] = {
     {"avx2", x86::gates_avx2, x86::has_avx2},
     {"avx512", x86::gates_avx512, x86::has_avx512dq},
 #endif
+#if defined(LMZIP_KERNELS_NEON)
+    {"neon", neon::gates_neon, neon::has_neon},
+#endif
 #if defined(LMZIP_KERNELS_WASM)
     {"simd128", wasm::gates_simd128, wasm::has_simd128},
 #endif
@@ -80,6 +83,9 @@ constexpr AddScaledKernel kAddScaled[] = {
     {"avx2", x86::add_scaled_avx2, x86::has_avx2},
     {"avx512", x86::add_scaled_avx512, x86::has_avx512dq},
 #endif
+#if defined(LMZIP_KERNELS_NEON)
+    {"neon", neon::add_scaled_neon, neon::has_neon},
+#endif
 #if defined(LMZIP_KERNELS_WASM)
     {"simd128", wasm::add_scaled_simd128, wasm::has_simd128},
 #endif
@@ -90,6 +96,9 @@ constexpr SoftmaxKernel kSoftmax[] = {
 #if defined(LMZIP_KERNELS_X86)
     {"avx2", x86::softmax_avx2, x86::has_avx2},
     {"avx512", x86::softmax_avx512, x86::has_avx512dq},
+#endif
+#if defined(LMZIP_KERNELS_NEON)
+    {"neon", neon::softmax_neon, neon::has_neon},
 #endif
 };
 
