@@ -25,9 +25,11 @@ def main(tsv: str, svg: str, speed_tsv: str = "") -> None:
     budgets = sorted({int(r["bytes"]) for r in rows})
     budget = ", ".join(f"{b / 1e6:g}" for b in budgets) + " MB"
 
-    def label(r):
+    usual = max(budgets, key=lambda b: sum(int(r["bytes"]) == b for r in rows))
+
+    def label(r):  # the budget only where it is not the usual one
         name = f"{r['family']}-{r['hidden']}"
-        return f"{name}, {int(r['bytes']) / 1e6:g} MB" if len(budgets) > 1 else name
+        return name if int(r["bytes"]) == usual else f"{name}, {int(r['bytes']) / 1e6:g} MB"
 
     points = [svgplot.Point(float(r["multiply_adds_per_byte"]), float(r["valid_bits_per_byte"]), label(r),
                             COLORS.get(r["family"], "#555"), MARKERS.get(r["family"], "circle"))
@@ -37,8 +39,10 @@ def main(tsv: str, svg: str, speed_tsv: str = "") -> None:
               speed_panel(speed_tsv)]
     Path(svg).write_text(svgplot.scatter_panels(
         panels, title="Architecture search: bits/byte for the compute",
-        subtitle=f"float model, first 256 KiB of valid; runs of {budget} of training text, "
-                 "same shards, order, schedule and seed (train/arch_search.py)",
+        subtitle=f"float model, first 256 KiB of valid; runs of {usual / 1e6:g} MB of training text "
+                 f"unless labelled ({budget} in all), same shards, order, schedule and seed "
+                 "(train/arch_search.py)",
+        height=620, panel_width=520,
         ylabel="bits per byte (lower is better)",
         notes=["gru: embedding(32) -> GRU(H) -> 256; gru-ngram: plus a bigram and a hashed trigram "
                "embedding (65,536 x 16 each) at the GRU's input;",

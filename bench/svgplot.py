@@ -270,7 +270,7 @@ def scatter_panels(panels: Sequence[Panel], *, title: str, subtitle: str, ylabel
                         and not any(lx - 4 < mx < lx + text_w + 4 and ly - 14 < my < ly + 4
                                     for mx, my in markers if (mx, my) != (px, py)))
 
-            lx, ly = next(((lx, py + 4 + dy) for dy in (0, -14, 14, -28, 28, -42, 42, -56, 56)
+            lx, ly = next(((lx, py + 4 + dy) for dy in (0, *(d * k for k in range(14, 127, 14) for d in (-1, 1)))
                            for lx in sides if free(lx, py + 4 + dy)), (sides[0], py + 4))
             placed.append((lx, lx + text_w, ly))
             out.append(f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="12" fill="{p.color}">'

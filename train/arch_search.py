@@ -90,8 +90,8 @@ class BitTreeGRU(train.FloatGRU):
     k; forward returns the 256 byte log-probabilities, which sum to 1, so the
     training loss and train.evaluate are unchanged."""
 
-    def __init__(self, hidden: int):
-        super().__init__(hidden, ngram=True)
+    def __init__(self, hidden: int, trigram_bits: int = 16):
+        super().__init__(hidden, ngram=True, trigram_bits=trigram_bits)
         self.out = torch.nn.Linear(hidden, 255)
 
     def multiply_adds_per_byte(self) -> int:
@@ -112,6 +112,9 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--family", choices=["gru", "gru-ngram", "mingru-ngram", "gru-ngram-bittree"], required=True)
     p.add_argument("--hidden", type=int, default=128)
+    p.add_argument("--trigram-bits", type=int, default=16,
+                   help="the n-gram families' trigram table has 2^BITS rows (the row is the hash's top "
+                        "BITS bits); other than 16, the family is written FAMILY/triROWS")
     p.add_argument("--megabytes", type=float, default=20.0)
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--seq", type=int, default=64)
@@ -133,9 +136,12 @@ def main(argv):
     if args.family == "mingru-ngram":
         model = MinGRUNgram(args.hidden)
     elif args.family == "gru-ngram-bittree":
-        model = BitTreeGRU(args.hidden)
+        model = BitTreeGRU(args.hidden, args.trigram_bits)
     else:
-        model = train.FloatGRU(args.hidden, ngram=args.family == "gru-ngram")
+        model = train.FloatGRU(args.hidden, ngram=args.family == "gru-ngram", trigram_bits=args.trigram_bits)
+    if args.trigram_bits != 16 and args.family == "mingru-ngram":
+        p.error("--trigram-bits: gru-ngram and gru-ngram-bittree only")
+    family = args.family if args.trigram_bits == 16 else f"{args.family}/tri{1 << args.trigram_bits >> 10}k"
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     streams = train.Streams(args.batch, args.seq, 0, args.seed)
     budget, done, state, t0 = args.megabytes * 1e6, 0, None, time.time()
@@ -158,7 +164,7 @@ def main(argv):
     seconds = time.time() - t0
     vb = train.evaluate(model, valid)
     params = sum(t.numel() for t in model.parameters())
-    row = (f"{args.family}\t{args.hidden}\t{int(budget)}\t{params}\t{model.multiply_adds_per_byte()}"
+    row = (f"{family}\t{args.hidden}\t{int(budget)}\t{params}\t{model.multiply_adds_per_byte()}"
            f"\t{vb:.4f}\t{seconds:.0f}")
     print(row, flush=True)
     new = not (out / "results.tsv").exists()

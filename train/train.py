@@ -56,13 +56,13 @@ DEVICE = torch.device("cpu")
 NGRAM_ROWS = 65536  # rows of each n-gram embedding table (family gru-ngram)
 
 
-def ngram_rows(before: torch.Tensor, x: torch.Tensor):
-    """Bigram and hashed-trigram table rows for every byte of x (B, T), given
-    the two bytes before the window (B, 2)."""
+def ngram_rows(before: torch.Tensor, x: torch.Tensor, trigram_bits: int = 16):
+    """Bigram and hashed-trigram table rows (of 2^trigram_bits) for every byte
+    of x (B, T), given the two bytes before the window (B, 2)."""
     full = torch.cat([before, x], dim=1)
     b2, b1, b0 = full[:, :-2], full[:, 1:-1], full[:, 2:]
     trigram = (b2 * 65536 + b1 * 256 + b0) * 2654435761 % (1 << 32)
-    return b1 * 256 + b0, trigram >> 16
+    return b1 * 256 + b0, trigram >> (32 - trigram_bits)
 
 
 class FloatGRU(torch.nn.Module):
@@ -72,13 +72,13 @@ class FloatGRU(torch.nn.Module):
     table lookups for few multiply-adds. Its state is (h, the two bytes before
     the window), so that windows chain."""
 
-    def __init__(self, hidden: int, embed: int = 32, ngram: bool = False):
+    def __init__(self, hidden: int, embed: int = 32, ngram: bool = False, trigram_bits: int = 16):
         super().__init__()
-        self.ngram = ngram
+        self.ngram, self.trigram_bits = ngram, trigram_bits
         self.embed = torch.nn.Embedding(256, embed)
         if ngram:
             self.bigram = torch.nn.Embedding(NGRAM_ROWS, 16)
-            self.trigram = torch.nn.Embedding(NGRAM_ROWS, 16)
+            self.trigram = torch.nn.Embedding(1 << trigram_bits, 16)
         self.gru = torch.nn.GRU(embed + (32 if ngram else 0), hidden, batch_first=True)
         self.out = torch.nn.Linear(hidden, 256)
 
@@ -92,7 +92,7 @@ class FloatGRU(torch.nn.Module):
             y, h = self.gru(self.embed(x), state)
             return self.out(y), h
         h, before = state if state is not None else (None, torch.zeros_like(x[:, :2]))
-        bigram, trigram = ngram_rows(before, x)
+        bigram, trigram = ngram_rows(before, x, self.trigram_bits)
         inputs = torch.cat([self.embed(x), self.bigram(bigram), self.trigram(trigram)], dim=-1)
         y, h = self.gru(inputs, h)
         return self.out(y), (h, torch.cat([before, x], dim=1)[:, -2:])
