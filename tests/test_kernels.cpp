@@ -84,7 +84,7 @@ TEST_CASE("kernels: every matvec variant equals matvec_ref") {
   for (int rows : {4, 8, 12}) {
     for (int n : {16, 32, 48, 64, 80, 112, 128, 192, 256, 512, k::kMatvecMaxN}) {
       for (int iter = 0; iter < 40; ++iter) {
-        std::vector<int8_t> W(static_cast<size_t>(rows) * n);
+        k::WeightBytes W(static_cast<size_t>(rows) * n);
         std::vector<int16_t> h(static_cast<size_t>(n));
         // Every product at its bound with one sign: the largest |acc|.
         bool extreme = iter % 4 == 0;
@@ -98,7 +98,7 @@ TEST_CASE("kernels: every matvec variant equals matvec_ref") {
         for (const auto* variant : variants) {
           INFO(std::string(variant->name) << " rows=" << rows << " n=" << n << " iter=" << iter);
           std::vector<int32_t> got(static_cast<size_t>(rows));
-          std::vector<int8_t> packed;
+          k::WeightBytes packed;
           variant->fn(k::matvec_layout(*variant, W, rows, n, packed), h.data(), rows, n, got.data());
           REQUIRE(got == ref);
         }

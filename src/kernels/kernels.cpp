@@ -100,6 +100,9 @@ constexpr SoftmaxKernel kSoftmax[] = {
 #if defined(LMZIP_KERNELS_NEON)
     {"neon", neon::softmax_neon, neon::has_neon},
 #endif
+#if defined(LMZIP_KERNELS_WASM)
+    {"simd128", wasm::softmax_simd128, wasm::has_simd128},
+#endif
 };
 
 template <class K>
@@ -114,8 +117,8 @@ const K& last_supported(std::span<const K> table) {
 
 std::span<const MatvecKernel> matvec_kernels() { return kMatvec; }
 
-const int8_t* matvec_layout(const MatvecKernel& kernel, const std::vector<int8_t>& W, int rows, int n,
-                            std::vector<int8_t>& storage) {
+const int8_t* matvec_layout(const MatvecKernel& kernel, const WeightBytes& W, int rows, int n,
+                            WeightBytes& storage) {
   if (!kernel.pack) return W.data();
   storage = kernel.pack(W.data(), rows, n);
   return storage.data();

@@ -24,12 +24,13 @@ class Reader {
     left_ -= static_cast<size_t>(bytes);
     return v;
   }
-  // Reads `count` values of type File (as stored) into `out`.
-  template <class File, class T>
-  bool array(std::vector<T>& out, size_t count) {
+  // Reads `count` values of type File (as stored) into the vector `out`.
+  template <class File, class Vector>
+  bool array(Vector& out, size_t count) {
     if (left_ / sizeof(File) < count) return false;
     out.resize(count);
-    for (size_t i = 0; i < count; ++i) out[i] = static_cast<T>(static_cast<File>(le(sizeof(File))));
+    for (size_t i = 0; i < count; ++i)
+      out[i] = static_cast<typename Vector::value_type>(static_cast<File>(le(sizeof(File))));
     return true;
   }
   size_t left() const { return left_; }
@@ -39,9 +40,9 @@ class Reader {
   size_t left_;
 };
 
-template <class T>
-bool within(const std::vector<T>& v, int64_t lo, int64_t hi) {
-  return std::all_of(v.begin(), v.end(), [&](T x) { return x >= lo && x <= hi; });
+template <class Vector>
+bool within(const Vector& v, int64_t lo, int64_t hi) {
+  return std::all_of(v.begin(), v.end(), [&](auto x) { return x >= lo && x <= hi; });
 }
 
 }  // namespace

@@ -45,13 +45,13 @@ struct GruModel : ByteModel {
   std::vector<int16_t> c;              // H
   // W and V are read row-major, then kept in the layout of best_matvec()
   // (kernels::MatvecKernel::pack).
-  std::vector<int8_t> W;               // 3H x H
+  kernels::WeightBytes W;               // 3H x H
   std::vector<int32_t> W_mult;         // 3H
-  std::vector<int8_t> V;               // 256 x H
+  kernels::WeightBytes V;               // 256 x H
   std::vector<int32_t> V_mult;         // 256
   std::vector<int16_t> d;              // 256
   // gru-ngram only (empty otherwise); U in the layout of best_matvec().
-  std::vector<int8_t> U;               // 3H x 2 kNgramWidth
+  kernels::WeightBytes U;               // 3H x 2 kNgramWidth
   std::vector<int32_t> U_mult;         // 3H
   std::vector<int8_t> bigram, trigram;  // kNgramRows x kNgramWidth
 

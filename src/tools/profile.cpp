@@ -41,6 +41,7 @@
 // --models: where the model files are for a build that embeds none (the
 // WebAssembly one; by default the checkout's models/).
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdint>
 #include <cstdlib>
@@ -412,10 +413,15 @@ void profile_kernels(const std::vector<int>& hiddens, int repeat) {
       for (const lmzip::kernels::MatvecKernel& kernel : lmzip::kernels::matvec_kernels()) {
         if (!kernel.supported()) continue;
         std::snprintf(record, sizeof record, "kernel\t%s\t%d\t%zu", kernel.name, H, Shape::kOffsets[k]);
-        auto run = [&s, k, fn = kernel.fn](long calls) {
+        // W and V in the kernel's layout, as the model keeps them.
+        auto packed = std::make_shared<std::array<lmzip::kernels::WeightBytes, 2>>();
+        if (kernel.pack) *packed = {kernel.pack(s.W, 3 * H, H), kernel.pack(s.V, 256, H)};
+        const int8_t* W = kernel.pack ? (*packed)[0].data() : s.W;
+        const int8_t* V = kernel.pack ? (*packed)[1].data() : s.V;
+        auto run = [&s, k, W, V, packed, fn = kernel.fn](long calls) {
           for (long i = 0; i < calls; ++i) {
-            fn(s.W, s.h[k], 3 * s.H, s.H, s.acc);
-            fn(s.V, s.h[k], 256, s.H, s.acc);
+            fn(W, s.h[k], 3 * s.H, s.H, s.acc);
+            fn(V, s.h[k], 256, s.H, s.acc);
           }
           g_sink = static_cast<uint32_t>(s.acc[0]);
         };

@@ -22,14 +22,14 @@ inline bool has_simd128() { return true; }
 // the loop reads it: per block of four rows, per eight columns, the four
 // rows' eight values (64 bytes). Widening bytes at every step instead (a
 // load8x8 per dot) made the model alone 12-23 % slower in Node (x86-64).
-inline std::vector<int8_t> pack_simd128(const int8_t* W, int rows, int n) {
+inline WeightBytes pack_simd128(const int8_t* W, int rows, int n) {
   std::vector<int16_t> wide;
   wide.reserve(static_cast<size_t>(rows) * n);
   for (int i = 0; i < rows; i += 4)
     for (int j = 0; j < n; j += 8)
       for (int r = 0; r < 4; ++r)
         for (int k = 0; k < 8; ++k) wide.push_back(W[static_cast<long>(i + r) * n + j + k]);
-  std::vector<int8_t> out(wide.size() * 2);
+  WeightBytes out(wide.size() * 2);
   std::memcpy(out.data(), wide.data(), out.size());
   return out;
 }
@@ -114,6 +114,39 @@ inline void add_scaled_simd128(const int16_t* base, const int32_t* acc, const in
   }
 }
 
+// softmax: the logits stay 64-bit (i64x2), since their differences matter up
+// to 4095 at any magnitude; the exp lookups and the prefix sums are scalar.
+inline v128_t max64(v128_t a, v128_t b) { return wasm_v128_bitselect(a, b, wasm_i64x2_gt(a, b)); }
+inline void softmax_simd128(const int32_t* acc, const int32_t* mult, const int16_t* d, const uint32_t* exp,
+                            uint32_t* cum) {
+  v128_t logit[kSymbols / 2];
+  const v128_t round = wasm_i64x2_splat(int64_t{1} << (kMultShift - 1));
+  v128_t top = wasm_i64x2_splat(INT64_MIN);
+  for (int q = 0; q < kSymbols / 4; ++q) {
+    const v128_t a = wasm_v128_load(acc + 4 * q), m = wasm_v128_load(mult + 4 * q);
+    const v128_t bias = wasm_i32x4_load16x4(d + 4 * q);
+    logit[2 * q] = wasm_i64x2_add(wasm_i64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_low_i32x4(a, m), round), kMultShift),
+                                  wasm_i64x2_extend_low_i32x4(bias));
+    logit[2 * q + 1] = wasm_i64x2_add(wasm_i64x2_shr(wasm_i64x2_add(wasm_i64x2_extmul_high_i32x4(a, m), round), kMultShift),
+                                      wasm_i64x2_extend_high_i32x4(bias));
+    top = max64(max64(top, logit[2 * q]), logit[2 * q + 1]);
+  }
+  const int64_t a = wasm_i64x2_extract_lane(top, 0), b = wasm_i64x2_extract_lane(top, 1);
+  const v128_t top_all = wasm_i64x2_splat(a > b ? a : b), last = wasm_i64x2_splat(kLutSize - 1);
+  uint32_t sum = 0;
+  cum[0] = 0;
+  for (int q = 0; q < kSymbols / 4; ++q) {
+    v128_t lo = wasm_i64x2_sub(top_all, logit[2 * q]), hi = wasm_i64x2_sub(top_all, logit[2 * q + 1]);
+    lo = wasm_v128_bitselect(last, lo, wasm_i64x2_gt(lo, last));
+    hi = wasm_v128_bitselect(last, hi, wasm_i64x2_gt(hi, last));
+    const v128_t distance = wasm_i32x4_shuffle(lo, hi, 0, 2, 4, 6);  // each in [0, 4095]
+    cum[4 * q + 1] = sum += exp[wasm_i32x4_extract_lane(distance, 0)];
+    cum[4 * q + 2] = sum += exp[wasm_i32x4_extract_lane(distance, 1)];
+    cum[4 * q + 3] = sum += exp[wasm_i32x4_extract_lane(distance, 2)];
+    cum[4 * q + 4] = sum += exp[wasm_i32x4_extract_lane(distance, 3)];
+  }
+}
+
 inline int32_t dot_simd128(const int32_t* x, const int32_t* w, int n) {
   v128_t sum = wasm_i32x4_splat(0);
   for (int i = 0; i < n; i += 4)
@@ -156,8 +189,8 @@ inline void train_simd128(const int32_t* x, int32_t* w, int n, int32_t err) {
 namespace lmzip::kernels::wasm {
 
 // Row pair (2k, 2k + 1): n words, column by column.
-inline std::vector<int8_t> pack_swar64(const int8_t* W, int rows, int n) {
-  std::vector<int8_t> packed(static_cast<size_t>(rows) * n * 4);  // operator new aligns it for uint64_t
+inline WeightBytes pack_swar64(const int8_t* W, int rows, int n) {
+  WeightBytes packed(static_cast<size_t>(rows) * n * 4);  // on a cache line, so aligned for uint64_t
   uint64_t* word = reinterpret_cast<uint64_t*>(packed.data());
   for (int i = 0; i < rows; i += 2)
     for (int j = 0; j < n; ++j)

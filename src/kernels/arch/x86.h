@@ -129,9 +129,9 @@ LMZIP_AVX512VNNI inline void dpbusd(__m512i& acc, __m512i u, __m512i x) {
   acc = _mm512_dpbusd_epi32(acc, u, x);
 #endif
 }
-inline std::vector<int8_t> pack_avx512vnni(const int8_t* W, int rows, int n) {
+inline WeightBytes pack_avx512vnni(const int8_t* W, int rows, int n) {
   const int blocks = (rows + kVnniRows - 1) / kVnniRows;
-  std::vector<int8_t> packed(static_cast<size_t>(blocks) * kVnniRows * n, static_cast<int8_t>(-128));
+  WeightBytes packed(static_cast<size_t>(blocks) * kVnniRows * n, static_cast<int8_t>(-128));
   for (int row = 0; row < rows; ++row)
     for (int col = 0; col < n; ++col) {
       const size_t at = (static_cast<size_t>(row / kVnniRows) * (n / 4) + col / 4) * 64 + (row % kVnniRows) * 4 + col % 4;
