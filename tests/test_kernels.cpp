@@ -99,7 +99,7 @@ TEST_CASE("kernels: every matvec variant equals matvec_ref") {
           INFO(std::string(variant->name) << " rows=" << rows << " n=" << n << " iter=" << iter);
           std::vector<int32_t> got(static_cast<size_t>(rows));
           k::WeightBytes packed;
-          variant->fn(k::matvec_layout(*variant, W, rows, n, packed), h.data(), rows, n, got.data());
+          variant->fn(k::matvec_layout(*variant, W.data(), rows, n, packed), h.data(), rows, n, got.data());
           REQUIRE(got == ref);
         }
       }

@@ -125,6 +125,8 @@ def main(argv):
     p.add_argument("--corpus", default=str(train.CORPUS))
     p.add_argument("--out", required=True, help="folder; results.tsv gets one row")
     args = p.parse_args(argv)
+    if args.trigram_bits != 16 and args.family not in ("gru-ngram", "gru-ngram-bittree"):
+        p.error("--trigram-bits: gru-ngram and gru-ngram-bittree only")
     train.CORPUS = Path(args.corpus)
     train.make_deterministic()
     torch.manual_seed(args.seed)
@@ -139,8 +141,6 @@ def main(argv):
         model = BitTreeGRU(args.hidden, args.trigram_bits)
     else:
         model = train.FloatGRU(args.hidden, ngram=args.family == "gru-ngram", trigram_bits=args.trigram_bits)
-    if args.trigram_bits != 16 and args.family == "mingru-ngram":
-        p.error("--trigram-bits: gru-ngram and gru-ngram-bittree only")
     family = args.family if args.trigram_bits == 16 else f"{args.family}/tri{1 << args.trigram_bits >> 10}k"
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     streams = train.Streams(args.batch, args.seq, 0, args.seed)

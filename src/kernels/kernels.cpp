@@ -117,10 +117,9 @@ const K& last_supported(std::span<const K> table) {
 
 std::span<const MatvecKernel> matvec_kernels() { return kMatvec; }
 
-const int8_t* matvec_layout(const MatvecKernel& kernel, const WeightBytes& W, int rows, int n,
-                            WeightBytes& storage) {
-  if (!kernel.pack) return W.data();
-  storage = kernel.pack(W.data(), rows, n);
+const int8_t* matvec_layout(const MatvecKernel& kernel, const int8_t* W, int rows, int n, WeightBytes& storage) {
+  if (!kernel.pack) return W;
+  storage = kernel.pack(W, rows, n);
   return storage.data();
 }
 std::span<const DotKernel> dot_kernels() { return kDot; }

@@ -112,8 +112,7 @@ struct MatvecKernel : Kernel<MatvecFn> {
   MatvecPackFn pack = nullptr;
 };
 // W in the layout `kernel` reads: a packed copy in `storage`, or W itself.
-const int8_t* matvec_layout(const MatvecKernel& kernel, const WeightBytes& W, int rows, int n,
-                            WeightBytes& storage);
+const int8_t* matvec_layout(const MatvecKernel& kernel, const int8_t* W, int rows, int n, WeightBytes& storage);
 using DotKernel = Kernel<DotFn>;
 using TrainKernel = Kernel<TrainFn>;
 using GatesKernel = Kernel<GatesFn>;

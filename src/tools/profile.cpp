@@ -415,9 +415,8 @@ void profile_kernels(const std::vector<int>& hiddens, int repeat) {
         std::snprintf(record, sizeof record, "kernel\t%s\t%d\t%zu", kernel.name, H, Shape::kOffsets[k]);
         // W and V in the kernel's layout, as the model keeps them.
         auto packed = std::make_shared<std::array<lmzip::kernels::WeightBytes, 2>>();
-        if (kernel.pack) *packed = {kernel.pack(s.W, 3 * H, H), kernel.pack(s.V, 256, H)};
-        const int8_t* W = kernel.pack ? (*packed)[0].data() : s.W;
-        const int8_t* V = kernel.pack ? (*packed)[1].data() : s.V;
+        const int8_t* W = lmzip::kernels::matvec_layout(kernel, s.W, 3 * H, H, (*packed)[0]);
+        const int8_t* V = lmzip::kernels::matvec_layout(kernel, s.V, 256, H, (*packed)[1]);
         auto run = [&s, k, W, V, packed, fn = kernel.fn](long calls) {
           for (long i = 0; i < calls; ++i) {
             fn(W, s.h[k], 3 * s.H, s.H, s.acc);
