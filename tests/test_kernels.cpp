@@ -60,6 +60,7 @@ void check_table(std::span<const K> table, decltype(K::fn) ref, const K& best) {
 
 TEST_CASE("kernels: tables start with the reference and pick the last supported variant") {
   check_table(k::matvec_kernels(), k::matvec_ref, k::best_matvec());
+  check_table(k::row_dot_kernels(), k::row_dot_ref, k::best_row_dot());
   check_table(k::dot_kernels(), k::dot_ref, k::best_dot());
   check_table(k::train_kernels(), k::train_ref, k::best_train());
   check_table(k::gates_kernels(), k::gates_ref, k::best_gates());
@@ -67,6 +68,7 @@ TEST_CASE("kernels: tables start with the reference and pick the last supported 
   check_table(k::softmax_kernels(), k::softmax_ref, k::best_softmax());
   const std::string in_use = std::string("matvec=") + k::best_matvec().name + " gates=" + k::best_gates().name +
                              " add_scaled=" + k::best_add_scaled().name +
+                             " row_dot=" + k::best_row_dot().name +
                              " softmax=" + k::best_softmax().name + " dot=" + k::best_dot().name +
                              " train=" + k::best_train().name;
   MESSAGE("kernels in use: " << in_use);
@@ -102,6 +104,29 @@ TEST_CASE("kernels: every matvec variant equals matvec_ref") {
           variant->fn(k::matvec_layout(*variant, W.data(), rows, n, packed), h.data(), rows, n, got.data());
           REQUIRE(got == ref);
         }
+      }
+    }
+  }
+}
+
+TEST_CASE("kernels: every row_dot variant equals row_dot_ref") {
+  const auto variants = variants_to_check(k::row_dot_kernels());
+  lmzt::SplitMix64 rng(29);
+  for (int n = 16; n <= k::kMatvecMaxN; n += 16) {
+    for (int iter = 0; iter < 40; ++iter) {
+      // The row at an odd address: no variant may assume alignment.
+      std::vector<int8_t> row(static_cast<size_t>(n) + 1);
+      std::vector<int16_t> h(static_cast<size_t>(n));
+      bool extreme = iter % 4 == 0;  // every product at its bound with one sign
+      int w_sign = iter % 8 == 0 ? 1 : -1, h_sign = iter % 16 < 8 ? 1 : -1;
+      for (auto& w : row)
+        w = static_cast<int8_t>(extreme ? w_sign * k::kMatvecMaxWeight : bounded(rng, k::kMatvecMaxWeight));
+      for (auto& x : h)
+        x = static_cast<int16_t>(extreme ? h_sign * k::kMatvecMaxInput : bounded(rng, k::kMatvecMaxInput));
+      const int32_t ref = k::row_dot_ref(row.data() + 1, h.data(), n);
+      for (const auto* variant : variants) {
+        INFO(std::string(variant->name) << " n=" << n << " iter=" << iter);
+        REQUIRE(variant->fn(row.data() + 1, h.data(), n) == ref);
       }
     }
   }

@@ -84,30 +84,6 @@ class MinGRUNgram(torch.nn.Module):
         return self.out(y2), ((y1[:, -1], y2[:, -1]), torch.cat([before, x], dim=1)[:, -2:])
 
 
-class BitTreeGRU(train.FloatGRU):
-    """gru-ngram with a bit-tree output (family gru-ngram-bittree). Node n
-    (0..254) is the prefix 1 b7 .. b(8-k) read as a number, minus 1, at depth
-    k; forward returns the 256 byte log-probabilities, which sum to 1, so the
-    training loss and train.evaluate are unchanged."""
-
-    def __init__(self, hidden: int, trigram_bits: int = 16):
-        super().__init__(hidden, ngram=True, trigram_bits=trigram_bits)
-        self.out = torch.nn.Linear(hidden, 255)
-
-    def multiply_adds_per_byte(self) -> int:
-        H = self.gru.hidden_size
-        return 3 * H * H + 8 * H + 3 * H * 32
-
-    def forward(self, x, state=None):
-        nodes, state = super().forward(x, state)
-        logp = torch.zeros(*nodes.shape[:-1], 1)
-        for depth in range(8):
-            logit = nodes[..., (1 << depth) - 1: (2 << depth) - 1]  # this depth's nodes, prefix order
-            # A prefix's two children, bit 0 then bit 1: the byte order after 8 steps.
-            logp = torch.stack([logp + F.logsigmoid(-logit), logp + F.logsigmoid(logit)], dim=-1).flatten(-2)
-        return logp, state
-
-
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--family", choices=["gru", "gru-ngram", "mingru-ngram", "gru-ngram-bittree"], required=True)
@@ -138,7 +114,7 @@ def main(argv):
     if args.family == "mingru-ngram":
         model = MinGRUNgram(args.hidden)
     elif args.family == "gru-ngram-bittree":
-        model = BitTreeGRU(args.hidden, args.trigram_bits)
+        model = train.FloatGRU(args.hidden, ngram=True, trigram_bits=args.trigram_bits, bittree=True)
     else:
         model = train.FloatGRU(args.hidden, ngram=args.family == "gru-ngram", trigram_bits=args.trigram_bits)
     family = args.family if args.trigram_bits == 16 else f"{args.family}/tri{1 << args.trigram_bits >> 10}k"

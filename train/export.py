@@ -61,7 +61,7 @@ def export(model, out: Path, state: dict, valid_bytes: int = 16384, corpus: Path
     valid = np.fromfile(corpus / "valid" / "valid.bin", dtype=np.uint8)[:valid_bytes]
     bpb = intmodel.bits_per_byte(m, valid)
     figures = {"file": out.name, "bytes": len(data), "model_id": f"{mid:08x}", "hidden": m.hidden,
-               "architecture": "gru-ngram" if model.ngram else "gru",
+               "architecture": type(m).NAME,
                "parameters": int(sum(x.size for x in p.values())),
                "valid_bytes_measured": int(len(valid)), "integer_bits_per_byte": round(bpb, 4),
                "training": state}
@@ -75,7 +75,8 @@ def main(argv):
     import torch
     import train
     ckpt = torch.load(argv[0])
-    model = train.QuantGRU(ckpt["args"]["hidden"], ngram="U" in ckpt["model"])
+    model = train.QuantGRU(ckpt["args"]["hidden"], ngram="U" in ckpt["model"],
+                           bittree=ckpt["model"]["V"].shape[0] == train.BIT_TREE_NODES)
     model.load_state_dict(ckpt["model"])
     export(model, Path(argv[1]), ckpt["state"])
 

@@ -21,6 +21,8 @@ MAGIC = b"LMZM"
 FORMAT_VERSION = 1
 ARCH_GRU = 1
 ARCH_GRU_NGRAM = 2
+ARCH_GRU_NGRAM_BITTREE = 3
+BIT_TREE_NODES = 255
 NGRAM_ROWS = 65536
 NGRAM_WIDTH = 16
 LUT_SIZE = 4096
@@ -43,6 +45,8 @@ class IntModel:
     d: np.ndarray        # int16 (256,)
 
     ARCH = ARCH_GRU
+    NAME = "gru"
+    OUTPUTS = 256  # rows of V: the softmax's logits
 
     def header(self) -> bytes:
         return MAGIC + struct.pack("<BBHII", FORMAT_VERSION, self.ARCH, 0, self.hidden, 256)
@@ -60,8 +64,8 @@ class IntModel:
         return b"".join(parts)
 
     @staticmethod
-    def read_gru(data: bytes, arch: int):
-        """The GRU fields shared by both architectures: (hidden, fields, take)."""
+    def read_gru(data: bytes, arch: int, outputs: int = 256):
+        """The GRU fields shared by every architecture: (hidden, fields, take)."""
         if data[:4] != MAGIC:
             raise ValueError("not an lmzip model")
         version, found, _, hidden, vocab = struct.unpack_from("<BBHII", data, 4)
@@ -81,8 +85,8 @@ class IntModel:
 
         fields = (take("<i2", (LUT_SIZE,)), take("<i2", (LUT_SIZE,)), take("<u4", (LUT_SIZE,)),
                   take("<i2", (256, 3 * H)), take("<i2", (H,)), take("i1", (3 * H, H)),
-                  take("<i4", (3 * H,)), take("i1", (256, H)), take("<i4", (256,)),
-                  take("<i2", (256,)))
+                  take("<i4", (3 * H,)), take("i1", (outputs, H)), take("<i4", (outputs,)),
+                  take("<i2", (outputs,)))
         return H, fields, take, lambda: at
 
     @staticmethod
@@ -95,6 +99,26 @@ class IntModel:
     def gate_inputs(self, byte: np.ndarray, history: np.ndarray) -> np.ndarray:
         """g (S, 3H): the gate inputs of the byte just read."""
         return self.G[byte]
+
+    def output(self, h: np.ndarray) -> np.ndarray:
+        """What the next byte's bit probabilities are read from, per stream:
+        cum (S, 257), the prefix sums of the exp-weights of its 256 values."""
+        acc = h @ self.V.T                                     # (S, 256)
+        logits = ((acc * self.V_mult + (1 << (MULT_SHIFT - 1))) >> MULT_SHIFT) + self.d
+        diff = np.minimum(logits.max(axis=1, keepdims=True) - logits, LUT_SIZE - 1)
+        e = self.exp[diff]
+        cum = np.zeros((len(h), 257), dtype=np.int64)
+        cum[:, 1:] = np.cumsum(e, axis=1)
+        return cum
+
+    def bit_probability(self, cum: np.ndarray, c0: np.ndarray, k: int) -> np.ndarray:
+        """12-bit P(next bit = 1) after k bits of the byte; c0 = 1 << k | bits."""
+        width = 256 >> k
+        rows = np.arange(len(c0))
+        lo = (c0 - (1 << k)) * width
+        total = cum[rows, lo + width] - cum[rows, lo]
+        ones = cum[rows, lo + width] - cum[rows, lo + width // 2]
+        return np.clip((ones * 4096 + total // 2) // total, 1, 4095)
 
 
 @dataclass
@@ -110,6 +134,7 @@ class IntNgramModel(IntModel):
     trigram: np.ndarray = None  # int8 (NGRAM_ROWS, NGRAM_WIDTH)
 
     ARCH = ARCH_GRU_NGRAM
+    NAME = "gru-ngram"
 
     def header(self) -> bytes:
         return super().header() + struct.pack("<II", NGRAM_ROWS, NGRAM_WIDTH)
@@ -118,13 +143,13 @@ class IntNgramModel(IntModel):
         return super().arrays() + ((self.U, "i1"), (self.U_mult, "<i4"),
                                    (self.bigram, "i1"), (self.trigram, "i1"))
 
-    @staticmethod
-    def from_bytes(data: bytes) -> "IntNgramModel":
-        H, fields, take, end = IntModel.read_gru(data, ARCH_GRU_NGRAM)
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "IntNgramModel":
+        H, fields, take, end = IntModel.read_gru(data, cls.ARCH, cls.OUTPUTS)
         rows, width = struct.unpack_from("<II", data, 16)
         if rows != NGRAM_ROWS or width != NGRAM_WIDTH:
             raise ValueError("unsupported n-gram tables")
-        m = IntNgramModel(H, *fields, take("i1", (3 * H, 2 * width)), take("<i4", (3 * H,)),
+        m = cls(H, *fields, take("i1", (3 * H, 2 * width)), take("<i4", (3 * H,)),
                           take("i1", (rows, width)), take("i1", (rows, width)))
         if end() != len(data):
             raise ValueError("model file size mismatch")
@@ -138,9 +163,33 @@ class IntNgramModel(IntModel):
         return np.clip(self.G[byte] + a, -32767, 32767)
 
 
+@dataclass
+class IntBitTreeModel(IntNgramModel):
+    """Architecture 3 (gru-ngram-bittree): gru-ngram whose output is the
+    coder's bit tree. V (255, H) and d hold one row per node; the node after
+    k bits c0 = 1 << k | bits is c0 - 1, and
+        logit = ((V[c0 - 1] . h) * V_mult[c0 - 1] + 2^27 >> 28) + d[c0 - 1]   Q8
+        P(bit = 1) = clamp((sigmoid(logit) + 2) >> 2, 1, 4095)                12-bit
+    (the file's exp table is unused, kept for the common layout)."""
+
+    ARCH = ARCH_GRU_NGRAM_BITTREE
+    NAME = "gru-ngram-bittree"
+    OUTPUTS = BIT_TREE_NODES
+
+    def output(self, h: np.ndarray) -> np.ndarray:
+        return h.copy()
+
+    def bit_probability(self, h: np.ndarray, c0: np.ndarray, k: int) -> np.ndarray:
+        node = c0 - 1
+        acc = (h * self.V[node]).sum(axis=1)
+        logit = ((acc * self.V_mult[node] + (1 << (MULT_SHIFT - 1))) >> MULT_SHIFT) + self.d[node]
+        return np.clip((self.sigmoid[lut_index(logit)] + 2) >> 2, 1, 4095)
+
+
 # The architecture table, as in src/nn/architectures.cpp: the model file's
 # architecture field -> the class that parses and evaluates it.
-ARCHITECTURES = {ARCH_GRU: IntModel, ARCH_GRU_NGRAM: IntNgramModel}
+ARCHITECTURES = {ARCH_GRU: IntModel, ARCH_GRU_NGRAM: IntNgramModel,
+                 ARCH_GRU_NGRAM_BITTREE: IntBitTreeModel}
 
 
 def load(data: bytes):
@@ -183,7 +232,7 @@ def q8(t: np.ndarray) -> np.ndarray:
 
 def quantize(G, W, c, V, d, U=None, bigram=None, trigram=None) -> IntModel:
     """From float arrays (numpy) of the QuantGRU parameterization (with U and
-    the tables: the gru-ngram architecture)."""
+    the tables: the gru-ngram architecture; V with 255 rows: gru-ngram-bittree)."""
     H = W.shape[1]
     sigmoid, tanh, exp = build_luts()
     Wq, Wm = quantize_rows(W)
@@ -204,7 +253,8 @@ def quantize(G, W, c, V, d, U=None, bigram=None, trigram=None) -> IntModel:
     Uq = np.clip(np.round(scaled / row_scale[:, None]), -127, 127).astype(np.int64)
     Um = np.round(row_scale * (1 << (MULT_SHIFT + 8))).astype(np.int64)
     assert Um.max() < 2**31, "n-gram input weights too large for a 31-bit multiplier"
-    return IntNgramModel(*fields, Uq, Um, tables[0], tables[1])
+    cls = IntBitTreeModel if V.shape[0] == BIT_TREE_NODES else IntNgramModel
+    return cls(*fields, Uq, Um, tables[0], tables[1])
 
 
 def lut_index(v):
@@ -220,8 +270,8 @@ class Runner:
         self.history = np.zeros((streams, 2), dtype=np.int64)  # the two bytes before
 
     def step(self, byte: np.ndarray) -> np.ndarray:
-        """Feeds one byte per stream; returns cum (S, 257): the prefix sums of
-        the exp-weights of the next byte's 256 values (int64)."""
+        """Feeds one byte per stream; returns the model's output() for the next
+        byte, which its bit_probability() reads."""
         m, H = self.m, self.m.hidden
         g = m.gate_inputs(byte, self.history)                  # (S, 3H)
         self.history = np.stack([self.history[:, 1], byte], axis=1)
@@ -232,22 +282,7 @@ class Runner:
         v = a[:, 2 * H:] + m.c
         n = m.tanh[lut_index(g[:, 2 * H:] + ((r * v + Q14 // 2) >> 14))]
         self.h = n + ((z * (self.h - n) + Q14 // 2) >> 14)
-        acc = self.h @ m.V.T                                   # (S, 256)
-        logits = ((acc * m.V_mult + (1 << (MULT_SHIFT - 1))) >> MULT_SHIFT) + m.d
-        diff = np.minimum(logits.max(axis=1, keepdims=True) - logits, LUT_SIZE - 1)
-        e = m.exp[diff]
-        cum = np.zeros((len(byte), 257), dtype=np.int64)
-        cum[:, 1:] = np.cumsum(e, axis=1)
-        return cum
-
-
-def bit_probability(cum: np.ndarray, c0: np.ndarray, k: int) -> np.ndarray:
-    """12-bit P(next bit = 1) after k bits of the byte; c0 = 1 << k | bits."""
-    width = 256 >> k
-    lo = (c0 - (1 << k)) * width
-    total = cum[np.arange(len(lo)), lo + width] - cum[np.arange(len(lo)), lo]
-    ones = cum[np.arange(len(lo)), lo + width] - cum[np.arange(len(lo)), lo + width // 2]
-    return np.clip((ones * 4096 + total // 2) // total, 1, 4095)
+        return m.output(self.h)
 
 
 def probabilities(m: IntModel, data: bytes) -> np.ndarray:
@@ -257,10 +292,10 @@ def probabilities(m: IntModel, data: bytes) -> np.ndarray:
     out = np.zeros(8 * len(data), dtype=np.int64)
     prev = 0
     for i, byte in enumerate(data):
-        cum = run.step(np.array([prev]))
+        o = run.step(np.array([prev]))
         c0 = 1
         for k in range(8):
-            out[8 * i + k] = bit_probability(cum, np.array([c0]), k)[0]
+            out[8 * i + k] = m.bit_probability(o, np.array([c0]), k)[0]
             c0 = (c0 << 1) | ((byte >> (7 - k)) & 1)
         prev = byte
     return out
@@ -275,10 +310,10 @@ def bits_per_byte(m: IntModel, data: np.ndarray, streams: int = 64) -> float:
     total = 0.0
     prev = np.zeros(streams, dtype=np.int64)
     for t in range(n):
-        cum = run.step(prev)
+        o = run.step(prev)
         c0 = np.ones(streams, dtype=np.int64)
         for k in range(8):
-            p1 = bit_probability(cum, c0, k)
+            p1 = m.bit_probability(o, c0, k)
             bit = (x[:, t] >> (7 - k)) & 1
             total -= np.log2(np.where(bit == 1, p1, 4096 - p1) / 4096.0).sum()
             c0 = (c0 << 1) | bit

@@ -33,6 +33,11 @@ Family gru-ngram (--family gru-ngram, model file architecture 2) adds to g a
 bigram and a hashed-trigram row of two 65536 x 16 tables through U (3H, 32):
     g = G[b] + U @ (bigram[b1 * 256 + b], trigram[hash(b2, b1, b) >> 16])
 with the tables int8 (one scale each, folded into U) in the quantized phase.
+
+Family gru-ngram-bittree (model file architecture 3) replaces the 256-way
+softmax with the coder's bit tree: 255 node logits V @ h + d, V (255, H), and
+P(byte) the product of its 8 nodes' sigmoids, so that coding a byte needs only
+8 rows of V (8H multiply-adds instead of 256H).
 """
 
 import argparse
@@ -65,37 +70,93 @@ def ngram_rows(before: torch.Tensor, x: torch.Tensor, trigram_bits: int = 16):
     return b1 * 256 + b0, trigram >> (32 - trigram_bits)
 
 
+BIT_TREE_NODES = 255
+
+
+def bit_tree_log_probs(nodes: torch.Tensor) -> torch.Tensor:
+    """The 256 byte log-probabilities (..., 256) from the bit tree's node
+    logits (..., 255). Node n is the prefix 1 b7 .. b(8-k) read as a number,
+    minus 1, at depth k; the byte's probability is the product over its bits
+    of sigmoid(+-logit of the node of the bits before). They sum to 1, so the
+    cross entropy and evaluate() are those of the softmax."""
+    logp = torch.zeros(*nodes.shape[:-1], 1, device=nodes.device)
+    for depth in range(8):
+        logit = nodes[..., (1 << depth) - 1: (2 << depth) - 1]  # this depth's nodes, prefix order
+        # A prefix's two children, bit 0 then bit 1: the byte order after 8 steps.
+        logp = torch.stack([logp + F.logsigmoid(-logit), logp + F.logsigmoid(logit)], dim=-1).flatten(-2)
+    return logp
+
+
+def family_flags(family: str) -> dict:
+    """The FloatGRU/QuantGRU options of a --family."""
+    return {"ngram": family in ("gru-ngram", "gru-ngram-bittree"), "bittree": family == "gru-ngram-bittree"}
+
+
 class FloatGRU(torch.nn.Module):
     """embedding -> GRU -> linear; the architecture trained first. Family
     gru-ngram adds two 16-wide embeddings to the GRU's input, of the last two
     bytes (bigram) and of a hash of the last three (trigram): capacity from
     table lookups for few multiply-adds. Its state is (h, the two bytes before
-    the window), so that windows chain."""
+    the window), so that windows chain. With bittree=True the output is the
+    bit tree's 255 node logits, and forward returns byte log-probabilities."""
 
-    def __init__(self, hidden: int, embed: int = 32, ngram: bool = False, trigram_bits: int = 16):
+    def __init__(self, hidden: int, embed: int = 32, ngram: bool = False, trigram_bits: int = 16,
+                 bittree: bool = False):
         super().__init__()
-        self.ngram, self.trigram_bits = ngram, trigram_bits
+        self.ngram, self.trigram_bits, self.bittree = ngram, trigram_bits, bittree
         self.embed = torch.nn.Embedding(256, embed)
         if ngram:
             self.bigram = torch.nn.Embedding(NGRAM_ROWS, 16)
             self.trigram = torch.nn.Embedding(1 << trigram_bits, 16)
         self.gru = torch.nn.GRU(embed + (32 if ngram else 0), hidden, batch_first=True)
-        self.out = torch.nn.Linear(hidden, 256)
+        self.out = torch.nn.Linear(hidden, BIT_TREE_NODES if bittree else 256)
 
     def multiply_adds_per_byte(self) -> int:
         H = self.gru.hidden_size
         ngram_columns = 3 * H * 32 if self.ngram else 0  # the byte's columns fold into G
-        return 3 * H * H + 256 * H + ngram_columns
+        return 3 * H * H + (8 if self.bittree else 256) * H + ngram_columns
 
-    def forward(self, x, state=None):
+    def features(self, x, state=None):
+        """The GRU's outputs y (B, T, H) and the state after the window."""
         if not self.ngram:
-            y, h = self.gru(self.embed(x), state)
-            return self.out(y), h
+            return self.gru(self.embed(x), state)
         h, before = state if state is not None else (None, torch.zeros_like(x[:, :2]))
         bigram, trigram = ngram_rows(before, x, self.trigram_bits)
         inputs = torch.cat([self.embed(x), self.bigram(bigram), self.trigram(trigram)], dim=-1)
         y, h = self.gru(inputs, h)
-        return self.out(y), (h, torch.cat([before, x], dim=1)[:, -2:])
+        return y, (h, torch.cat([before, x], dim=1)[:, -2:])
+
+    def forward(self, x, state=None):
+        y, state = self.features(x, state)
+        out = self.out(y)
+        return (bit_tree_log_probs(out) if self.bittree else out), state
+
+
+def node_log_odds(logits: torch.Tensor) -> torch.Tensor:
+    """The bit tree's 255 node logits (N, 255) equal to a softmax over 256
+    byte logits (N, 256): each node's log P(bit 1) / P(bit 0) given its prefix."""
+    logp = F.log_softmax(logits, dim=-1)
+    nodes = []
+    for depth in range(8):
+        halves = logp.view(len(logp), 1 << depth, 2, 128 >> depth).logsumexp(dim=-1)
+        nodes.append(halves[..., 1] - halves[..., 0])
+    return torch.cat(nodes, dim=1)
+
+
+def fit_bit_tree_head(model: FloatGRU, softmax_out: dict, data: np.ndarray, streams: int = 32):
+    """Starts a bit-tree output where a trained softmax output is (--init from
+    a gru-ngram model): the least-squares fit, over the GRU's outputs on
+    `data`, of the softmax's node log-odds (clipped to +-16) by V @ y + d."""
+    n = len(data) // streams
+    x = torch.from_numpy(data[: n * streams].astype(np.int64)).view(streams, n).to(DEVICE)
+    with torch.no_grad():
+        y = model.features(x)[0].reshape(-1, model.gru.hidden_size)
+        target = node_log_odds(F.linear(y, softmax_out["out.weight"], softmax_out["out.bias"])).clamp(-16, 16)
+        X = torch.cat([y, torch.ones(len(y), 1, device=DEVICE)], dim=1).double()
+        B = torch.linalg.solve(X.T @ X + 1e-3 * torch.eye(X.shape[1], device=DEVICE, dtype=X.dtype),
+                               X.T @ target.double())
+        model.out.weight.copy_(B[:-1].T)
+        model.out.bias.copy_(B[-1])
 
 
 def detach(state):
@@ -120,16 +181,18 @@ class QuantGRU(torch.nn.Module):
     """The shipped model's parameterization, with its quantization simulated.
     With ngram=True (family gru-ngram) the GRU's input also gets the n-gram
     rows: int8 tables (one scale per table) through U (3H, 32), int8 per row
-    (intmodel.py's IntNgramModel is the integer form)."""
+    (intmodel.py's IntNgramModel is the integer form); with bittree=True V and
+    d are the bit tree's 255 nodes (IntBitTreeModel)."""
 
-    def __init__(self, hidden: int, ngram: bool = False):
+    def __init__(self, hidden: int, ngram: bool = False, bittree: bool = False):
         super().__init__()
-        self.hidden, self.ngram = hidden, ngram
+        self.hidden, self.ngram, self.bittree = hidden, ngram, bittree
+        outputs = BIT_TREE_NODES if bittree else 256
         self.G = torch.nn.Parameter(torch.zeros(256, 3 * hidden))
         self.W = torch.nn.Parameter(torch.zeros(3 * hidden, hidden))
         self.c = torch.nn.Parameter(torch.zeros(hidden))
-        self.V = torch.nn.Parameter(torch.zeros(256, hidden))
-        self.d = torch.nn.Parameter(torch.zeros(256))
+        self.V = torch.nn.Parameter(torch.zeros(outputs, hidden))
+        self.d = torch.nn.Parameter(torch.zeros(outputs))
         if ngram:
             self.U = torch.nn.Parameter(torch.zeros(3 * hidden, 32))
             self.bigram = torch.nn.Parameter(torch.zeros(NGRAM_ROWS, 16))
@@ -138,7 +201,7 @@ class QuantGRU(torch.nn.Module):
     @staticmethod
     def from_float(m: FloatGRU) -> "QuantGRU":
         H = m.gru.hidden_size
-        q = QuantGRU(H, m.ngram)
+        q = QuantGRU(H, m.ngram, m.bittree)
         E = m.embed.weight.shape[1]
         with torch.no_grad():
             w_ih, w_hh = m.gru.weight_ih_l0, m.gru.weight_hh_l0
@@ -186,6 +249,8 @@ class QuantGRU(torch.nn.Module):
                              True, 1, 0.0,
                              self.training, False, True)
         logits = F.linear(y, V, fake_quant_q8(self.d))
+        if self.bittree:
+            logits = bit_tree_log_probs(logits)
         if not self.ngram:
             return logits, h
         return logits, (h, torch.cat([before, x], dim=1)[:, -2:])
@@ -291,8 +356,9 @@ def main(argv):
     global CORPUS, DEVICE
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--hidden", type=int, default=192)
-    p.add_argument("--family", choices=["gru", "gru-ngram"], default="gru",
-                   help="gru-ngram: bigram and hashed-trigram embeddings at the GRU's input")
+    p.add_argument("--family", choices=["gru", "gru-ngram", "gru-ngram-bittree"], default="gru",
+                   help="gru-ngram: bigram and hashed-trigram embeddings at the GRU's input; "
+                        "gru-ngram-bittree: and the bit tree as output")
     p.add_argument("--megabytes", type=float, default=100.0, help="float training text, MB")
     p.add_argument("--qat-megabytes", type=float, default=10.0,
                    help="quantized fine-tuning text, MB")
@@ -312,7 +378,8 @@ def main(argv):
                         "bytes: replays an interrupted run exactly (a resumed run starts a fresh "
                         "optimizer and fresh stream positions, so where it stopped matters)")
     p.add_argument("--init", help="start from the float weights of this checkpoint (a new "
-                                  "schedule: a second stage of training)")
+                                  "schedule: a second stage of training); weights of another "
+                                  "shape (a gru-ngram output for a gru-ngram-bittree) start afresh")
     p.add_argument("--export", help="write the integer model here when done")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--device", default="cpu", help="cpu or cuda")
@@ -338,13 +405,22 @@ def main(argv):
     valid = np.fromfile(CORPUS / "valid" / "valid.bin", dtype=np.uint8)[: args.valid_bytes]
     log = open(out / "log.tsv", "a")
 
-    model = FloatGRU(args.hidden, ngram=args.family == "gru-ngram").to(DEVICE)
+    flags = family_flags(args.family)
+    model = FloatGRU(args.hidden, **flags).to(DEVICE)
     state = {"phase": "float", "float_seconds": 0.0, "qat_seconds": 0.0, "float_bytes": 0,
              "qat_bytes": 0, "bytes": 0, "shard": 0}
     ckpt = out / "ckpt.pt"
     if args.init:
         saved = torch.load(args.init, map_location=DEVICE)
-        model.load_state_dict(saved["float_model"] if "float_model" in saved else saved["model"])
+        weights = saved["float_model"] if "float_model" in saved else saved["model"]
+        own = model.state_dict()
+        fresh = [k for k in own if k not in weights or weights[k].shape != own[k].shape]
+        model.load_state_dict({k: v for k, v in weights.items() if k not in fresh}, strict=False)
+        if model.bittree and weights["out.weight"].shape[0] == 256:
+            fit_bit_tree_head(model, weights, read_shard(0)[:262144])
+            print("bit-tree output fitted to the softmax output's node log-odds", flush=True)
+        elif fresh:
+            print(f"initialised afresh: {', '.join(fresh)}", flush=True)
         state["shard"] = saved["state"]["shard"] + 1  # text the first stage did not read
         print(f"initialised from {args.init} (stage 1: {saved['state']['float_bytes']:,} bytes)",
               flush=True)
@@ -352,7 +428,7 @@ def main(argv):
         saved = torch.load(ckpt, map_location=DEVICE)
         state = saved["state"]
         if state["phase"] in ("qat", "done"):
-            model = QuantGRU(args.hidden, ngram=args.family == "gru-ngram").to(DEVICE)
+            model = QuantGRU(args.hidden, **flags).to(DEVICE)
         model.load_state_dict(saved["model"])
         print(f"resumed: {state}", flush=True)
 

@@ -37,6 +37,21 @@ const MatvecKernel kMatvec[] = {
 #endif
 };
 
+constexpr RowDotKernel kRowDot[] = {
+    {"scalar", row_dot_ref, always},
+#if defined(LMZIP_KERNELS_X86)
+    {"sse4.1", x86::row_dot_sse41, x86::has_sse41},
+    {"avx2", x86::row_dot_avx2, x86::has_avx2},
+    {"avx512bw", x86::row_dot_avx512bw, x86::has_avx512bw},
+#endif
+#if defined(LMZIP_KERNELS_NEON)
+    {"neon", neon::row_dot_neon, neon::has_neon},
+#endif
+#if defined(LMZIP_KERNELS_WASM)
+    {"simd128", wasm::row_dot_simd128, wasm::has_simd128},
+#endif
+};
+
 constexpr DotKernel kDot[] = {
     {"scalar", dot_ref, always},
 #if defined(LMZIP_KERNELS_X86)
@@ -122,6 +137,7 @@ const int8_t* matvec_layout(const MatvecKernel& kernel, const int8_t* W, int row
   storage = kernel.pack(W, rows, n);
   return storage.data();
 }
+std::span<const RowDotKernel> row_dot_kernels() { return kRowDot; }
 std::span<const DotKernel> dot_kernels() { return kDot; }
 std::span<const TrainKernel> train_kernels() { return kTrain; }
 std::span<const GatesKernel> gates_kernels() { return kGates; }
@@ -130,6 +146,10 @@ std::span<const SoftmaxKernel> softmax_kernels() { return kSoftmax; }
 
 const MatvecKernel& best_matvec() {
   static const MatvecKernel& best = last_supported(matvec_kernels());
+  return best;
+}
+const RowDotKernel& best_row_dot() {
+  static const RowDotKernel& best = last_supported(row_dot_kernels());
   return best;
 }
 const DotKernel& best_dot() {
@@ -157,7 +177,7 @@ const SoftmaxKernel& best_softmax() {
 std::string best_names() {
   std::vector<std::string_view> seen;
   std::string names;
-  for (std::string_view name : {best_matvec().name, best_gates().name, best_add_scaled().name,
+  for (std::string_view name : {best_matvec().name, best_gates().name, best_add_scaled().name, best_row_dot().name,
                                 best_softmax().name, best_dot().name, best_train().name}) {
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) continue;
     seen.push_back(name);

@@ -26,6 +26,11 @@ constexpr int kMatvecMaxWeight = 127;
 constexpr int kMatvecMaxInput = 16384;
 using MatvecFn = void (*)(const int8_t* W, const int16_t* h, int rows, int n, int32_t* acc);
 
+// row_dot: sum_j w[j] * h[j], one row-major int8 row by h: the bit-tree
+//   model's node logit, one row per coded bit. The operands and the proof
+//   are matvec's (n <= 1024, n % 16 == 0).
+using RowDotFn = int32_t (*)(const int8_t* w, const int16_t* h, int n);
+
 // Mixer weights are 2.14 fixed point, clamped to +-kWeightLimit by train.
 constexpr int32_t kWeightLimit = 65535;
 constexpr int kMixerMaxInputs = 16;
@@ -113,6 +118,7 @@ struct MatvecKernel : Kernel<MatvecFn> {
 };
 // W in the layout `kernel` reads: a packed copy in `storage`, or W itself.
 const int8_t* matvec_layout(const MatvecKernel& kernel, const int8_t* W, int rows, int n, WeightBytes& storage);
+using RowDotKernel = Kernel<RowDotFn>;
 using DotKernel = Kernel<DotFn>;
 using TrainKernel = Kernel<TrainFn>;
 using GatesKernel = Kernel<GatesFn>;
@@ -122,6 +128,7 @@ using SoftmaxKernel = Kernel<SoftmaxFn>;
 // Every variant compiled into this build, the reference first, then from the
 // slowest to the fastest: the best is the last one supported.
 std::span<const MatvecKernel> matvec_kernels();
+std::span<const RowDotKernel> row_dot_kernels();
 std::span<const DotKernel> dot_kernels();
 std::span<const TrainKernel> train_kernels();
 std::span<const GatesKernel> gates_kernels();
@@ -130,6 +137,7 @@ std::span<const SoftmaxKernel> softmax_kernels();
 
 // Chosen once per process.
 const MatvecKernel& best_matvec();
+const RowDotKernel& best_row_dot();
 const DotKernel& best_dot();
 const TrainKernel& best_train();
 const GatesKernel& best_gates();

@@ -17,6 +17,12 @@ inline void matvec_ref(const int8_t* W, const int16_t* h, int rows, int n, int32
   }
 }
 
+inline int32_t row_dot_ref(const int8_t* w, const int16_t* h, int n) {
+  int32_t sum = 0;
+  matvec_ref(w, h, 1, n, &sum);
+  return sum;
+}
+
 inline int32_t dot_ref(const int32_t* x, const int32_t* w, int n) {
   int32_t sum = 0;
   for (int i = 0; i < n; ++i) sum += x[i] * w[i];

@@ -12,6 +12,7 @@ namespace {
 constexpr Architecture kArchitectures[] = {
     {kGruArchitecture, "gru", &parse_gru},
     {kGruNgramArchitecture, "gru-ngram", &parse_gru},
+    {kGruNgramBitTreeArchitecture, "gru-ngram-bittree", &parse_gru},
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kernels/ref.h"
 #include "tables.h"
 
 namespace lmzip::nn {
@@ -50,7 +51,8 @@ bool within(const Vector& v, int64_t lo, int64_t hi) {
 bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string& why) {
   FileHeader header;
   if (!parse_file_header(data, size, header, why)) return false;
-  const bool ngram = header.architecture == kGruNgramArchitecture;
+  m.bit_tree = header.architecture == kGruNgramBitTreeArchitecture;
+  const bool ngram = header.architecture == kGruNgramArchitecture || m.bit_tree;
   if (header.architecture != kGruArchitecture && !ngram) {
     why = "not a GRU model file";
     return false;
@@ -77,12 +79,13 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
     }
   }
   size_t H = static_cast<size_t>(hidden);  // <= 1024, checked above
+  const size_t outputs = static_cast<size_t>(m.outputs());
   m.hidden = static_cast<int>(H);
   bool ok = r.array<int16_t>(m.sigmoid, kLutSize) && r.array<int16_t>(m.tanh, kLutSize) &&
             r.array<uint32_t>(m.exp, kLutSize) && r.array<int16_t>(m.G, 256 * 3 * H) &&
             r.array<int16_t>(m.c, H) && r.array<int8_t>(m.W, 3 * H * H) &&
-            r.array<int32_t>(m.W_mult, 3 * H) && r.array<int8_t>(m.V, 256 * H) &&
-            r.array<int32_t>(m.V_mult, 256) && r.array<int16_t>(m.d, 256);
+            r.array<int32_t>(m.W_mult, 3 * H) && r.array<int8_t>(m.V, outputs * H) &&
+            r.array<int32_t>(m.V_mult, outputs) && r.array<int16_t>(m.d, outputs);
   if (ok && ngram) {
     constexpr size_t kTable = size_t{kNgramRows} * kNgramWidth;
     ok = r.array<int8_t>(m.U, 3 * H * 2 * kNgramWidth) && r.array<int32_t>(m.U_mult, 3 * H) &&
@@ -106,7 +109,7 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
   // From here on W and V are in the layout of the matvec kernel in use.
   if (const kernels::MatvecPackFn pack = kernels::best_matvec().pack) {
     m.W = pack(m.W.data(), 3 * m.hidden, m.hidden);
-    m.V = pack(m.V.data(), kernels::kSymbols, m.hidden);
+    if (!m.bit_tree) m.V = pack(m.V.data(), kernels::kSymbols, m.hidden);
     if (ngram) m.U = pack(m.U.data(), 3 * m.hidden, 2 * kNgramWidth);
   }
   return true;
@@ -115,15 +118,16 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
 std::unique_ptr<ByteModelState> GruModel::new_state() const { return std::make_unique<GruState>(*this); }
 
 std::string GruModel::description() const {
-  return std::string(has_ngrams() ? "gru-ngram" : "gru") + ", hidden " + std::to_string(hidden);
+  return std::string(bit_tree ? "gru-ngram-bittree" : (has_ngrams() ? "gru-ngram" : "gru")) + ", hidden " +
+         std::to_string(hidden);
 }
 
-// The int8 x int16 matvecs of step(), W (3H x H), V (256 x H) and for
-// gru-ngram U (3H x 32); the gate arithmetic and the softmax are O(H) and
-// O(256) and left out.
+// The int8 x int16 products of a byte, W (3H x H), V (256 x H, or the
+// 8 rows of a bit tree's path) and for gru-ngram U (3H x 32); the gate
+// arithmetic and the softmax are O(H) and O(256) and left out.
 int64_t GruModel::multiply_adds_per_byte() const {
   const int64_t H = hidden;
-  return 3 * H * H + 256 * H + (has_ngrams() ? 3 * H * 2 * kNgramWidth : 0);
+  return 3 * H * H + (bit_tree ? 8 : kernels::kSymbols) * H + (has_ngrams() ? 3 * H * 2 * kNgramWidth : 0);
 }
 
 std::unique_ptr<ByteModel> parse_gru(const uint8_t* data, size_t size, std::string& why) {
@@ -138,6 +142,7 @@ GruState::GruState(const GruModel& model)
       gates_(kernels::best_gates().fn),
       add_scaled_(kernels::best_add_scaled().fn),
       softmax_(kernels::best_softmax().fn),
+      row_dot_(kernels::best_row_dot().fn),
       h_(model.hidden, 0),
       acc_(std::max(3 * model.hidden, kernels::kSymbols)) {
   if (m_.has_ngrams()) {
@@ -168,8 +173,16 @@ void GruState::step(int byte) {
   matvec_(m_.W.data(), h_.data(), 3 * H, H, acc_.data());
   const kernels::GruGates gates{acc_.data(), m_.W_mult.data(), g, m_.c.data(), m_.sigmoid.data(), m_.tanh.data()};
   gates_(gates, H, h_.data());
+  if (m_.bit_tree) return;  // p_node reads h
   matvec_(m_.V.data(), h_.data(), kernels::kSymbols, H, acc_.data());
   softmax_(acc_.data(), m_.V_mult.data(), m_.d.data(), m_.exp.data(), cum_);
+}
+
+int GruState::p_node(uint32_t node) const {
+  const int32_t acc = row_dot_(&m_.V[size_t{node} * m_.hidden], h_.data(), m_.hidden);
+  const int64_t logit = kernels::scale_ref(acc, m_.V_mult[node]) + m_.d[node];
+  const int p = (m_.sigmoid[kernels::lut_index_ref(logit)] + 2) >> 2;
+  return p < 1 ? 1 : (p > 4095 ? 4095 : p);
 }
 
 }  // namespace lmzip::nn

@@ -18,6 +18,13 @@
 // 3H x 32 more multiply-adds):
 //   x = (bigram[b1 << 8 | b], trigram[hash(b2, b1, b) >> 16])   (32,) int8
 //   g = clamp(G[b] + (U @ x) * M_U >> 28, -32767, 32767)      U (3H, 32) int8
+//
+// Architecture gru-ngram-bittree is gru-ngram whose output is the coder's bit
+// tree: V (255, H) holds one row per node, and after k bits of the byte
+// (c0 = 1 << k | those bits) its node c0 - 1 gives
+//   logit = (V[c0 - 1] . h) * M_V >> 28 + d[c0 - 1]                       Q8
+//   P(bit = 1) = clamp(sigmoid(logit) + 2 >> 2, 1, 4095)                 12-bit
+// so a byte costs 8 rows of V, not 256 (the exp table is unused).
 #pragma once
 
 #include <cstddef>
@@ -33,6 +40,8 @@ namespace lmzip::nn {
 constexpr int kLutSize = kernels::kLutSize;
 constexpr int kGruArchitecture = 1;       // ids in the model file header
 constexpr int kGruNgramArchitecture = 2;
+constexpr int kGruNgramBitTreeArchitecture = 3;
+constexpr int kBitTreeNodes = 255;
 constexpr int kNgramRows = 65536;  // rows of each n-gram table
 constexpr int kNgramWidth = 16;    // columns of each; x has two rows' worth
 constexpr int kMaxHidden = kernels::kMatvecMaxN;  // the matvec kernels are proven up to it
@@ -44,18 +53,22 @@ struct GruModel : ByteModel {
   std::vector<int16_t> G;              // 256 x 3H
   std::vector<int16_t> c;              // H
   // W and V are read row-major, then kept in the layout of best_matvec()
-  // (kernels::MatvecKernel::pack).
+  // (kernels::MatvecKernel::pack); a bit tree's V stays row-major (row_dot).
   kernels::WeightBytes W;               // 3H x H
   std::vector<int32_t> W_mult;         // 3H
-  kernels::WeightBytes V;               // 256 x H
-  std::vector<int32_t> V_mult;         // 256
-  std::vector<int16_t> d;              // 256
+  kernels::WeightBytes V;               // outputs() x H
+  std::vector<int32_t> V_mult;         // outputs()
+  std::vector<int16_t> d;              // outputs()
   // gru-ngram only (empty otherwise); U in the layout of best_matvec().
   kernels::WeightBytes U;               // 3H x 2 kNgramWidth
   std::vector<int32_t> U_mult;         // 3H
   std::vector<int8_t> bigram, trigram;  // kNgramRows x kNgramWidth
 
+  bool bit_tree = false;
+
   bool has_ngrams() const { return !U.empty(); }
+  // Rows of V: the softmax's 256 logits or the bit tree's 255 nodes.
+  int outputs() const { return bit_tree ? kBitTreeNodes : kernels::kSymbols; }
 
   // Parses and validates a model file of the GRU architectures (every value
   // within the bounds the arithmetic relies on). On failure returns false
@@ -67,7 +80,7 @@ struct GruModel : ByteModel {
   int64_t multiply_adds_per_byte() const override;
 };
 
-// The architecture table's entry point (architectures.cpp) of both GRU
+// The architecture table's entry point (architectures.cpp) of the GRU
 // architectures.
 std::unique_ptr<ByteModel> parse_gru(const uint8_t* data, size_t size, std::string& why);
 
@@ -77,6 +90,7 @@ class GruState final : public ByteModelState {
   explicit GruState(const GruModel& model);
   void step(int byte) override;
   int p_bit(uint32_t c0, int k) const override {
+    if (m_.bit_tree) return p_node(c0 - 1);
     int width = 256 >> k;
     int lo = static_cast<int>(c0 - (1u << k)) * width;
     uint64_t total = cum_[lo + width] - cum_[lo];
@@ -88,12 +102,15 @@ class GruState final : public ByteModelState {
  private:
   // gru-ngram: the byte's gate inputs with its n-gram rows added, in g_.
   const int16_t* ngram_gate_inputs(int byte);
+  // gru-ngram-bittree: P(bit = 1) at a node of the tree.
+  int p_node(uint32_t node) const;
 
   const GruModel& m_;
   kernels::MatvecFn matvec_;
   kernels::GatesFn gates_;
   kernels::AddScaledFn add_scaled_;
   kernels::SoftmaxFn softmax_;
+  kernels::RowDotFn row_dot_;
   std::vector<int16_t> h_;
   std::vector<int32_t> acc_;
   std::vector<int16_t> x_, g_;  // gru-ngram: the n-gram rows, the gate inputs

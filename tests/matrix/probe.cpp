@@ -17,9 +17,10 @@ int main() {
   bool models = true;
   for (int level = lmzip::kMinLevel; level <= lmzip::kMaxLevel; ++level)
     if (lmzip::level_uses_model(level) && !lmzip::default_model(level)) models = false;
-  std::printf("matvec=%s gates=%s add_scaled=%s softmax=%s dot=%s train=%s endian=%s models=%s compiler=%s\n",
+  std::printf("matvec=%s gates=%s add_scaled=%s row_dot=%s softmax=%s dot=%s train=%s endian=%s models=%s compiler=%s\n",
               lmzip::kernels::best_matvec().name, lmzip::kernels::best_gates().name,
-              lmzip::kernels::best_add_scaled().name, lmzip::kernels::best_softmax().name, lmzip::kernels::best_dot().name,
+              lmzip::kernels::best_add_scaled().name, lmzip::kernels::best_row_dot().name,
+              lmzip::kernels::best_softmax().name, lmzip::kernels::best_dot().name,
               lmzip::kernels::best_train().name,
               first ? "little" : "big", models ? "embedded" : "MISSING",
 #if defined(__clang__)

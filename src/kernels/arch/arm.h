@@ -38,6 +38,12 @@ inline void matvec_neon(const int8_t* W, const int16_t* h, int rows, int n, int3
   }
 }
 
+inline int32_t row_dot_neon(const int8_t* w, const int16_t* h, int n) {
+  int32x4_t s = vdupq_n_s32(0);
+  for (int j = 0; j < n; j += 8) s = row_step(s, w + j, vld1q_s16(h + j));
+  return vaddvq_s32(s);
+}
+
 inline int32_t dot_neon(const int32_t* x, const int32_t* w, int n) {
   int32x4_t sum = vdupq_n_s32(0);
   for (int i = 0; i < n; i += 4) sum = vmlaq_s32(sum, vld1q_s32(x + i), vld1q_s32(w + i));

@@ -53,6 +53,16 @@ inline void matvec_simd128(const int8_t* packed, const int16_t* h, int rows, int
   }
 }
 
+// row_dot: a row is read once per coded bit, so it is widened as it is
+// loaded (no packed copy).
+inline int32_t row_dot_simd128(const int8_t* w, const int16_t* h, int n) {
+  v128_t s = wasm_i32x4_splat(0);
+  for (int j = 0; j < n; j += 8)
+    s = wasm_i32x4_add(s, wasm_i32x4_dot_i16x8(wasm_i16x8_load8x8(w + j), wasm_v128_load(h + j)));
+  return wasm_i32x4_extract_lane(s, 0) + wasm_i32x4_extract_lane(s, 1) + wasm_i32x4_extract_lane(s, 2) +
+         wasm_i32x4_extract_lane(s, 3);
+}
+
 // gates: four values per vector. The 64-bit steps use i64x2 (extmul for the
 // 32 x 32 -> 64 products); results are then clamped to +-2^30 and narrowed
 // to 32 bits, which leaves every table index unchanged: an index clamps

@@ -48,6 +48,14 @@ inline void matvec_sse41(const int8_t* W, const int16_t* h, int rows, int n, int
   }
 }
 
+inline int32_t row_dot_sse41(const int8_t* w, const int16_t* h, int n) {
+  __m128i s = _mm_setzero_si128();
+  for (int j = 0; j < n; j += 8)
+    s = _mm_add_epi32(s, _mm_madd_epi16(widen8(w + j), _mm_loadu_si128(reinterpret_cast<const __m128i*>(h + j))));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+  return _mm_cvtsi128_si32(_mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1))));
+}
+
 __attribute__((target("avx2"))) inline __m256i widen16(const int8_t* p) {
   return _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
@@ -67,6 +75,15 @@ __attribute__((target("avx2"))) inline void matvec_avx2(const int8_t* W, const i
     __m128i sum = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + i), sum);
   }
+}
+
+__attribute__((target("avx2"))) inline int32_t row_dot_avx2(const int8_t* w, const int16_t* h, int n) {
+  __m256i s = _mm256_setzero_si256();
+  for (int j = 0; j < n; j += 16)
+    s = _mm256_add_epi32(s, _mm256_madd_epi16(widen16(w + j), _mm256_loadu_si256(reinterpret_cast<const __m256i*>(h + j))));
+  __m128i t = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+  t = _mm_add_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(1, 0, 3, 2)));
+  return _mm_cvtsi128_si32(_mm_add_epi32(t, _mm_shuffle_epi32(t, _MM_SHUFFLE(2, 3, 0, 1))));
 }
 
 #define LMZIP_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl")))
@@ -103,6 +120,15 @@ LMZIP_AVX512 inline void matvec_avx512bw(const int8_t* W, const int16_t* h, int 
     }
     _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + i), sum_rows4(s0, s1, s2, s3));
   }
+}
+
+LMZIP_AVX512 inline int32_t row_dot_avx512bw(const int8_t* w, const int16_t* h, int n) {
+  __m512i s = _mm512_setzero_si512();
+  for (int j = 0; j < n; j += 32) {
+    const __mmask32 m = n - j >= 32 ? ~__mmask32{0} : (__mmask32{1} << (n - j)) - 1;
+    s = _mm512_add_epi32(s, _mm512_madd_epi16(widen32(m, w + j), _mm512_maskz_loadu_epi16(m, h + j)));
+  }
+  return _mm512_reduce_add_epi32(s);
 }
 
 // AVX-512 VNNI: vpdpbusd multiplies unsigned by signed bytes, four per lane,
