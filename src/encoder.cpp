@@ -319,26 +319,26 @@ Status Encoder::Impl::step(InBuffer& in, bool finish) {
 Encoder::Encoder(int level, std::shared_ptr<const Model> model)
     : Encoder(EncoderOptions{level, std::move(model)}) {}
 
-Error Encoder::Impl::setup(EncoderOptions options) {
+Error Encoder::Impl::setup(EncoderOptions requested) {
   Impl& s = *this;
-  const LevelConfig* config = level_config(options.level);
-  bool frame_ok = options.frame_size == 0 ||
-                  (options.frame_size >= kMinFrameSize && options.frame_size <= kMaxFrameSize);
-  if (!config || !frame_ok || options.threads < 0) return Error::invalid_argument;
-  if (config->model != ModelSlot::none) {
-    if (!options.model) options.model = default_model(options.level);
-    if (!options.model) return Error::model_not_loaded;
+  const LevelConfig* row = level_config(requested.level);
+  bool frame_ok = requested.frame_size == 0 ||
+                  (requested.frame_size >= kMinFrameSize && requested.frame_size <= kMaxFrameSize);
+  if (!row || !frame_ok || requested.threads < 0) return Error::invalid_argument;
+  if (row->model != ModelSlot::none) {
+    if (!requested.model) requested.model = default_model(requested.level);
+    if (!requested.model) return Error::model_not_loaded;
   } else {
-    options.model = nullptr;
+    requested.model = nullptr;
   }
-  s.config = config;
-  s.may_frame = options.frame_size > 0 &&
-                (options.size_hint == kUnknownSize || options.size_hint > options.frame_size);
-  s.undecided = s.may_frame && options.size_hint == kUnknownSize;
+  s.config = row;
+  s.may_frame = requested.frame_size > 0 &&
+                (requested.size_hint == kUnknownSize || requested.size_hint > requested.frame_size);
+  s.undecided = s.may_frame && requested.size_hint == kUnknownSize;
   s.framed = s.may_frame && !s.undecided;
-  s.frame_size = s.may_frame ? options.frame_size : 0;
-  s.threads = s.may_frame ? format::resolve_threads(options.threads) : 1;
-  s.options = std::move(options);
+  s.frame_size = s.may_frame ? requested.frame_size : 0;
+  s.threads = s.may_frame ? format::resolve_threads(requested.threads) : 1;
+  s.options = std::move(requested);
   return Error::ok;
 }
 

@@ -31,6 +31,9 @@ LMZIP_EMBED(lmzip_large_model, LMZIP_LARGE_MODEL)
 #if defined(LMZIP_SMALL_MODEL)
 LMZIP_EMBED(lmzip_small_model, LMZIP_SMALL_MODEL)
 #endif
+#if defined(LMZIP_STANDARD_0_1_MODEL)
+LMZIP_EMBED(lmzip_standard_0_1_model, LMZIP_STANDARD_0_1_MODEL)
+#endif
 
 namespace lmzip {
 
@@ -94,6 +97,11 @@ const Embedded kEmbedded[kModelSlots] = {
 #else
     {nullptr, nullptr},
 #endif
+#if defined(LMZIP_STANDARD_0_1_MODEL)
+    {lmzip_standard_0_1_model_begin, lmzip_standard_0_1_model_end},
+#else
+    {nullptr, nullptr},
+#endif
 };
 
 // Each slot is loaded on first use: a process that runs one level parses
@@ -113,8 +121,13 @@ class DefaultModels {
   }
   std::shared_ptr<const Model> find(uint32_t id) {
     std::lock_guard<std::mutex> guard(lock_);
-    for (size_t slot = 1; slot < kModelSlots; ++slot)
+    for (size_t slot = 1; slot < kModelSlots; ++slot) {
+      // A built-in file not parsed yet is parsed only if its id is the one
+      // sought (a model's id is the CRC-32 of its file).
+      const Embedded& e = kEmbedded[slot];
+      if (!tried_[slot] && e.begin && crc32_update(0, e.begin, static_cast<size_t>(e.end - e.begin)) != id) continue;
       if (auto model = loaded(slot); model && model->id() == id) return model;
+    }
     return nullptr;
   }
 
@@ -156,6 +169,13 @@ bool set_default_model(std::shared_ptr<const Model> model, int level) {
   size_t slot = slot_of(level);
   if (!slot) return false;
   default_models().set(slot, std::move(model));
+  return true;
+}
+
+bool set_slot_model(std::shared_ptr<const Model> model, ModelSlot slot) {
+  const size_t index = static_cast<size_t>(slot);
+  if (index == 0 || index >= kModelSlots) return false;
+  default_models().set(index, std::move(model));
   return true;
 }
 

@@ -76,7 +76,8 @@ def main(argv):
     import train
     ckpt = torch.load(argv[0])
     model = train.QuantGRU(ckpt["args"]["hidden"], ngram="U" in ckpt["model"],
-                           bittree=ckpt["model"]["V"].shape[0] == train.BIT_TREE_NODES)
+                           bittree=ckpt["model"]["V"].shape[0] == train.BIT_TREE_NODES,
+                           trigram_bits=ckpt["args"].get("trigram_bits", 16))
     model.load_state_dict(ckpt["model"])
     export(model, Path(argv[1]), ckpt["state"])
 

@@ -135,9 +135,11 @@ class IntNgramModel(IntModel):
 
     ARCH = ARCH_GRU_NGRAM
     NAME = "gru-ngram"
+    TRIGRAM_ROWS = (NGRAM_ROWS,)
 
     def header(self) -> bytes:
-        return super().header() + struct.pack("<II", NGRAM_ROWS, NGRAM_WIDTH)
+        # rows: the trigram table's (the bigram table always has NGRAM_ROWS)
+        return super().header() + struct.pack("<II", len(self.trigram), NGRAM_WIDTH)
 
     def arrays(self):
         return super().arrays() + ((self.U, "i1"), (self.U_mult, "<i4"),
@@ -147,17 +149,18 @@ class IntNgramModel(IntModel):
     def from_bytes(cls, data: bytes) -> "IntNgramModel":
         H, fields, take, end = IntModel.read_gru(data, cls.ARCH, cls.OUTPUTS)
         rows, width = struct.unpack_from("<II", data, 16)
-        if rows != NGRAM_ROWS or width != NGRAM_WIDTH:
+        if rows not in cls.TRIGRAM_ROWS or width != NGRAM_WIDTH:
             raise ValueError("unsupported n-gram tables")
         m = cls(H, *fields, take("i1", (3 * H, 2 * width)), take("<i4", (3 * H,)),
-                          take("i1", (rows, width)), take("i1", (rows, width)))
+                take("i1", (NGRAM_ROWS, width)), take("i1", (rows, width)))
         if end() != len(data):
             raise ValueError("model file size mismatch")
         return m
 
     def gate_inputs(self, byte: np.ndarray, history: np.ndarray) -> np.ndarray:
         b2, b1 = history[:, 0], history[:, 1]
-        trigram = ((b2 * 65536 + b1 * 256 + byte) * 2654435761 % (1 << 32)) >> 16
+        bits = len(self.trigram).bit_length() - 1
+        trigram = ((b2 * 65536 + b1 * 256 + byte) * 2654435761 % (1 << 32)) >> (32 - bits)
         x = np.concatenate([self.bigram[b1 * 256 + byte], self.trigram[trigram]], axis=1)
         a = (x @ self.U.T * self.U_mult + (1 << (MULT_SHIFT - 1))) >> MULT_SHIFT
         return np.clip(self.G[byte] + a, -32767, 32767)
@@ -170,11 +173,14 @@ class IntBitTreeModel(IntNgramModel):
     k bits c0 = 1 << k | bits is c0 - 1, and
         logit = ((V[c0 - 1] . h) * V_mult[c0 - 1] + 2^27 >> 28) + d[c0 - 1]   Q8
         P(bit = 1) = clamp((sigmoid(logit) + 2) >> 2, 1, 4095)                12-bit
-    (the file's exp table is unused, kept for the common layout)."""
+    (the file's exp table is unused, kept for the common layout). Its trigram
+    table may have 2^10..2^16 rows (the header's rows field; the row is the
+    hash's top bits); the bigram table has NGRAM_ROWS."""
 
     ARCH = ARCH_GRU_NGRAM_BITTREE
     NAME = "gru-ngram-bittree"
     OUTPUTS = BIT_TREE_NODES
+    TRIGRAM_ROWS = tuple(1 << bits for bits in range(10, 17))
 
     def output(self, h: np.ndarray) -> np.ndarray:
         return h.copy()

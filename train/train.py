@@ -37,7 +37,8 @@ with the tables int8 (one scale each, folded into U) in the quantized phase.
 Family gru-ngram-bittree (model file architecture 3) replaces the 256-way
 softmax with the coder's bit tree: 255 node logits V @ h + d, V (255, H), and
 P(byte) the product of its 8 nodes' sigmoids, so that coding a byte needs only
-8 rows of V (8H multiply-adds instead of 256H).
+8 rows of V (8H multiply-adds instead of 256H). Its trigram table may be
+smaller (--trigram-bits: 2^BITS rows, the row the hash's top BITS bits).
 """
 
 import argparse
@@ -87,9 +88,10 @@ def bit_tree_log_probs(nodes: torch.Tensor) -> torch.Tensor:
     return logp
 
 
-def family_flags(family: str) -> dict:
+def family_flags(family: str, trigram_bits: int = 16) -> dict:
     """The FloatGRU/QuantGRU options of a --family."""
-    return {"ngram": family in ("gru-ngram", "gru-ngram-bittree"), "bittree": family == "gru-ngram-bittree"}
+    return {"ngram": family in ("gru-ngram", "gru-ngram-bittree"), "bittree": family == "gru-ngram-bittree",
+            "trigram_bits": trigram_bits}
 
 
 class FloatGRU(torch.nn.Module):
@@ -130,6 +132,18 @@ class FloatGRU(torch.nn.Module):
         y, state = self.features(x, state)
         out = self.out(y)
         return (bit_tree_log_probs(out) if self.bittree else out), state
+
+
+def fold_trigram_table(table: torch.Tensor, rows: int) -> torch.Tensor:
+    """A trigram table of `rows` rows from a larger one. The smaller table's
+    row is the top bits of the larger's, so each merges consecutive rows; it
+    starts as their average weighted by how often each occurs in the first
+    training shard (the frequent context keeps its row)."""
+    data = torch.from_numpy(read_shard(0).astype(np.int64))
+    index = ngram_rows(data[None, :2], data[None, 2:], table.shape[0].bit_length() - 1)[1][0]
+    counts = torch.bincount(index, minlength=table.shape[0]).double().view(rows, -1, 1)
+    merged = (table.double().view(rows, -1, table.shape[1]) * counts).sum(dim=1) / counts.sum(dim=1).clamp_min(1)
+    return merged.to(table.dtype)
 
 
 def node_log_odds(logits: torch.Tensor) -> torch.Tensor:
@@ -184,9 +198,9 @@ class QuantGRU(torch.nn.Module):
     (intmodel.py's IntNgramModel is the integer form); with bittree=True V and
     d are the bit tree's 255 nodes (IntBitTreeModel)."""
 
-    def __init__(self, hidden: int, ngram: bool = False, bittree: bool = False):
+    def __init__(self, hidden: int, ngram: bool = False, bittree: bool = False, trigram_bits: int = 16):
         super().__init__()
-        self.hidden, self.ngram, self.bittree = hidden, ngram, bittree
+        self.hidden, self.ngram, self.bittree, self.trigram_bits = hidden, ngram, bittree, trigram_bits
         outputs = BIT_TREE_NODES if bittree else 256
         self.G = torch.nn.Parameter(torch.zeros(256, 3 * hidden))
         self.W = torch.nn.Parameter(torch.zeros(3 * hidden, hidden))
@@ -196,12 +210,12 @@ class QuantGRU(torch.nn.Module):
         if ngram:
             self.U = torch.nn.Parameter(torch.zeros(3 * hidden, 32))
             self.bigram = torch.nn.Parameter(torch.zeros(NGRAM_ROWS, 16))
-            self.trigram = torch.nn.Parameter(torch.zeros(NGRAM_ROWS, 16))
+            self.trigram = torch.nn.Parameter(torch.zeros(1 << trigram_bits, 16))
 
     @staticmethod
     def from_float(m: FloatGRU) -> "QuantGRU":
         H = m.gru.hidden_size
-        q = QuantGRU(H, m.ngram, m.bittree)
+        q = QuantGRU(H, m.ngram, m.bittree, m.trigram_bits)
         E = m.embed.weight.shape[1]
         with torch.no_grad():
             w_ih, w_hh = m.gru.weight_ih_l0, m.gru.weight_hh_l0
@@ -238,7 +252,7 @@ class QuantGRU(torch.nn.Module):
             # tables' int8 values; here x_int carries those integers
             # (straight-through to the tables).
             scales = self.table_scales()
-            bigram, trigram = ngram_rows(before, x)
+            bigram, trigram = ngram_rows(before, x, self.trigram_bits)
             rows = torch.cat([self.bigram[bigram], self.trigram[trigram]], dim=-1) / scales
             x_int = rows + (torch.clamp(torch.round(rows), -127, 127) - rows).detach()
             inputs = torch.cat([inputs, x_int], dim=-1)
@@ -359,6 +373,8 @@ def main(argv):
     p.add_argument("--family", choices=["gru", "gru-ngram", "gru-ngram-bittree"], default="gru",
                    help="gru-ngram: bigram and hashed-trigram embeddings at the GRU's input; "
                         "gru-ngram-bittree: and the bit tree as output")
+    p.add_argument("--trigram-bits", type=int, default=16,
+                   help="gru-ngram-bittree: the trigram table has 2^BITS rows (10..16)")
     p.add_argument("--megabytes", type=float, default=100.0, help="float training text, MB")
     p.add_argument("--qat-megabytes", type=float, default=10.0,
                    help="quantized fine-tuning text, MB")
@@ -405,7 +421,11 @@ def main(argv):
     valid = np.fromfile(CORPUS / "valid" / "valid.bin", dtype=np.uint8)[: args.valid_bytes]
     log = open(out / "log.tsv", "a")
 
-    flags = family_flags(args.family)
+    if args.trigram_bits != 16 and args.family != "gru-ngram-bittree":
+        p.error("--trigram-bits: gru-ngram-bittree only (architecture 2 files have 65,536 rows)")
+    if not 10 <= args.trigram_bits <= 16:
+        p.error("--trigram-bits: 10..16")
+    flags = family_flags(args.family, args.trigram_bits)
     model = FloatGRU(args.hidden, **flags).to(DEVICE)
     state = {"phase": "float", "float_seconds": 0.0, "qat_seconds": 0.0, "float_bytes": 0,
              "qat_bytes": 0, "bytes": 0, "shard": 0}
@@ -414,6 +434,10 @@ def main(argv):
         saved = torch.load(args.init, map_location=DEVICE)
         weights = saved["float_model"] if "float_model" in saved else saved["model"]
         own = model.state_dict()
+        if "trigram.weight" in own and weights["trigram.weight"].shape[0] > own["trigram.weight"].shape[0]:
+            rows = own["trigram.weight"].shape[0]
+            weights = {**weights, "trigram.weight": fold_trigram_table(weights["trigram.weight"], rows)}
+            print(f"trigram table folded to {rows:,} rows", flush=True)
         fresh = [k for k in own if k not in weights or weights[k].shape != own[k].shape]
         model.load_state_dict({k: v for k, v in weights.items() if k not in fresh}, strict=False)
         if model.bittree and weights["out.weight"].shape[0] == 256:

@@ -72,9 +72,13 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
     return false;
   }
   if (ngram) {
+    // rows: the trigram table's; only architecture 3 may have fewer.
     uint64_t rows = r.le(4), width = r.le(4);
-    if (rows != kNgramRows || width != kNgramWidth) {
-      why = "unsupported n-gram tables (must be 65536 rows of 16)";
+    m.trigram_bits = 10;
+    while (m.trigram_bits < 16 && (uint64_t{1} << m.trigram_bits) != rows) ++m.trigram_bits;
+    if ((uint64_t{1} << m.trigram_bits) != rows || (!m.bit_tree && rows != kNgramRows) || width != kNgramWidth) {
+      why = m.bit_tree ? "unsupported n-gram tables (must be 2^10..2^16 trigram rows of 16)"
+                       : "unsupported n-gram tables (must be 65536 rows of 16)";
       return false;
     }
   }
@@ -87,9 +91,9 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
             r.array<int32_t>(m.W_mult, 3 * H) && r.array<int8_t>(m.V, outputs * H) &&
             r.array<int32_t>(m.V_mult, outputs) && r.array<int16_t>(m.d, outputs);
   if (ok && ngram) {
-    constexpr size_t kTable = size_t{kNgramRows} * kNgramWidth;
     ok = r.array<int8_t>(m.U, 3 * H * 2 * kNgramWidth) && r.array<int32_t>(m.U_mult, 3 * H) &&
-         r.array<int8_t>(m.bigram, kTable) && r.array<int8_t>(m.trigram, kTable);
+         r.array<int8_t>(m.bigram, size_t{kNgramRows} * kNgramWidth) &&
+         r.array<int8_t>(m.trigram, (size_t{1} << m.trigram_bits) * kNgramWidth);
   }
   if (!ok || r.left() != 0) {
     why = "model file size does not match its dimensions";
@@ -156,7 +160,8 @@ const int16_t* GruState::ngram_gate_inputs(int byte) {
   const int H = m_.hidden;
   const uint32_t b = static_cast<uint32_t>(byte);
   const uint32_t bigram = (history_ & 0xFF) << 8 | b;
-  const uint32_t trigram = ((history_ << 8 | b) * 2654435761u) >> 16;  // 24-bit context, wrapped to 32
+  // The 24-bit context times a 32-bit constant (wrapped), its top bits.
+  const uint32_t trigram = ((history_ << 8 | b) * 2654435761u) >> (32 - m_.trigram_bits);
   const int8_t* rows[2] = {&m_.bigram[size_t{bigram} * kNgramWidth], &m_.trigram[size_t{trigram} * kNgramWidth]};
   for (int t = 0; t < 2; ++t)
     for (int j = 0; j < kNgramWidth; ++j) x_[t * kNgramWidth + j] = rows[t][j];

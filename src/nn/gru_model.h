@@ -24,7 +24,9 @@
 // (c0 = 1 << k | those bits) its node c0 - 1 gives
 //   logit = (V[c0 - 1] . h) * M_V >> 28 + d[c0 - 1]                       Q8
 //   P(bit = 1) = clamp(sigmoid(logit) + 2 >> 2, 1, 4095)                 12-bit
-// so a byte costs 8 rows of V, not 256 (the exp table is unused).
+// so a byte costs 8 rows of V, not 256 (the exp table is unused). Its
+// trigram table may be smaller: 2^bits rows, 10 <= bits <= 16, indexed by
+// the hash's top bits.
 #pragma once
 
 #include <cstddef>
@@ -42,7 +44,7 @@ constexpr int kGruArchitecture = 1;       // ids in the model file header
 constexpr int kGruNgramArchitecture = 2;
 constexpr int kGruNgramBitTreeArchitecture = 3;
 constexpr int kBitTreeNodes = 255;
-constexpr int kNgramRows = 65536;  // rows of each n-gram table
+constexpr int kNgramRows = 65536;  // rows of the bigram table (and at most of the trigram's)
 constexpr int kNgramWidth = 16;    // columns of each; x has two rows' worth
 constexpr int kMaxHidden = kernels::kMatvecMaxN;  // the matvec kernels are proven up to it
 
@@ -62,7 +64,9 @@ struct GruModel : ByteModel {
   // gru-ngram only (empty otherwise); U in the layout of best_matvec().
   kernels::WeightBytes U;               // 3H x 2 kNgramWidth
   std::vector<int32_t> U_mult;         // 3H
-  std::vector<int8_t> bigram, trigram;  // kNgramRows x kNgramWidth
+  std::vector<int8_t> bigram;          // kNgramRows x kNgramWidth
+  std::vector<int8_t> trigram;         // 2^trigram_bits x kNgramWidth
+  int trigram_bits = 16;
 
   bool bit_tree = false;
 
