@@ -78,6 +78,10 @@ void forge_crc32_zero(lmzt::Bytes& bytes) {
   for (size_t k = 0; k < 4; ++k) bytes[n + k] = static_cast<uint8_t>(b >> (8 * k));
 }
 
+// The vector of the gru-ngram-bittree model (models/experimental: trained,
+// not shipped; models/MODEL.md).
+constexpr char kBitTreeVector[] = "lm_vector_bittree.txt";
+
 }  // namespace
 
 TEST_CASE("lm: C++ integer models equal the Python reference vectors") {
@@ -86,6 +90,7 @@ TEST_CASE("lm: C++ integer models equal the Python reference vectors") {
   SUBCASE("standard model") {}
   SUBCASE("large model") { file = "lm_vector_large.txt"; }
   SUBCASE("small model") { file = "lm_vector_small.txt"; }
+  SUBCASE("bit-tree model") { file = kBitTreeVector; }
   INFO(file);
   LmVector v;
   REQUIRE_MESSAGE(read_vector(file, v), "tests/" << file << " missing (train/export.py writes it)");
@@ -202,4 +207,59 @@ TEST_CASE("lm: malformed gru-ngram model files are rejected") {
   lmzt::Bytes as_gru = bytes;
   as_gru[5] = lmzip::nn::kGruArchitecture;
   CHECK(lmzip::Model::load(as_gru.data(), as_gru.size(), &why) == nullptr);
+}
+
+TEST_CASE("lm: malformed gru-ngram-bittree model files are rejected") {
+  LmVector v;
+  lmzt::Bytes bytes;
+  lmzip::nn::GruModel model;
+  REQUIRE(read_vector(kBitTreeVector, v));
+  REQUIRE(load_model(v.model_file, bytes, model));
+  REQUIRE(bytes[5] == lmzip::nn::kGruNgramBitTreeArchitecture);
+  REQUIRE(model.bit_tree);
+  auto loaded = lmzip::Model::load(bytes.data(), bytes.size());
+  REQUIRE(loaded);
+  CHECK(loaded->description() == "gru-ngram-bittree, hidden " + std::to_string(model.hidden));
+  const int64_t H = model.hidden;
+  CHECK(loaded->byte_model().multiply_adds_per_byte() == 3 * H * H + 8 * H + 3 * H * 32);
+  std::string why;
+  const uint32_t rows = static_cast<uint32_t>(bytes[16] | bytes[17] << 8 | bytes[18] << 16 | bytes[19] << 24);
+  CHECK(rows == (1u << model.trigram_bits));
+  // Trigram rows that are not a power of two from 2^10 to 2^16: refused
+  // before any array is read.
+  for (uint32_t bad_rows : {0u, 512u, 1000u, rows + 1, 1u << 17}) {
+    lmzt::Bytes bad = bytes;
+    for (int k = 0; k < 4; ++k) bad[16 + static_cast<size_t>(k)] = static_cast<uint8_t>(bad_rows >> (8 * k));
+    lmzip::nn::GruModel m;
+    CHECK_FALSE(lmzip::nn::GruModel::parse(bad.data(), bad.size(), m, why));
+    CHECK(why.find("n-gram tables") != std::string::npos);
+  }
+  // Another power of two: the sizes no longer match.
+  {
+    lmzt::Bytes bad = bytes;
+    const uint32_t other = rows == 1024 ? 2048 : rows / 2;
+    for (int k = 0; k < 4; ++k) bad[16 + static_cast<size_t>(k)] = static_cast<uint8_t>(other >> (8 * k));
+    lmzip::nn::GruModel m;
+    CHECK_FALSE(lmzip::nn::GruModel::parse(bad.data(), bad.size(), m, why));
+    CHECK(why == "model file size does not match its dimensions");
+  }
+  // Cut anywhere: refused by its size; -128 in the trigram table: out of
+  // range.
+  for (size_t cut : {size_t{23}, bytes.size() / 2, bytes.size() - 1}) {
+    lmzip::nn::GruModel m;
+    CHECK_FALSE(lmzip::nn::GruModel::parse(bytes.data(), cut, m, why));
+  }
+  {
+    lmzt::Bytes bad = bytes;
+    const size_t last_trigram_value = bytes.size() - 1;
+    REQUIRE(last_trigram_value < bad.size());
+    bad[last_trigram_value] = 0x80;
+    CHECK_FALSE(lmzip::nn::GruModel::parse(bad.data(), bad.size(), model, why));
+    CHECK(why == "model values out of range");
+  }
+  // The same file read as architecture 2 (256 rows of V, 65536 trigram rows)
+  // is refused.
+  lmzt::Bytes as_ngram = bytes;
+  as_ngram[5] = lmzip::nn::kGruNgramArchitecture;
+  CHECK(lmzip::Model::load(as_ngram.data(), as_ngram.size(), &why) == nullptr);
 }

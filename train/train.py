@@ -157,20 +157,57 @@ def node_log_odds(logits: torch.Tensor) -> torch.Tensor:
     return torch.cat(nodes, dim=1)
 
 
-def fit_bit_tree_head(model: FloatGRU, softmax_out: dict, data: np.ndarray, streams: int = 32):
+def bit_tree_path(byte: torch.Tensor):
+    """The bit tree's 8 nodes on each byte's path and its 8 bits, (..., 8) each."""
+    k = torch.arange(8, device=byte.device)
+    bits = (byte[..., None] >> (7 - k)) & 1
+    nodes = ((1 << k) | (byte[..., None] >> (8 - k))) - 1
+    return nodes, bits
+
+
+def fit_bit_tree_head(model: FloatGRU, softmax_out: dict, data: np.ndarray, streams: int = 64,
+                      steps: int = 2000, batch: int = 16384):
     """Starts a bit-tree output where a trained softmax output is (--init from
-    a gru-ngram model): the least-squares fit, over the GRU's outputs on
-    `data`, of the softmax's node log-odds (clipped to +-16) by V @ y + d."""
+    a gru-ngram model), with the GRU fixed and its outputs over `data` as
+    features: the least-squares fit of the softmax's node log-odds (clipped to
+    +-16), then `steps` of Adam on the bit-tree loss (each node a logistic
+    regression over the samples whose path it is on)."""
     n = len(data) // streams
     x = torch.from_numpy(data[: n * streams].astype(np.int64)).view(streams, n).to(DEVICE)
+    H = model.gru.hidden_size
+    V, d = model.out.weight, model.out.bias
     with torch.no_grad():
-        y = model.features(x)[0].reshape(-1, model.gru.hidden_size)
-        target = node_log_odds(F.linear(y, softmax_out["out.weight"], softmax_out["out.bias"])).clamp(-16, 16)
-        X = torch.cat([y, torch.ones(len(y), 1, device=DEVICE)], dim=1).double()
+        y = model.features(x)[0][:, :-1].reshape(-1, H)
+        targets = x[:, 1:].reshape(-1)
+        sample = y[:: max(1, len(y) // 262144)]
+        target = node_log_odds(F.linear(sample, softmax_out["out.weight"], softmax_out["out.bias"])).clamp(-16, 16)
+        X = torch.cat([sample, torch.ones(len(sample), 1, device=DEVICE)], dim=1).double()
         B = torch.linalg.solve(X.T @ X + 1e-3 * torch.eye(X.shape[1], device=DEVICE, dtype=X.dtype),
                                X.T @ target.double())
-        model.out.weight.copy_(B[:-1].T)
-        model.out.bias.copy_(B[-1])
+        V.copy_(B[:-1].T)
+        d.copy_(B[-1])
+    nodes, bits = bit_tree_path(targets)
+    signs = (2 * bits - 1).float()
+    opt = torch.optim.Adam([V, d], lr=3e-3)
+    generator = torch.Generator().manual_seed(1)
+    for step in range(steps):
+        for g in opt.param_groups:
+            g["lr"] = 3e-3 * 0.5 * (1 + math.cos(math.pi * step / steps))
+        idx = torch.randint(len(y), (batch,), generator=generator).to(DEVICE)
+        # Every node's logit, then the path's 8 (gathering 8 rows of V per
+        # sample instead would allocate far more).
+        logit = F.linear(y[idx], V, d).gather(1, nodes[idx])
+        loss = -F.logsigmoid(signs[idx] * logit).sum(dim=1).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return loss.item() / math.log(2)
+
+
+def head_fit_text(shards: int = 16, each: int = 65536) -> np.ndarray:
+    """The text fit_bit_tree_head() reads: the start of every training shard."""
+    count = len(sorted((CORPUS / "train").glob("train-*.bin.xz")))
+    return np.concatenate([read_shard(i)[:each] for i in range(min(shards, count))])
 
 
 def detach(state):
@@ -396,6 +433,8 @@ def main(argv):
     p.add_argument("--init", help="start from the float weights of this checkpoint (a new "
                                   "schedule: a second stage of training); weights of another "
                                   "shape (a gru-ngram output for a gru-ngram-bittree) start afresh")
+    p.add_argument("--teacher", help="distil: train on the next-byte distribution of this gru-ngram "
+                                     "checkpoint's float model instead of the text's bytes")
     p.add_argument("--export", help="write the integer model here when done")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--device", default="cpu", help="cpu or cuda")
@@ -441,8 +480,8 @@ def main(argv):
         fresh = [k for k in own if k not in weights or weights[k].shape != own[k].shape]
         model.load_state_dict({k: v for k, v in weights.items() if k not in fresh}, strict=False)
         if model.bittree and weights["out.weight"].shape[0] == 256:
-            fit_bit_tree_head(model, weights, read_shard(0)[:262144])
-            print("bit-tree output fitted to the softmax output's node log-odds", flush=True)
+            bpb = fit_bit_tree_head(model, weights, head_fit_text())
+            print(f"bit-tree output fitted to the GRU's outputs ({bpb:.4f} bits/byte at the end)", flush=True)
         elif fresh:
             print(f"initialised afresh: {', '.join(fresh)}", flush=True)
         state["shard"] = saved["state"]["shard"] + 1  # text the first stage did not read
@@ -457,6 +496,13 @@ def main(argv):
         print(f"resumed: {state}", flush=True)
 
     float_weights = None  # kept after the float phase, for --init of a next stage
+    teacher = None
+    if args.teacher:
+        saved = torch.load(args.teacher, map_location=DEVICE)
+        teacher = FloatGRU(saved["args"]["hidden"], ngram=True).to(DEVICE)
+        teacher.load_state_dict(saved["float_model"] if "float_model" in saved else saved["model"])
+        teacher.eval()
+        print(f"distilling {args.teacher}", flush=True)
 
     def save():
         torch.save({"state": state, "model": model.state_dict(), "args": vars(args),
@@ -484,7 +530,7 @@ def main(argv):
         key, done, steps = f"{phase}_seconds", f"{phase}_bytes", f"{phase}_steps"
         state.setdefault(steps, 0)
         warmup = args.warmup_steps if phase == "float" else 0
-        h = None
+        h = teacher_h = None
         last_eval = last_ckpt = time.time()
         t0 = time.time() - state[key]
         loss_avg, rate_mark = None, None
@@ -492,7 +538,7 @@ def main(argv):
             x = streams.next()
             state["shard"] = streams.shard
             if x is None:
-                h = None
+                h = teacher_h = None
                 continue
             # Linear warm-up, then cosine decay over the phase's byte budget.
             if state[steps] < warmup:
@@ -505,6 +551,13 @@ def main(argv):
             logits, h = model(x[:, :-1], h)
             h = detach(h)
             loss = F.cross_entropy(logits.reshape(-1, 256), x[:, 1:].reshape(-1))
+            if teacher is not None:
+                # Distillation: the teacher's whole next-byte distribution as
+                # the target (bpb below stays the cross entropy of the text).
+                with torch.no_grad():
+                    teacher_logits, teacher_h = teacher(x[:, :-1], teacher_h)
+                soft = -(F.softmax(teacher_logits, dim=-1) * F.log_softmax(logits, dim=-1)).sum(dim=-1).mean()
+                hard, loss = loss, soft
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -513,7 +566,7 @@ def main(argv):
             state[done] += x[:, 1:].numel()
             state[steps] += 1
             state[key] = time.time() - t0
-            bpb = loss.item() / math.log(2)
+            bpb = (loss if teacher is None else hard).item() / math.log(2)
             loss_avg = bpb if loss_avg is None else 0.98 * loss_avg + 0.02 * bpb
             now = time.time()
             if args.minutes and phase == "float":

@@ -10,7 +10,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { compress, decompress, init, simdSupported } from '../lib/node.mjs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { compress, createDecompress, decompress, init, simdSupported } from '../lib/node.mjs';
 import {
   CHINESE,
   ENGLISH,
@@ -152,6 +154,29 @@ describe('golden vectors of the native suite (tests/golden)', () => {
         expectBytes(await compress(INPUTS[name], { level }), stream, `compress ${name} at level ${level} vs ${path}`);
       } catch (error) {
         failures.push(error.message);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  // Through decompress() and the Node stream, whose header gate loads the
+  // model the stream's level needs.
+  testIf(present)('WASM decodes the streams of format versions 1 and 2, promise and Node stream', async () => {
+    const failures = [];
+    for (const version of [1, 2]) {
+      for (const [name, level] of [['english', 1], ['chinese', 6], ['random4k', 9]]) {
+        const path = resolve(GOLDEN_DIR, `format${version}`, `${name}-${level}.lmz`);
+        const stream = new Uint8Array(readFileSync(path));
+        try {
+          expectBytes(await decompress(stream), INPUTS[name], `decompress ${path}`);
+          const parts = [];
+          await pipeline(Readable.from([stream]), createDecompress(), async function* (source) {
+            for await (const part of source) parts.push(part);
+          });
+          expectBytes(new Uint8Array(Buffer.concat(parts)), INPUTS[name], `createDecompress ${path}`);
+        } catch (error) {
+          failures.push(`${path}: ${error.code ?? ''} ${error.message}`);
+        }
       }
     }
     expect(failures).toEqual([]);

@@ -262,11 +262,21 @@ LMZIP_AVX512DQ inline __m512i q14_product(__m512i x, __m512i y) {
   return _mm512_srai_epi64(_mm512_add_epi64(_mm512_mullo_epi64(x, y), _mm512_set1_epi64(kQ14 / 2)), 14);
 }
 
+// In two passes, the gates r and z of every unit first, so that no gather
+// waits for another's result (one pass, each tanh lookup waited for the
+// sigmoid before it: the gathers' latency bounded the loop).
 LMZIP_AVX512DQ inline void gates_avx512(const GruGates& a, int H, int16_t* h) {
+  alignas(64) int32_t r_all[kMatvecMaxN], z_all[kMatvecMaxN];  // in [0, 16384]
   for (int i = 0; i < H; i += 8) {
     const __m512i r = lookup8(a.sigmoid, _mm512_add_epi64(widen8x16(a.g + i), scale8(a.acc + i, a.mult + i)));
     const __m512i z =
         lookup8(a.sigmoid, _mm512_add_epi64(widen8x16(a.g + H + i), scale8(a.acc + H + i, a.mult + H + i)));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(r_all + i), _mm512_cvtepi64_epi32(r));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(z_all + i), _mm512_cvtepi64_epi32(z));
+  }
+  for (int i = 0; i < H; i += 8) {
+    const __m512i r = _mm512_cvtepi32_epi64(_mm256_load_si256(reinterpret_cast<const __m256i*>(r_all + i)));
+    const __m512i z = _mm512_cvtepi32_epi64(_mm256_load_si256(reinterpret_cast<const __m256i*>(z_all + i)));
     const __m512i v = _mm512_add_epi64(scale8(a.acc + 2 * H + i, a.mult + 2 * H + i), widen8x16(a.c + i));
     const __m512i n = lookup8(a.tanh, _mm512_add_epi64(widen8x16(a.g + 2 * H + i), q14_product(r, v)));
     const __m512i old = widen8x16(h + i);
