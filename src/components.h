@@ -286,12 +286,14 @@ class HashedContexts : public ComponentBase {
   HashedContexts(const LevelConfig& c, const nn::ByteModel*)
       : hash_mask_((uint32_t{1} << c.hash_bits) - 1), table_(memory(c)) {
     for (auto& m : maps_) m.init_from_states();
+    hash_byte(BitContext{});
   }
 
-  void start_byte(const BitContext& ctx) {
-    for (int i = 0; i < kInputs; ++i) byte_hash_[i] = context_hash(kKinds[i], ctx.history);
-    start_nibble(ctx);
-  }
+  // A byte's first buckets depend only on the bytes before it, known at
+  // end_byte: their lines are fetched then, while the neural model (the
+  // last component of a list) steps, and start_byte finds them cached.
+  void end_byte(int, const BitContext& ctx) { hash_byte(ctx); }
+  void start_byte(const BitContext& ctx) { start_nibble(ctx); }
 
   void start_nibble(const BitContext& ctx) {
     uint32_t h[kInputs];
@@ -319,6 +321,13 @@ class HashedContexts : public ComponentBase {
 
  private:
   static constexpr HashedContext kKinds[kInputs] = {Kinds...};
+
+  void hash_byte(const BitContext& ctx) {
+    for (int i = 0; i < kInputs; ++i) {
+      byte_hash_[i] = context_hash(kKinds[i], ctx.history);
+      __builtin_prefetch(&table_[size_t{hash2(byte_hash_[i], ctx.nibble_context()) & hash_mask_ & ~3u} * 16]);
+    }
+  }
 
   uint8_t* find_bucket(uint32_t h) {
     uint32_t check = h >> 24;
