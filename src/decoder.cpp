@@ -298,14 +298,20 @@ Error decompress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, De
   for (;;) {
     Status st = decoder.decompress(in, ob, true);
     if (st == Status::done) break;
-    if (st == Status::error) return decoder.error();
+    if (st == Status::error) {
+      out.clear();  // no unverified bytes for a caller that misses the error
+      return decoder.error();
+    }
     out.resize(out.size() * 2);
     ob.dst = out.data();
     ob.size = out.size();
   }
-  out.resize(ob.pos);
   // Bytes after the files are not part of them.
-  if (in.pos != in.size) return Error::corrupt_data;
+  if (in.pos != in.size) {
+    out.clear();
+    return Error::corrupt_data;
+  }
+  out.resize(ob.pos);
   return Error::ok;
 }
 

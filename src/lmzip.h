@@ -415,7 +415,8 @@ Error decompress_range(const uint8_t* data, size_t size, uint64_t offset, uint64
 Error write_seek_table(const SeekEntry* frames, size_t count, std::vector<uint8_t>& out);
 
 // One-shot helpers over the streaming classes. compress() sizes the
-// tables to `size` (options.size_hint is ignored).
+// tables to `size` (options.size_hint is ignored). decompress() replaces
+// `out` with the whole output, or on any error leaves it empty.
 Error compress(const uint8_t* data, size_t size, std::vector<uint8_t>& out, EncoderOptions options);
 Error compress(const uint8_t* data, size_t size, std::vector<uint8_t>& out,
                int level = kDefaultLevel, std::shared_ptr<const Model> model = nullptr);

@@ -146,15 +146,27 @@ TEST_CASE("frames: each frame decodes alone from the seek table, and byte ranges
   bad[bad.size() - 14] ^= 0xFF;
   CHECK(lmzip::read_seek_table(bad.data(), bad.size(), frames) == lmzip::Error::corrupt_data);
   CHECK(lmzip::decompress_range(bad.data(), bad.size(), 0, 10, got) == lmzip::Error::corrupt_data);
-  Bytes ignored;
-  CHECK(lmzip::decompress(file.data(), file.size() - 1, ignored) == lmzip::Error::truncated);
+  // A failed one-shot decompress() leaves nothing in its output.
+  Bytes failed(3, 1);
+  CHECK(lmzip::decompress(file.data(), file.size() - 1, failed) == lmzip::Error::truncated);
+  CHECK(failed.empty());
+  Bytes trailing = file;
+  trailing.push_back(0);
+  failed.assign(3, 1);
+  CHECK(lmzip::decompress(trailing.data(), trailing.size(), failed) == lmzip::Error::corrupt_data);
+  CHECK(failed.empty());
+  lmzip::DecoderOptions small;
+  small.max_output = 10;
+  CHECK(lmzip::decompress(file.data(), file.size(), failed, small) == lmzip::Error::output_limit);
+  CHECK(failed.empty());
   // A frame whose magic is damaged: corrupt data, as when decoded in order.
   std::vector<lmzip::SeekEntry> entries;
   REQUIRE(lmzip::read_seek_table(file.data(), file.size(), entries) == lmzip::Error::ok);
   Bytes no_magic = file;
   no_magic[static_cast<size_t>(entries[2].compressed_offset)] ^= 0xFF;
-  CHECK(lmzip::decompress(no_magic.data(), no_magic.size(), ignored) == lmzip::Error::corrupt_data);
-  CHECK(lmzip::decompress_frames(no_magic.data(), entries.data(), entries.size(), ignored, {}, 2) ==
+  CHECK(lmzip::decompress(no_magic.data(), no_magic.size(), failed) == lmzip::Error::corrupt_data);
+  CHECK(failed.empty());
+  CHECK(lmzip::decompress_frames(no_magic.data(), entries.data(), entries.size(), failed, {}, 2) ==
         lmzip::Error::corrupt_data);
 }
 
