@@ -17,6 +17,11 @@
 #include "lmzip.h"
 #include "stream_decode.h"
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  lmzip_fuzz::use_small_pages();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   lmzip_fuzz::DecodeInput d;
   if (!lmzip_fuzz::parse_decode_input(data, size, d)) return 0;

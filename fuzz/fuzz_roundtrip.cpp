@@ -16,6 +16,11 @@
 #include "lmzip.h"
 #include "stream_decode.h"
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  lmzip_fuzz::use_small_pages();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   lmzip_fuzz::RoundtripInput r;
   if (!lmzip_fuzz::parse_roundtrip_input(data, size, r)) return 0;

@@ -29,7 +29,8 @@ add_decode() {  # NAME FILE
 }
 
 # Sample inputs: text, UTF-8, binary, repeats, empty.
-head -c 3000 "$root/README.md" >"$tmp/text"
+head -c 3000 "$root/README.md" >"$tmp/text3k"
+head -c 1000 "$tmp/text3k" >"$tmp/text"  # within the decode target's 1 KiB at the neural levels
 printf 'Grüße, 世界! Привет, мир. ' >"$tmp/utf8"
 LC_ALL=C awk 'BEGIN { srand(7); for (i = 0; i < 1024; i++) printf "%c", int(rand() * 256) }' >"$tmp/random"
 for i in $(seq 1 64); do printf 'abcabcabd%03d\n' $((i % 7)); done >"$tmp/repeat"
@@ -51,8 +52,11 @@ if [ -x "$cli" ]; then
       "$cli" -c -q -"$level" "$tmp/$s" >"$tmp/$s.$level.lmz" && add_decode "$s-$level" "$tmp/$s.$level.lmz"
     done
   done
+  for level in 1 2; do
+    "$cli" -c -q -"$level" "$tmp/text3k" >"$tmp/text3k.$level.lmz" && add_decode "text3k-$level" "$tmp/text3k.$level.lmz"
+  done
   for level in 1 3; do
-    "$cli" -c -q -"$level" --frame-size=1K "$tmp/text" >"$tmp/framed.$level.lmz" &&
+    "$cli" -c -q -"$level" --frame-size=1K "$tmp/text3k" >"$tmp/framed.$level.lmz" &&
       add_decode "framed-$level" "$tmp/framed.$level.lmz"
   done
 else
@@ -61,7 +65,7 @@ fi
 
 # Round-trip seeds: byte 0 level-1 (0..8) + flags (0x30: record costs,
 # compare with one-shot compress), byte 1 chunk sizes.
-for s in text utf8 random repeat empty one; do
+for s in text3k utf8 random repeat empty one; do
   for lv in 0 1 2 5 8; do
     printf "\\x0$lv\\xff" | cat - "$tmp/$s" >"$rt/$s-$((lv + 1))-ff"
     printf "\\x3$lv\\x21" | cat - "$tmp/$s" >"$rt/$s-$((lv + 1))-21"

@@ -31,12 +31,21 @@ fuzz-build: $(FUZZ_BINS) $(FUZZ_DIR)/run.sh fuzz-seeds
 # The GRU model and the kernels (src/nn/, src/kernels/) are straight-line
 # integer arithmetic whose branches do not depend on the data: coverage
 # tracing there found nothing and made the neural levels ~8x slower, so they
-# get the sanitizers only.
+# get the sanitizers only. So does the predictor (src/predictor.cpp with the
+# components, src/tables.cpp): its comparisons are of probabilities and
+# hashes, which every input drives alike, and tracing them took three
+# quarters of the decode target's time. The kernels run without ASan (UBSan
+# only): ASan checks their 32- and 64-byte vector loads by a call each, half
+# the neural levels' time, and their bounds are the model's shapes, never
+# the input's; the kernel tests run them under ASan (`make test-asan`).
 FUZZ_COV := -fsanitize=fuzzer-no-link
 $(FUZZ_DIR)/obj/src/nn/%.o: FUZZ_COV :=
 $(FUZZ_DIR)/obj/src/kernels/%.o: FUZZ_COV :=
+$(FUZZ_DIR)/obj/src/kernels/%.o: FUZZ_SANITIZE := -fsanitize=undefined -fno-sanitize-recover=all
+$(FUZZ_DIR)/obj/src/predictor.o $(FUZZ_DIR)/obj/src/tables.o: FUZZ_COV :=
 
-$(FUZZ_OBJ): $(FUZZ_DIR)/obj/%.o: %.cpp
+# The flags are part of what an object is made from.
+$(FUZZ_OBJ): $(FUZZ_DIR)/obj/%.o: %.cpp mk/fuzz.mk
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(FUZZ_SANITIZE) $(FUZZ_COV) -Isrc \
 	  -DLMZIP_DEFAULT_MODEL='"$(FUZZ_MODEL)"' -DLMZIP_LARGE_MODEL='"$(FUZZ_LARGE_MODEL)"' \
