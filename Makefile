@@ -52,7 +52,7 @@ wasm:
 	mkdir -p $(WASM_OUT)
 	cp build-wasm-simd/lmzip-simd.mjs build-wasm-simd/lmzip-simd.wasm \
 	   build-wasm-scalar/lmzip-scalar.mjs build-wasm-scalar/lmzip-scalar.wasm \
-	   models/default.lmzm models/large.lmzm models/small.lmzm $(WASM_OUT)/
+	   models/default.lmzm models/large.lmzm models/small.lmzm models/default-0.1.lmzm $(WASM_OUT)/
 	cd npm && npm ci --no-audit --no-fund && npm run build
 
 test-wasm: wasm

@@ -401,6 +401,35 @@ std::string set_model(uintptr_t pointer, size_t length, int level) {
   lmzip::set_default_model(std::move(model), level);
   return "";
 }
+// The model slots no level uses, [{slot, file}]: models kept so that the
+// streams that name them decode (lmzip::ModelSlot::standard_0_1).
+emscripten::val kept_models() {
+  emscripten::val rows = emscripten::val::array();
+  for (int i = 1; i < lmzip::kModelSlots; ++i) {
+    const auto slot = static_cast<lmzip::ModelSlot>(i);
+    bool used = false;
+    for (int level = lmzip::kMinLevel; level <= lmzip::kMaxLevel; ++level) used |= lmzip::level_info(level)->model == slot;
+    if (used) continue;
+    emscripten::val row = emscripten::val::object();
+    row.set("slot", std::string(lmzip::model_slot_name(slot)));
+    row.set("file", std::string(lmzip::model_slot_file(slot)));
+    rows.call<void>("push", row);
+  }
+  return rows;
+}
+// Parses a model file and makes it the model of the slot named `slot` (one
+// of kept_models()). Returns "" or why it was rejected.
+std::string set_kept_model(uintptr_t pointer, size_t length, const std::string& slot) {
+  for (int i = 1; i < lmzip::kModelSlots; ++i) {
+    if (slot != lmzip::model_slot_name(static_cast<lmzip::ModelSlot>(i))) continue;
+    std::string why;
+    auto model = lmzip::Model::load(reinterpret_cast<const uint8_t*>(pointer), length, &why);
+    if (!model) return why;
+    lmzip::set_slot_model(std::move(model), static_cast<lmzip::ModelSlot>(i));
+    return "";
+  }
+  return "no model slot " + slot;
+}
 // The id of the model `level` uses (0: none loaded, or a level without one).
 double model_id(int level) {
   auto model = lmzip::default_model(level);
@@ -483,6 +512,8 @@ EMSCRIPTEN_BINDINGS(lmzip) {
   constant("cliProgressIntervalMs", lmzip::cli::kProgressIntervalMs);
   constant("cliMaxModelFileBytes", static_cast<double>(lmzip::cli::kMaxModelFileBytes));
   function("setModel", &set_model);
+  function("keptModels", &kept_models);
+  function("setKeptModel", &set_kept_model);
   function("modelId", &model_id);
   function("levelUsesModel", &level_uses_model);
   function("errorName", &error_name);

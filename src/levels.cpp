@@ -128,7 +128,8 @@ struct SlotSpec {
   const char* file;
 };
 constexpr SlotSpec kSlots[] = {
-    {"none", ""}, {"standard", "default.lmzm"}, {"large", "large.lmzm"}, {"small", "small.lmzm"}};
+    {"none", ""}, {"standard", "default.lmzm"}, {"large", "large.lmzm"}, {"small", "small.lmzm"},
+    {"standard-0.1", "default-0.1.lmzm"}};
 static_assert(sizeof kSlots / sizeof kSlots[0] == kModelSlots);
 }  // namespace
 

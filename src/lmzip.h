@@ -91,9 +91,11 @@ struct OutBuffer {
 // is; every shell (CLI, npm package, web demo, bench) reads it from here.
 
 // The neural model a level uses: none, or one of the default models (shared
-// by every level that names the same slot).
-enum class ModelSlot : int { none = 0, standard = 1, large = 2, small = 3 };
-constexpr int kModelSlots = 4;
+// by every level that names the same slot). `standard_0_1` is used by no
+// level: it holds lmzip 0.1's standard model (GRU-256, id 55c460db), kept so
+// that the streams that name it still decode (find_default_model).
+enum class ModelSlot : int { none = 0, standard = 1, large = 2, small = 3, standard_0_1 = 4 };
+constexpr int kModelSlots = 5;
 
 struct LevelInfo {
   int level;
@@ -114,8 +116,9 @@ const LevelInfo* level_info(int level);
 size_t memory_for_level(int level);
 // Whether streams of `level` are predicted with a neural model.
 bool level_uses_model(int level);
-// "none", "standard", "large", "small"; and the file the npm package ships
-// for a slot ("default.lmzm", "large.lmzm", "small.lmzm"; "" for none).
+// "none", "standard", "large", "small", "standard-0.1"; and the file the npm
+// package ships for a slot ("default.lmzm", "large.lmzm", "small.lmzm",
+// "default-0.1.lmzm"; "" for none).
 const char* model_slot_name(ModelSlot slot);
 const char* model_slot_file(ModelSlot slot);
 
@@ -151,7 +154,7 @@ class Model {
 };
 
 // The default models: the one of each ModelSlot (models/default.lmzm,
-// models/large.lmzm, models/small.lmzm). Native builds have them built in; the WebAssembly
+// models/large.lmzm, models/small.lmzm, models/default-0.1.lmzm). Native builds have them built in; the WebAssembly
 // module has none until JavaScript passes their bytes (set_default_model).
 //
 // The model that streams of `level` use when no other is given; nullptr for
@@ -161,6 +164,8 @@ std::shared_ptr<const Model> default_model(int level = kDefaultLevel);
 // it) from now on; streams already created keep theirs. Returns false for a
 // level without a neural model.
 bool set_default_model(std::shared_ptr<const Model> model, int level = kDefaultLevel);
+// The same for a slot, levels or not (the WebAssembly module's kept models).
+bool set_slot_model(std::shared_ptr<const Model> model, ModelSlot slot);
 // The default model whose id is `id`, or nullptr: what a decoder uses.
 std::shared_ptr<const Model> find_default_model(uint32_t id);
 

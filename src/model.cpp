@@ -31,6 +31,9 @@ LMZIP_EMBED(lmzip_large_model, LMZIP_LARGE_MODEL)
 #if defined(LMZIP_SMALL_MODEL)
 LMZIP_EMBED(lmzip_small_model, LMZIP_SMALL_MODEL)
 #endif
+#if defined(LMZIP_STANDARD_0_1_MODEL)
+LMZIP_EMBED(lmzip_standard_0_1_model, LMZIP_STANDARD_0_1_MODEL)
+#endif
 
 namespace lmzip {
 
@@ -91,6 +94,11 @@ const Embedded kEmbedded[kModelSlots] = {
 #endif
 #if defined(LMZIP_SMALL_MODEL)
     {lmzip_small_model_begin, lmzip_small_model_end},
+#else
+    {nullptr, nullptr},
+#endif
+#if defined(LMZIP_STANDARD_0_1_MODEL)
+    {lmzip_standard_0_1_model_begin, lmzip_standard_0_1_model_end},
 #else
     {nullptr, nullptr},
 #endif
@@ -161,6 +169,13 @@ bool set_default_model(std::shared_ptr<const Model> model, int level) {
   size_t slot = slot_of(level);
   if (!slot) return false;
   default_models().set(slot, std::move(model));
+  return true;
+}
+
+bool set_slot_model(std::shared_ptr<const Model> model, ModelSlot slot) {
+  const size_t index = static_cast<size_t>(slot);
+  if (index == 0 || index >= kModelSlots) return false;
+  default_models().set(index, std::move(model));
   return true;
 }
 

@@ -82,7 +82,8 @@ struct LmzVector {
   int level;
 };
 constexpr LmzVector kLmzVectors[] = {{"english", 1}, {"english", 3}, {"chinese", 6}, {"random4k", 9}};
-// Those of the older format versions (tests/golden/format1, format2).
+// Those of the older format versions (tests/golden/format1, format2,
+// format3).
 constexpr LmzVector kOldFormatLmzVectors[] = {{"english", 1}, {"chinese", 6}, {"random4k", 9}};
 
 std::filesystem::path lmz_path(const LmzVector& v) {
@@ -228,10 +229,12 @@ TEST_CASE("golden: checked-in .lmz streams decode to the generated inputs") {
 
 // Streams of the older format versions, never regenerated: version 1 as
 // lmzip 0.1 wrote it (the checked-in vectors of commit 0c8b189), version 2
-// as commit f47ed3f did. This library still decodes them.
-TEST_CASE("golden: streams of format versions 1 and 2 still decode") {
+// as commit f47ed3f did, version 3 as commit 75ac2d2 did (before the
+// standard model became gru-ngram-bittree). This library still decodes them;
+// those of level 6 name lmzip 0.1's standard model, which it keeps.
+TEST_CASE("golden: streams of format versions 1, 2 and 3 still decode") {
   const std::vector<Vector> inputs = golden_inputs();
-  for (int version : {1, 2}) {
+  for (int version : {1, 2, 3}) {
     for (const LmzVector& v : kOldFormatLmzVectors) {
       const std::filesystem::path path = golden_dir() / ("format" + std::to_string(version)) /
                                          (std::string(v.name) + "-" + std::to_string(v.level) + ".lmz");
@@ -241,6 +244,7 @@ TEST_CASE("golden: streams of format versions 1 and 2 still decode") {
       lmzip::StreamHeader h;
       REQUIRE(lmzip::peek_header(stream.data(), stream.size(), h) == lmzip::Error::ok);
       CHECK(h.format_version == version);
+      if (v.level == 6) CHECK(h.model_id == 0x55c460dbu);
       check_decodes(stream, input_named(inputs, v.name));
     }
   }

@@ -78,19 +78,15 @@ void forge_crc32_zero(lmzt::Bytes& bytes) {
   for (size_t k = 0; k < 4; ++k) bytes[n + k] = static_cast<uint8_t>(b >> (8 * k));
 }
 
-// The vector of the gru-ngram-bittree model (models/experimental: trained,
-// not shipped; models/MODEL.md).
-constexpr char kBitTreeVector[] = "lm_vector_bittree.txt";
-
 }  // namespace
 
 TEST_CASE("lm: C++ integer models equal the Python reference vectors") {
-  // One vector per shipped model: the standard, the large and the small one.
+  // One vector per shipped model: the standard (gru-ngram-bittree), the
+  // large (gru) and the small (gru-ngram) one.
   const char* file = "lm_vector.txt";
   SUBCASE("standard model") {}
   SUBCASE("large model") { file = "lm_vector_large.txt"; }
   SUBCASE("small model") { file = "lm_vector_small.txt"; }
-  SUBCASE("bit-tree model") { file = kBitTreeVector; }
   INFO(file);
   LmVector v;
   REQUIRE_MESSAGE(read_vector(file, v), "tests/" << file << " missing (train/export.py writes it)");
@@ -122,10 +118,11 @@ TEST_CASE("lm: C++ integer models equal the Python reference vectors") {
 }
 
 TEST_CASE("lm: malformed model files are rejected") {
+  // The large model is the shipped gru file.
   LmVector v;
   lmzt::Bytes bytes;
   lmzip::nn::GruModel model;
-  REQUIRE(read_vector("lm_vector.txt", v));
+  REQUIRE(read_vector("lm_vector_large.txt", v));
   REQUIRE(load_model(v.model_file, bytes, model));
   std::string why;
   for (size_t cut : {size_t{0}, size_t{3}, size_t{16}, bytes.size() / 2, bytes.size() - 1}) {
@@ -210,10 +207,11 @@ TEST_CASE("lm: malformed gru-ngram model files are rejected") {
 }
 
 TEST_CASE("lm: malformed gru-ngram-bittree model files are rejected") {
+  // The standard model is the shipped gru-ngram-bittree file.
   LmVector v;
   lmzt::Bytes bytes;
   lmzip::nn::GruModel model;
-  REQUIRE(read_vector(kBitTreeVector, v));
+  REQUIRE(read_vector("lm_vector.txt", v));
   REQUIRE(load_model(v.model_file, bytes, model));
   REQUIRE(bytes[5] == lmzip::nn::kGruNgramBitTreeArchitecture);
   REQUIRE(model.bit_tree);

@@ -16,13 +16,13 @@
 int main(int argc, char** argv) {
 #if defined(__EMSCRIPTEN__)
   // The WebAssembly build has no model built in: load the checked-in file of
-  // each level's model slot, as the npm package does (in main: the library's
-  // tables are built by static initialisers).
-  for (int level = lmzip::kMinLevel; level <= lmzip::kMaxLevel; ++level) {
+  // each model slot (the levels' and the kept ones), as the npm package does
+  // (in main: the library's tables are built by static initialisers).
+  for (int i = 1; i < lmzip::kModelSlots; ++i) {
+    const auto slot = static_cast<lmzip::ModelSlot>(i);
     lmzt::Bytes bytes;
-    const char* file = lmzip::model_slot_file(lmzip::level_info(level)->model);
-    if (*file && !lmzip::default_model(level) && lmzt::read_file(lmzt::source_dir() / "models" / file, bytes))
-      lmzip::set_default_model(lmzip::Model::load(bytes.data(), bytes.size()), level);
+    if (lmzt::read_file(lmzt::source_dir() / "models" / lmzip::model_slot_file(slot), bytes))
+      lmzip::set_slot_model(lmzip::Model::load(bytes.data(), bytes.size()), slot);
   }
 #endif
   doctest::Context context(argc, argv);

@@ -231,3 +231,13 @@ TEST_CASE("predictor: the level table") {
   CHECK(std::string(lmzip::model_slot_name(lmzip::ModelSlot::standard)) == "standard");
   CHECK(std::string(lmzip::model_slot_file(lmzip::ModelSlot::large)) == "large.lmzm");
 }
+
+TEST_CASE("predictor: lmzip 0.1's standard model is kept for decoding, and no level writes with it") {
+  for (int level = lmzip::kMinLevel; level <= lmzip::kMaxLevel; ++level)
+    CHECK(lmzip::level_info(level)->model != lmzip::ModelSlot::standard_0_1);
+  CHECK(std::string(lmzip::model_slot_file(lmzip::ModelSlot::standard_0_1)) == "default-0.1.lmzm");
+  auto kept = lmzip::find_default_model(0x55c460db);
+  REQUIRE(kept);
+  CHECK(kept->description() == "gru, hidden 256");
+  CHECK(lmzip::find_default_model(0x12345678) == nullptr);
+}

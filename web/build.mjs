@@ -17,7 +17,8 @@ export const WEB_DIR = here;
 export const NPM_DIR = join(here, '..', 'npm');
 export const BUILD_DIR = join(here, 'build');
 const DIST = join(NPM_DIR, 'dist');
-const ASSETS = ['lmzip-simd.wasm', 'lmzip-scalar.wasm', 'default.lmzm', 'large.lmzm', 'small.lmzm'];
+const MODELS = ['default.lmzm', 'large.lmzm', 'small.lmzm', 'default-0.1.lmzm'];
+const ASSETS = ['lmzip-simd.wasm', 'lmzip-scalar.wasm', ...MODELS];
 
 function sha256(bytes) {
   return createHash('sha256').update(bytes).digest('hex');
@@ -79,7 +80,7 @@ export async function build({ quiet = false } = {}) {
     copyFileSync(join(DIST, name), join(BUILD_DIR, name));
     manifest.files[name] = { bytes: bytes.length, sha256: sha256(bytes) };
   }
-  for (const name of ['default.lmzm', 'large.lmzm', 'small.lmzm']) manifest.files[name].modelId = crc32(readFileSync(join(DIST, name)));
+  for (const name of MODELS) manifest.files[name].modelId = crc32(readFileSync(join(DIST, name)));
   writeFileSync(join(BUILD_DIR, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   if (!quiet) console.log(`web: built ${BUILD_DIR} (lmzip ${pkg.version}, model ${manifest.files['default.lmzm'].modelId})`);
   return manifest;

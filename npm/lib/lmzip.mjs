@@ -80,6 +80,10 @@ let errorsByCode = null; // the core's error list: code -> {name, message}
 let compiledWasm = null;
 let loadedSimd = false;
 const slotBytes = new Map();
+// The packaged models no level writes with, kept so that older streams that
+// name them decode (lmzip 0.1's standard model): {slot, file, loading}, each
+// loaded the first time a stream names a model other than its level's.
+let keptModels = [];
 
 /**
  * Loads the WebAssembly module, and the neural models given as bytes or
@@ -228,6 +232,7 @@ async function instantiate(options = {}) {
   const loadedBytes = {};
   lazySlots = new Map();
   slotBytes.clear();
+  keptModels = loaded.keptModels().map((row) => ({ slot: row.slot, file: row.file, loading: null }));
   slots.forEach((s, i) => {
     if (files[i]) {
       setModel(loaded, files[i], s.level);
@@ -325,12 +330,43 @@ function loadedModelIds() {
   return modelSlots(levelRows).map((s) => native.modelId(s.level)).filter(Boolean);
 }
 
+// Loads the kept models (see keptModels), once.
+async function prepareKeptModels() {
+  await Promise.all(
+    keptModels.map((kept) => {
+      kept.loading ??= modelBytesOf(undefined, kept.file).then(
+        (bytes) => setModel(native, bytes, (m, at, size) => m.setKeptModel(at, size, kept.slot)),
+        (error) => {
+          kept.loading = null; // try again next time
+          throw error;
+        },
+      );
+      return kept.loading;
+    }),
+  );
+}
+
+// Whether every kept model has been asked for.
+function keptModelsRequested() {
+  return keptModels.every((kept) => kept.loading);
+}
+
+// Loads what decoding a stream with this header needs: its level's model
+// and, when the stream names another one, the kept models.
+async function prepareStream(header) {
+  if (!header) return;
+  await prepareLevel(header.level);
+  if (header.modelId !== native.modelId(header.level)) await prepareKeptModels();
+}
+
+// Makes `bytes` the model of `level` (or, with a function for `level`, the
+// model that function sets from its pointer and size).
 function setModel(m, bytes, level) {
   const at = m._malloc(Math.max(1, bytes.length));
   if (!at) throw new LmzipError('LMZ_ERR_OUT_OF_MEMORY', 'lmzip: out of WebAssembly memory');
   try {
     m.HEAPU8.set(bytes, at);
-    const why = m.setModel(at, bytes.length, level);
+    const why = typeof level === 'function' ? level(m, at, bytes.length) : m.setModel(at, bytes.length, level);
     if (why) {
       const error = new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: invalid model file: ${why}`);
       error.detail = why;
@@ -948,8 +984,10 @@ export async function decompress(data, options = {}) {
   await init();
   const bytes = toBytes(data);
   const threads = checkThreads(options.threads);
-  await prepareLevel(levelOf(bytes));
-  if (threads !== 1) {
+  const header = headerOf(bytes);
+  await prepareStream(header);
+  // The workers load the levels' models only.
+  if (threads !== 1 && header?.modelId === native.modelId(header.level)) {
     const frames = framesFromStart(bytes);
     if (frames) return decompressInWorkers(bytes, frames, threads, options);
   }
@@ -959,18 +997,19 @@ export async function decompress(data, options = {}) {
       return await runWhole(new Decompressor({ maxOutputLength: options.maxOutputLength }), bytes, options);
     } catch (error) {
       // A later stream of concatenated ones, at a level whose model is
-      // still to load: load it, decode again.
-      if (error?.code !== 'LMZ_ERR_MODEL_NOT_LOADED' || !waitsForModel(error.level)) throw error;
-      await prepareLevel(error.level);
+      // still to load, or naming a kept model: load it, decode again.
+      if (error?.code === 'LMZ_ERR_MODEL_NOT_LOADED' && waitsForModel(error.level)) await prepareLevel(error.level);
+      else if (error?.code === 'LMZ_ERR_MODEL_MISMATCH' && !keptModelsRequested()) await prepareKeptModels();
+      else throw error;
     }
   }
 }
 
-// The level in the header at the start of `bytes`; undefined when there is
-// no valid header (the decompressor then reports why).
-function levelOf(bytes) {
+// The header at the start of `bytes`; undefined when there is no valid
+// header (the decompressor then reports why).
+function headerOf(bytes) {
   try {
-    return peekHeader(bytes).level;
+    return peekHeader(bytes);
   } catch {
     return undefined;
   }
@@ -989,13 +1028,13 @@ function headerGate() {
     const bytes = toBytes(chunk);
     if (head === undefined) return bytes; // open
     head = head ? concat([head, bytes]) : bytes;
-    let level;
+    let header;
     try {
-      level = peekHeader(head).level;
+      header = peekHeader(head);
     } catch (error) {
       if (error?.code === 'LMZ_ERR_TRUNCATED' && !final) return null;
     }
-    if (level !== undefined) await prepareLevel(level);
+    await prepareStream(header);
     const out = head;
     head = undefined;
     return out;
@@ -1398,8 +1437,8 @@ export async function decompressRange(data, start, end) {
   const frames = readSeekTable(bytes);
   const m = native;
   // The levels of the frames decoded: the first file's, and the framed file's.
-  await prepareLevel(levelOf(bytes));
-  if (frames) await prepareLevel(levelOf(bytes.subarray(frames[0].compressedOffset)));
+  await prepareStream(headerOf(bytes));
+  if (frames) await prepareStream(headerOf(bytes.subarray(frames[0].compressedOffset)));
   const at = m._malloc(Math.max(1, bytes.length));
   if (!at) throw new LmzipError('LMZ_ERR_OUT_OF_MEMORY', 'lmzip: out of WebAssembly memory');
   const coder = new m.FrameCoder();

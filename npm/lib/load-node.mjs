@@ -21,6 +21,7 @@ const MODEL_FILES = {
   'default.lmzm': () => new URL('../dist/default.lmzm', import.meta.url),
   'large.lmzm': () => new URL('../dist/large.lmzm', import.meta.url),
   'small.lmzm': () => new URL('../dist/small.lmzm', import.meta.url),
+  'default-0.1.lmzm': () => new URL('../dist/default-0.1.lmzm', import.meta.url),
 };
 
 /**

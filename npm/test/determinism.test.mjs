@@ -160,10 +160,11 @@ describe('golden vectors of the native suite (tests/golden)', () => {
   });
 
   // Through decompress() and the Node stream, whose header gate loads the
-  // model the stream's level needs.
-  testIf(present)('WASM decodes the streams of format versions 1 and 2, promise and Node stream', async () => {
+  // model the stream's level needs, and lmzip 0.1's standard model (kept) for
+  // the level-6 streams, which name it.
+  testIf(present)('WASM decodes the streams of format versions 1, 2 and 3, promise and Node stream', async () => {
     const failures = [];
-    for (const version of [1, 2]) {
+    for (const version of [1, 2, 3]) {
       for (const [name, level] of [['english', 1], ['chinese', 6], ['random4k', 9]]) {
         const path = resolve(GOLDEN_DIR, `format${version}`, `${name}-${level}.lmz`);
         const stream = new Uint8Array(readFileSync(path));

@@ -454,7 +454,7 @@ def main():
             log(f"matrix: {p['tool']} not found (bash scripts/install-deps.sh matrix)")
             return 2
     if any(p in WASM for p in platforms):
-        for f in ("lmzip-simd.wasm", "lmzip-scalar.wasm", "default.lmzm", "large.lmzm", "small.lmzm"):
+        for f in ("lmzip-simd.wasm", "lmzip-scalar.wasm", "default.lmzm", "large.lmzm", "small.lmzm", "default-0.1.lmzm"):
             if not (ROOT / "npm" / "dist" / f).exists():
                 log(f"matrix: npm/dist/{f} missing (make wasm)")
                 return 2
