@@ -17,7 +17,11 @@ export const WEB_DIR = here;
 export const NPM_DIR = join(here, '..', 'npm');
 export const BUILD_DIR = join(here, 'build');
 const DIST = join(NPM_DIR, 'dist');
-const MODELS = ['default.lmzm', 'large.lmzm', 'small.lmzm', 'default-0.1.lmzm'];
+const LEVEL_MODELS = ['default.lmzm', 'large.lmzm', 'small.lmzm'];
+// Models no level writes with, kept so that older streams decode (the
+// manifest marks them `kept`; the worker hands their URLs to init()).
+const KEPT_MODELS = ['default-0.1.lmzm'];
+const MODELS = [...LEVEL_MODELS, ...KEPT_MODELS];
 const ASSETS = ['lmzip-simd.wasm', 'lmzip-scalar.wasm', ...MODELS];
 
 function sha256(bytes) {
@@ -81,6 +85,7 @@ export async function build({ quiet = false } = {}) {
     manifest.files[name] = { bytes: bytes.length, sha256: sha256(bytes) };
   }
   for (const name of MODELS) manifest.files[name].modelId = crc32(readFileSync(join(DIST, name)));
+  for (const name of KEPT_MODELS) manifest.files[name].kept = true;
   writeFileSync(join(BUILD_DIR, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   if (!quiet) console.log(`web: built ${BUILD_DIR} (lmzip ${pkg.version}, model ${manifest.files['default.lmzm'].modelId})`);
   return manifest;

@@ -127,8 +127,15 @@ async function load({ simd = simdSupported() } = {}) {
   manifest = await response.json();
   const wasm = new URL(simd ? 'lmzip-simd.wasm' : 'lmzip-scalar.wasm', self.location.href).href;
   // The models come through this worker's cache, not from init(): the one of
-  // the default level now, any other when a level first needs it.
-  const info = await init({ simd, wasm, model: null, largeModel: null, smallModel: null });
+  // the default level now, any other when a level first needs it. The kept
+  // ones (lmzip 0.1's standard model) the package fetches itself, only for a
+  // stream that names one.
+  const keptModels = Object.fromEntries(
+    Object.entries(manifest.files)
+      .filter(([, entry]) => entry.kept)
+      .map(([name, entry]) => [name, new URL(`${name}?sha256=${entry.sha256}`, self.location.href).href]),
+  );
+  const info = await init({ simd, wasm, model: null, largeModel: null, smallModel: null, keptModels });
   const table = levels();
   const model = await ensureModel(table.find((row) => row.isDefault), { announceReady: false });
   return {

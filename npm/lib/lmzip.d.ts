@@ -113,7 +113,7 @@ export interface InitOptions {
    * The standard neural model (`.lmzm`): the model of the levels whose
    * `model` is `'standard'` in {@link levels}. Its bytes or its URL (fetched
    * with `fetch()`), loaded by `init()`. Default: the package's file that
-   * the level table names (`modelFile`: `dist/default.lmzm`, 0.7 MB),
+   * the level table names (`modelFile`: `dist/default.lmzm`, 2.0 MB),
    * loaded the first time a level needs it (see {@link prepareLevel} and
    * `preload`). `null` loads no model: those
    * levels then fail with LMZ_ERR_MODEL_NOT_LOADED, and so does
@@ -139,6 +139,15 @@ export interface InitOptions {
    * the first time the level is used; level 1 needs none).
    */
   preload?: 'all' | number[];
+  /**
+   * The models no level writes with, kept so that older streams that name
+   * them decode, by file name: `'default-0.1.lmzm'` (lmzip 0.1's standard
+   * model, 0.7 MB). Bytes or URL; default: the package's file; `null`:
+   * never loaded (streams that name it fail with LMZ_ERR_MODEL_MISMATCH).
+   * Each loads the first time a stream names a model other than its
+   * level's. An unknown file name fails with LMZ_ERR_INVALID_ARGUMENT.
+   */
+  keptModels?: Record<string, BufferSource | URL | string | null>;
 }
 
 /** What {@link init} loaded. */

@@ -81,8 +81,9 @@ let compiledWasm = null;
 let loadedSimd = false;
 const slotBytes = new Map();
 // The packaged models no level writes with, kept so that older streams that
-// name them decode (lmzip 0.1's standard model): {slot, file, loading}, each
-// loaded the first time a stream names a model other than its level's.
+// name them decode (lmzip 0.1's standard model): {slot, file, source,
+// loading}, each loaded the first time a stream names a model other than its
+// level's; `source` is init()'s keptModels option for the file.
 let keptModels = [];
 
 /**
@@ -94,7 +95,8 @@ let keptModels = [];
  * @param {{wasm?: BufferSource | WebAssembly.Module | URL | string, simd?: boolean,
  *   model?: BufferSource | URL | string | null,
  *   largeModel?: BufferSource | URL | string | null,
- *   smallModel?: BufferSource | URL | string | null, preload?: 'all' | number[]}} [options]
+ *   smallModel?: BufferSource | URL | string | null, preload?: 'all' | number[],
+ *   keptModels?: Record<string, BufferSource | URL | string | null>}} [options]
  *   `simd`: force the SIMD (true) or scalar (false) build; by default SIMD
  *   when supported. `wasm`: the module's bytes, a compiled module or its URL,
  *   for hosts where the package's own file cannot be loaded. `model`: the
@@ -108,6 +110,12 @@ let keptModels = [];
  *   `LMZ_ERR_MODEL_NOT_LOADED` until {@link loadModel} gives one.
  *   `preload`: `'all'` or a list of levels whose packaged models to load
  *   now (default: none; each loads when first needed).
+ *   `keptModels`: the models no level writes with, kept so that older
+ *   streams that name them decode (`'default-0.1.lmzm'`: lmzip 0.1's
+ *   standard model, 0.7 MB), by file name: bytes or URL (default: the
+ *   package's file), or `null` (never loaded: those streams fail with
+ *   `LMZ_ERR_MODEL_MISMATCH`). Each loads the first time a stream names a
+ *   model other than its level's.
  * @returns {Promise<{simd: boolean, kernels: string, modelId: number, modelBytes: number,
  *   largeModelId: number, largeModelBytes: number, smallModelId: number, smallModelBytes: number}>}
  */
@@ -232,7 +240,13 @@ async function instantiate(options = {}) {
   const loadedBytes = {};
   lazySlots = new Map();
   slotBytes.clear();
-  keptModels = loaded.keptModels().map((row) => ({ slot: row.slot, file: row.file, loading: null }));
+  const keptSources = options.keptModels ?? {};
+  keptModels = loaded.keptModels().map((row) => ({ slot: row.slot, file: row.file, source: keptSources[row.file], loading: null }));
+  for (const file of Object.keys(keptSources)) {
+    if (!keptModels.some((kept) => kept.file === file)) {
+      throw new LmzipError('LMZ_ERR_INVALID_ARGUMENT', `lmzip: keptModels: no kept model file ${file}`);
+    }
+  }
   slots.forEach((s, i) => {
     if (files[i]) {
       setModel(loaded, files[i], s.level);
@@ -334,7 +348,8 @@ function loadedModelIds() {
 async function prepareKeptModels() {
   await Promise.all(
     keptModels.map((kept) => {
-      kept.loading ??= modelBytesOf(undefined, kept.file).then(
+      if (kept.source === null) return (kept.loading ??= Promise.resolve());
+      kept.loading ??= modelBytesOf(kept.source, kept.file).then(
         (bytes) => setModel(native, bytes, (m, at, size) => m.setKeptModel(at, size, kept.slot)),
         (error) => {
           kept.loading = null; // try again next time

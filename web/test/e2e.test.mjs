@@ -55,11 +55,11 @@ function native(args, input) {
 
 // From a file, not a pipe: the CLI then knows the size and sizes its tables
 // as the page's compress() does.
-function nativeCompress(bytes, level = 6) {
+function nativeCompress(bytes, level = 6, args = []) {
   const dir = mkdtempSync(join(tmpdir(), 'lmzip-e2e-native-'));
   try {
     writeFileSync(join(dir, 'input'), bytes);
-    return native(['-c', `-${level}`, join(dir, 'input')]);
+    return native(['-c', `-${level}`, ...args, join(dir, 'input')]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -264,7 +264,8 @@ after(async () => {
 
 test('the page loads the model once, says how big it is, then takes it from the cache', T, async () => {
   const modelBytes = manifest.files['default.lmzm'].bytes;
-  const kb = `${Math.round(modelBytes / 1024)} KB`;
+  // As the page writes sizes: KB below 1 MiB, else MB with one decimal.
+  const sizeText = modelBytes < 1 << 20 ? `${Math.round(modelBytes / 1024)} KB` : `${(modelBytes / (1 << 20)).toFixed(1)} MB`;
   // Record every status line the page shows while it starts.
   await page.addInitScript(() => {
     window.__statusLog = [];
@@ -285,15 +286,15 @@ test('the page loads the model once, says how big it is, then takes it from the 
   await page.goto(baseUrl);
   await page.waitForSelector('body[data-model="ready"]');
   const log = await page.evaluate(() => window.__statusLog);
-  assert.ok(log.some((s) => s.startsWith(`Loading the neural model (${kb})`)), `status lines: ${log.join(' | ')}`);
+  assert.ok(log.some((s) => s.startsWith(`Loading the neural model (${sizeText})`)), `status lines: ${log.join(' | ')}`);
   let status = await page.textContent('#model-status');
-  assert.match(status, new RegExp(`^Model ready: ${kb} \\(id ${manifest.files['default.lmzm'].modelId}\\), loaded from the network, now cached`));
+  assert.match(status, new RegExp(`^Model ready: ${sizeText} \\(id ${manifest.files['default.lmzm'].modelId}\\), loaded from the network, now cached`));
   assert.equal(modelRequests.length, 1);
 
   await page.reload();
   await page.waitForSelector('body[data-model="ready"]');
   status = await page.textContent('#model-status');
-  assert.match(status, new RegExp(`^Model ready: ${kb} .*loaded from the browser cache`));
+  assert.match(status, new RegExp(`^Model ready: ${sizeText} .*loaded from the browser cache`));
   assert.equal(modelRequests.length, 1, 'the model was not downloaded again');
   assert.equal(await page.inputValue('#level'), '6', 'default level');
 });
@@ -409,6 +410,30 @@ test('dropping a .lmz written by the native CLI decompresses it and offers the o
   await settle(() => page.click('#compress'));
   await checkCompression(original, 6, 'data.json');
   await page.click('#file-clear');
+});
+
+test('a .lmz of lmzip 0.1\'s standard model (kept) decodes: the page fetches that model once, then', T, async () => {
+  const original = new Uint8Array(readFileSync(join(WEB, 'examples', 'english.txt')));
+  const lmz = nativeCompress(original, 6, ['--model', join(WEB, '..', 'models', 'default-0.1.lmzm')]);
+  const kept = manifest.files['default-0.1.lmzm'];
+  assert.equal(kept.kept, true);
+  assert.equal(lmz.subarray(6, 10).reduce((id, b, i) => id + b * 2 ** (8 * i), 0).toString(16).padStart(8, '0'), kept.modelId);
+  const requests = [];
+  const onRequest = (r) => r.url().includes('default-0.1.lmzm') && requests.push(r.url());
+  page.on('request', onRequest);
+  try {
+    for (const name of ['old.txt.lmz', 'again.txt.lmz']) {
+      await settle(() => dropFile(name, lmz));
+      assert.equal(await shownMessage(), null);
+      await page.waitForSelector('#opened:not([hidden])');
+      const out = await download('#download-original');
+      assert.deepEqual(out.bytes, original);
+      await page.click('#file-clear');
+    }
+  } finally {
+    page.off('request', onRequest);
+  }
+  assert.equal(requests.length, 1, requests.join(' '));
 });
 
 test('corrupt, truncated, wrong-model and non-lmzip files show clear errors', T, async () => {
