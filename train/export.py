@@ -6,6 +6,11 @@ the integer model's bits/byte, and writes the C++ test vector.
 
 Writes MODEL.lmzm, MODEL.lmzm.json (figures for the model card) and
 tests/lm_vector.txt (the reference probabilities the C++ model must equal).
+
+    /usr/bin/python3 train/export.py --vector models/default.lmzm tests/lm_vector.txt
+
+writes only the test vector of an exported file (its model line names the
+file relative to models/).
 """
 
 import json
@@ -72,6 +77,12 @@ def export(model, out: Path, state: dict, valid_bytes: int = 16384, corpus: Path
 
 
 def main(argv):
+    if argv[:1] == ["--vector"]:
+        path = Path(argv[1]).resolve()
+        data = path.read_bytes()
+        write_vector(intmodel.load(data), path.relative_to(HERE.parent / "models").as_posix(),
+                     intmodel.model_id(data), Path(argv[2]))
+        return
     import torch
     import train
     ckpt = torch.load(argv[0])
