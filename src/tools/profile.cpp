@@ -7,7 +7,9 @@
 //   total      one-shot compress() in memory (the public API)
 //   predictor  the level's Predictor fed every bit (no coder, no framing)
 //   model      the level's neural model alone (step() and the 8 p_bit())
-//   matvec     the model's two matrix-vector products alone (W 3HxH, V 256xH)
+//   matvec     the model's matrix-vector products alone: W 3HxH, and V 256xH
+//              for a softmax output (the bit tree reads 8 rows of V per byte,
+//              which stay in "model")
 //
 // Each stage then costs its own time minus the next one's (bench/profile.py
 // does the subtraction). A stage run alone has the caches to itself, so what
@@ -210,7 +212,7 @@ bool profile_level(const lmzip::LevelConfig& config, const std::shared_ptr<const
     uint64_t sum = 0;
     for (size_t i = 0; i < data.size(); ++i) {
       matvec(gru->W.data(), h, 3 * H, H, acc);
-      matvec(gru->V.data(), h, 256, H, acc);
+      if (!gru->bit_tree) matvec(gru->V.data(), h, 256, H, acc);
       sum += static_cast<uint32_t>(acc[0]);
     }
     g_sink = sum;
