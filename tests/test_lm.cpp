@@ -3,6 +3,7 @@
 // are rejected, never trusted. Its matvec kernels: tests/test_kernels.cpp.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -78,6 +79,54 @@ void forge_crc32_zero(lmzt::Bytes& bytes) {
   for (size_t k = 0; k < 4; ++k) bytes[n + k] = static_cast<uint8_t>(b >> (8 * k));
 }
 
+// The model's 12-bit probabilities of every bit of `input`, as the coder
+// asks for them.
+std::vector<int> bit_probabilities(const lmzip::Model& model, const lmzt::Bytes& input) {
+  std::unique_ptr<lmzip::nn::ByteModelState> state = model.byte_model().new_state();
+  std::vector<int> probs;
+  for (uint8_t byte : input) {
+    uint32_t c0 = 1;
+    for (int k = 0; k < 8; ++k) {
+      probs.push_back(state->p_bit(c0, k));
+      c0 = (c0 << 1) | ((byte >> (7 - k)) & 1u);
+    }
+    state->step(byte);
+  }
+  return probs;
+}
+
+// Where a version-2 file's n-gram tables lie (docs/MODEL_FORMAT.md): each is
+// a bitmap of its stored rows, then those rows.
+struct SparseTables {
+  size_t start;           // the bigram bitmap; U_mult ends here
+  size_t bigram_rows;     // the bigram table's first stored row
+  size_t trigram_bitmap;
+  size_t trigram_rows;
+};
+
+bool row_stored(const std::vector<int8_t>& table, size_t row) {
+  const auto first = table.begin() + static_cast<ptrdiff_t>(row * lmzip::nn::kNgramWidth);
+  return std::any_of(first, first + lmzip::nn::kNgramWidth, [](int8_t x) { return x != 0; });
+}
+
+size_t stored_rows(const std::vector<int8_t>& table) {
+  size_t n = 0;
+  for (size_t row = 0; row < table.size() / lmzip::nn::kNgramWidth; ++row) n += row_stored(table, row);
+  return n;
+}
+
+SparseTables sparse_tables(const lmzt::Bytes& bytes, const lmzip::nn::GruModel& m) {
+  const size_t width = lmzip::nn::kNgramWidth, bigram_bitmap = lmzip::nn::kNgramRows / 8;
+  const size_t trigram_bitmap = (size_t{1} << m.trigram_bits) / 8;
+  SparseTables t;
+  t.start = bytes.size() - bigram_bitmap - stored_rows(m.bigram) * width - trigram_bitmap -
+            stored_rows(m.trigram) * width;
+  t.bigram_rows = t.start + bigram_bitmap;
+  t.trigram_bitmap = t.bigram_rows + stored_rows(m.bigram) * width;
+  t.trigram_rows = t.trigram_bitmap + trigram_bitmap;
+  return t;
+}
+
 }  // namespace
 
 TEST_CASE("lm: C++ integer models equal the Python reference vectors") {
@@ -97,20 +146,11 @@ TEST_CASE("lm: C++ integer models equal the Python reference vectors") {
   auto model = lmzip::Model::load(bytes.data(), bytes.size(), &why);
   REQUIRE_MESSAGE(model, why);
   CHECK(model->id() == v.model_id);
-  std::unique_ptr<lmzip::nn::ByteModelState> model_state = model->byte_model().new_state();
-  lmzip::nn::ByteModelState& state = *model_state;
-  std::vector<int> probs;
+  const std::vector<int> probs = bit_probabilities(*model, v.input);
   lmzt::Bytes as_bytes;
-  for (uint8_t byte : v.input) {
-    uint32_t c0 = 1;
-    for (int k = 0; k < 8; ++k) {
-      int p = state.p_bit(c0, k);
-      probs.push_back(p);
-      as_bytes.push_back(static_cast<uint8_t>(p & 255));
-      as_bytes.push_back(static_cast<uint8_t>(p >> 8));
-      c0 = (c0 << 1) | ((byte >> (7 - k)) & 1u);
-    }
-    state.step(byte);
+  for (int p : probs) {
+    as_bytes.push_back(static_cast<uint8_t>(p & 255));
+    as_bytes.push_back(static_cast<uint8_t>(p >> 8));
   }
   REQUIRE(probs.size() == v.count);
   for (size_t i = 0; i < v.first.size(); ++i) REQUIRE(probs[i] == v.first[i]);
@@ -178,10 +218,11 @@ TEST_CASE("lm: malformed gru-ngram model files are rejected") {
   const int64_t H = model.hidden;
   CHECK(loaded->byte_model().multiply_adds_per_byte() == 3 * H * H + 256 * H + 3 * H * 32);
   std::string why;
-  // Cut inside the header, the GRU's arrays, U and each table.
-  const size_t table = size_t{lmzip::nn::kNgramRows} * lmzip::nn::kNgramWidth;
-  for (size_t cut : {size_t{20}, size_t{23}, bytes.size() / 4, bytes.size() - 2 * table - 1,
-                     bytes.size() - table, bytes.size() - 1}) {
+  // Cut inside the header, the GRU's arrays, U and each table's bitmap and rows.
+  const SparseTables tables = sparse_tables(bytes, model);
+  for (size_t cut : {size_t{20}, size_t{23}, bytes.size() / 4, tables.start - 1, tables.start + 100,
+                     tables.bigram_rows + 5, tables.trigram_bitmap + 1, tables.trigram_rows + 7,
+                     bytes.size() - 1}) {
     lmzip::nn::GruModel m;
     CHECK_FALSE(lmzip::nn::GruModel::parse(bytes.data(), cut, m, why));
     CHECK(why == "model file size does not match its dimensions");
@@ -194,7 +235,7 @@ TEST_CASE("lm: malformed gru-ngram model files are rejected") {
   }
   // -128 in either table, or in U (before U_mult's 3H int32): outside [-127, 127].
   const size_t u_mult_bytes = 3 * static_cast<size_t>(model.hidden) * 4;
-  for (size_t at : {bytes.size() - 1, bytes.size() - table - 1, bytes.size() - 2 * table - u_mult_bytes - 1}) {
+  for (size_t at : {bytes.size() - 1, tables.bigram_rows, tables.start - u_mult_bytes - 1}) {
     lmzt::Bytes bad = bytes;
     bad[at] = 0x80;
     CHECK_FALSE(lmzip::nn::GruModel::parse(bad.data(), bad.size(), model, why));
@@ -204,6 +245,65 @@ TEST_CASE("lm: malformed gru-ngram model files are rejected") {
   lmzt::Bytes as_gru = bytes;
   as_gru[5] = lmzip::nn::kGruArchitecture;
   CHECK(lmzip::Model::load(as_gru.data(), as_gru.size(), &why) == nullptr);
+}
+
+TEST_CASE("lm: n-gram tables are stored sparse in version 2, dense in version 1") {
+  // The small (gru-ngram) and standard (gru-ngram-bittree) models are
+  // version-2 files; most bigram rows (byte pairs never trained) are zero.
+  const char* file = "lm_vector_small.txt";
+  SUBCASE("gru-ngram") {}
+  SUBCASE("gru-ngram-bittree") { file = "lm_vector.txt"; }
+  LmVector v;
+  lmzt::Bytes bytes;
+  lmzip::nn::GruModel model;
+  REQUIRE(read_vector(file, v));
+  REQUIRE(load_model(v.model_file, bytes, model));
+  REQUIRE(bytes[4] == 2);
+  REQUIRE(model.has_ngrams());
+  const SparseTables tables = sparse_tables(bytes, model);
+  CHECK(stored_rows(model.bigram) < size_t{lmzip::nn::kNgramRows} / 2);
+  std::string why;
+  // The same weights in version 1: both tables in full. Another file, so
+  // another id, and the same probabilities.
+  lmzt::Bytes dense(bytes.begin(), bytes.begin() + static_cast<ptrdiff_t>(tables.start));
+  dense[4] = 1;
+  for (const auto* table : {&model.bigram, &model.trigram})
+    for (int8_t x : *table) dense.push_back(static_cast<uint8_t>(x));
+  auto sparse_model = lmzip::Model::load(bytes.data(), bytes.size(), &why);
+  auto dense_model = lmzip::Model::load(dense.data(), dense.size(), &why);
+  REQUIRE_MESSAGE(dense_model, why);
+  REQUIRE(sparse_model);
+  CHECK(dense.size() > bytes.size() + 300000);
+  CHECK(dense_model->id() != sparse_model->id());
+  CHECK(bit_probabilities(*dense_model, v.input) == bit_probabilities(*sparse_model, v.input));
+  // Read as the other version, neither parses.
+  lmzt::Bytes dense_as_2 = dense, sparse_as_1 = bytes;
+  dense_as_2[4] = 2;
+  sparse_as_1[4] = 1;
+  lmzip::nn::GruModel m;
+  CHECK_FALSE(lmzip::nn::GruModel::parse(dense_as_2.data(), dense_as_2.size(), m, why));
+  CHECK_FALSE(lmzip::nn::GruModel::parse(sparse_as_1.data(), sparse_as_1.size(), m, why));
+  lmzt::Bytes version_3 = bytes;
+  version_3[4] = 3;
+  CHECK(lmzip::Model::load(version_3.data(), version_3.size(), &why) == nullptr);
+  CHECK(why == "unsupported model file version 3");
+  // A bitmap bit set or cleared: the rows no longer fill the file exactly.
+  // Bigram row 0 is the pair (0, 0), never in training text; every trigram
+  // row is stored.
+  REQUIRE_FALSE(row_stored(model.bigram, 0));
+  REQUIRE(row_stored(model.trigram, 0));
+  for (size_t bitmap_byte : {tables.start, tables.trigram_bitmap}) {
+    lmzt::Bytes bad = bytes;
+    bad[bitmap_byte] ^= 1;
+    CHECK_FALSE(lmzip::nn::GruModel::parse(bad.data(), bad.size(), m, why));
+    CHECK(why == "model file size does not match its dimensions");
+  }
+  // A stored row of zeros: another file for the same model, refused.
+  lmzt::Bytes zero_row = bytes;
+  std::fill(zero_row.begin() + static_cast<ptrdiff_t>(tables.trigram_rows),
+            zero_row.begin() + static_cast<ptrdiff_t>(tables.trigram_rows + lmzip::nn::kNgramWidth), 0);
+  CHECK_FALSE(lmzip::nn::GruModel::parse(zero_row.data(), zero_row.size(), m, why));
+  CHECK(why.find("not canonical") != std::string::npos);
 }
 
 TEST_CASE("lm: malformed gru-ngram-bittree model files are rejected") {

@@ -11,6 +11,12 @@ tests/lm_vector.txt (the reference probabilities the C++ model must equal).
 
 writes only the test vector of an exported file (its model line names the
 file relative to models/).
+
+    /usr/bin/python3 train/export.py --rewrite models/small.lmzm models/small.lmzm
+
+rewrites a model file in the format export writes today (version 2: sparse
+n-gram tables), the same weights; the id changes with the bytes, and the
+.json beside it follows.
 """
 
 import json
@@ -82,6 +88,23 @@ def main(argv):
         data = path.read_bytes()
         write_vector(intmodel.load(data), path.relative_to(HERE.parent / "models").as_posix(),
                      intmodel.model_id(data), Path(argv[2]))
+        return
+    if argv[:1] == ["--rewrite"]:
+        source, out = Path(argv[1]), Path(argv[2])
+        before = source.read_bytes()
+        m = intmodel.load(before)
+        data = m.to_bytes()
+        if not np.array_equal(intmodel.probabilities(intmodel.load(data), VECTOR_TEXT),
+                              intmodel.probabilities(m, VECTOR_TEXT)):
+            raise SystemExit("rewritten model differs")
+        out.write_bytes(data)
+        figures_path = Path(str(source) + ".json")
+        if figures_path.exists():
+            figures = json.loads(figures_path.read_text())
+            figures.update(file=out.name, bytes=len(data), model_id=f"{intmodel.model_id(data):08x}")
+            Path(str(out) + ".json").write_text(json.dumps(figures, indent=2) + "\n")
+        print(f"{source} ({len(before):,} bytes, id {intmodel.model_id(before):08x}) -> {out} "
+              f"({len(data):,} bytes, id {intmodel.model_id(data):08x})")
         return
     import torch
     import train

@@ -18,7 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 
 MAGIC = b"LMZM"
+# Version 2 stores the n-gram tables sparse (see IntNgramModel); a file
+# without them is the same in both, and is written as version 1.
 FORMAT_VERSION = 1
+SPARSE_TABLES_VERSION = 2
+FORMAT_VERSIONS = (1, 2)
 ARCH_GRU = 1
 ARCH_GRU_NGRAM = 2
 ARCH_GRU_NGRAM_BITTREE = 3
@@ -48,8 +52,10 @@ class IntModel:
     NAME = "gru"
     OUTPUTS = 256  # rows of V: the softmax's logits
 
+    VERSION = FORMAT_VERSION  # the file format version this class writes
+
     def header(self) -> bytes:
-        return MAGIC + struct.pack("<BBHII", FORMAT_VERSION, self.ARCH, 0, self.hidden, 256)
+        return MAGIC + struct.pack("<BBHII", self.VERSION, self.ARCH, 0, self.hidden, 256)
 
     def arrays(self):
         """The stored arrays after the header, in file order, with their types."""
@@ -69,7 +75,7 @@ class IntModel:
         if data[:4] != MAGIC:
             raise ValueError("not an lmzip model")
         version, found, _, hidden, vocab = struct.unpack_from("<BBHII", data, 4)
-        if version != FORMAT_VERSION or found != arch or vocab != 256:
+        if version not in FORMAT_VERSIONS or found != arch or vocab != 256:
             raise ValueError("unsupported model")
         at = 16 if arch == ARCH_GRU else 24
         H = hidden
@@ -87,11 +93,23 @@ class IntModel:
                   take("<i2", (256, 3 * H)), take("<i2", (H,)), take("i1", (3 * H, H)),
                   take("<i4", (3 * H,)), take("i1", (outputs, H)), take("<i4", (outputs,)),
                   take("<i2", (outputs,)))
-        return H, fields, take, lambda: at
+        def take_table(rows, width):
+            """An n-gram table: dense in version 1, sparse in version 2."""
+            nonlocal at
+            if version < SPARSE_TABLES_VERSION:
+                return take("i1", (rows, width))
+            stored = np.unpackbits(take("u1", (rows // 8,)).astype(np.uint8), bitorder="little").astype(bool)
+            table = np.zeros((rows, width), dtype=np.int64)
+            table[stored] = take("i1", (int(stored.sum()), width))
+            if not np.abs(table[stored]).sum(axis=1).all():
+                raise ValueError("model file not canonical: a stored n-gram row is all zero")
+            return table
+
+        return H, fields, take, take_table, lambda: at
 
     @staticmethod
     def from_bytes(data: bytes) -> "IntModel":
-        H, fields, _, end = IntModel.read_gru(data, ARCH_GRU)
+        H, fields, _, _, end = IntModel.read_gru(data, ARCH_GRU)
         if end() != len(data):
             raise ValueError("model file size mismatch")
         return IntModel(H, *fields)
@@ -135,6 +153,7 @@ class IntNgramModel(IntModel):
 
     ARCH = ARCH_GRU_NGRAM
     NAME = "gru-ngram"
+    VERSION = SPARSE_TABLES_VERSION
     TRIGRAM_ROWS = (NGRAM_ROWS,)
 
     def header(self) -> bytes:
@@ -142,17 +161,27 @@ class IntNgramModel(IntModel):
         return super().header() + struct.pack("<II", len(self.trigram), NGRAM_WIDTH)
 
     def arrays(self):
-        return super().arrays() + ((self.U, "i1"), (self.U_mult, "<i4"),
-                                   (self.bigram, "i1"), (self.trigram, "i1"))
+        return super().arrays() + ((self.U, "i1"), (self.U_mult, "<i4"))
+
+    def to_bytes(self) -> bytes:
+        # Each table sparse: a bitmap of the rows stored (bit i % 8 of byte
+        # i / 8), then those rows; the rows not stored are zero (most of the
+        # bigram table: byte pairs that never occur in training text).
+        parts = [super().to_bytes()]
+        for table in (self.bigram, self.trigram):
+            table = np.ascontiguousarray(table).astype("i1")
+            stored = np.abs(table.astype(np.int64)).sum(axis=1) != 0
+            parts += [np.packbits(stored, bitorder="little").tobytes(), table[stored].tobytes()]
+        return b"".join(parts)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "IntNgramModel":
-        H, fields, take, end = IntModel.read_gru(data, cls.ARCH, cls.OUTPUTS)
+        H, fields, take, take_table, end = IntModel.read_gru(data, cls.ARCH, cls.OUTPUTS)
         rows, width = struct.unpack_from("<II", data, 16)
         if rows not in cls.TRIGRAM_ROWS or width != NGRAM_WIDTH:
             raise ValueError("unsupported n-gram tables")
         m = cls(H, *fields, take("i1", (3 * H, 2 * width)), take("<i4", (3 * H,)),
-                take("i1", (NGRAM_ROWS, width)), take("i1", (rows, width)))
+                take_table(NGRAM_ROWS, width), take_table(rows, width))
         if end() != len(data):
             raise ValueError("model file size mismatch")
         return m
@@ -202,7 +231,7 @@ def load(data: bytes):
     """Parses a model file through the architecture table."""
     if data[:4] != MAGIC or len(data) < 8:
         raise ValueError("not an lmzip model")
-    if data[4] != FORMAT_VERSION:
+    if data[4] not in FORMAT_VERSIONS:
         raise ValueError(f"unsupported model file version {data[4]}")
     if data[5] not in ARCHITECTURES:
         raise ValueError(f"unknown model architecture {data[5]}")

@@ -473,10 +473,17 @@ def main(argv):
         saved = torch.load(args.init, map_location=DEVICE)
         weights = saved["float_model"] if "float_model" in saved else saved["model"]
         own = model.state_dict()
-        if "trigram.weight" in own and weights["trigram.weight"].shape[0] > own["trigram.weight"].shape[0]:
-            rows = own["trigram.weight"].shape[0]
-            weights = {**weights, "trigram.weight": fold_trigram_table(weights["trigram.weight"], rows)}
-            print(f"trigram table folded to {rows:,} rows", flush=True)
+        if "trigram.weight" in own and weights["trigram.weight"].shape[0] != own["trigram.weight"].shape[0]:
+            rows, had = own["trigram.weight"].shape[0], weights["trigram.weight"].shape[0]
+            if had > rows:
+                table = fold_trigram_table(weights["trigram.weight"], rows)
+            else:
+                # The row is the hash's top bits: the larger table's row j
+                # starts as the smaller's row j >> (extra bits), so the model
+                # computes the same function until training separates them.
+                table = weights["trigram.weight"].repeat_interleave(rows // had, dim=0)
+            weights = {**weights, "trigram.weight": table}
+            print(f"trigram table {'folded' if had > rows else 'unfolded'} to {rows:,} rows", flush=True)
         fresh = [k for k in own if k not in weights or weights[k].shape != own[k].shape]
         model.load_state_dict({k: v for k, v in weights.items() if k not in fresh}, strict=False)
         if model.bittree and weights["out.weight"].shape[0] == 256:

@@ -30,7 +30,7 @@ bool parse_file_header(const uint8_t* data, size_t size, FileHeader& header, std
   }
   header.version = data[4];
   header.architecture = data[5];
-  if (header.version != FileHeader::kVersion) {
+  if (header.version < 1 || header.version > FileHeader::kVersion) {
     why = "unsupported model file version " + std::to_string(header.version);
     return false;
   }

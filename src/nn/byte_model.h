@@ -39,7 +39,9 @@ class ByteModel {
 struct FileHeader {
   static constexpr uint8_t kMagic[4] = {'L', 'M', 'Z', 'M'};
   static constexpr size_t kSize = 8;  // magic, version, architecture, reserved
-  static constexpr int kVersion = 1;
+  // Version 2 stores the n-gram tables sparse (no all-zero rows); 1 is read.
+  static constexpr int kVersion = 2;
+  static constexpr int kSparseTablesVersion = 2;
   int version = 0;
   int architecture = 0;
 };

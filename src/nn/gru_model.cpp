@@ -34,6 +34,31 @@ class Reader {
       out[i] = static_cast<typename Vector::value_type>(static_cast<File>(le(sizeof(File))));
     return true;
   }
+  // An n-gram table of `rows` rows of `width` int8, as version 2 stores it:
+  // a bitmap of the rows stored (bit i % 8 of byte i / 8), then those rows;
+  // the others are zero. A stored row of zeros is refused, so that a model
+  // has one file and one id.
+  bool sparse_table(std::vector<int8_t>& out, size_t rows, size_t width, std::string& why) {
+    if (left_ < rows / 8) return false;
+    const uint8_t* bitmap = p_;
+    p_ += rows / 8;
+    left_ -= rows / 8;
+    out.assign(rows * width, 0);
+    for (size_t row = 0; row < rows; ++row) {
+      if (!(bitmap[row / 8] >> (row % 8) & 1)) continue;
+      if (left_ < width) return false;
+      int8_t* dst = out.data() + row * width;
+      bool zero = true;
+      for (size_t i = 0; i < width; ++i) zero &= (dst[i] = static_cast<int8_t>(p_[i])) == 0;
+      p_ += width;
+      left_ -= width;
+      if (zero) {
+        why = "model file not canonical: n-gram row " + std::to_string(row) + " is stored but all zero";
+        return false;
+      }
+    }
+    return true;
+  }
   size_t left() const { return left_; }
 
  private:
@@ -91,9 +116,16 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
             r.array<int32_t>(m.W_mult, 3 * H) && r.array<int8_t>(m.V, outputs * H) &&
             r.array<int32_t>(m.V_mult, outputs) && r.array<int16_t>(m.d, outputs);
   if (ok && ngram) {
-    ok = r.array<int8_t>(m.U, 3 * H * 2 * kNgramWidth) && r.array<int32_t>(m.U_mult, 3 * H) &&
-         r.array<int8_t>(m.bigram, size_t{kNgramRows} * kNgramWidth) &&
-         r.array<int8_t>(m.trigram, (size_t{1} << m.trigram_bits) * kNgramWidth);
+    ok = r.array<int8_t>(m.U, 3 * H * 2 * kNgramWidth) && r.array<int32_t>(m.U_mult, 3 * H);
+    const size_t trigram_rows = size_t{1} << m.trigram_bits;
+    if (ok && header.version >= FileHeader::kSparseTablesVersion) {
+      ok = r.sparse_table(m.bigram, kNgramRows, kNgramWidth, why) &&
+           r.sparse_table(m.trigram, trigram_rows, kNgramWidth, why);
+      if (!ok && !why.empty()) return false;
+    } else if (ok) {
+      ok = r.array<int8_t>(m.bigram, size_t{kNgramRows} * kNgramWidth) &&
+           r.array<int8_t>(m.trigram, trigram_rows * kNgramWidth);
+    }
   }
   if (!ok || r.left() != 0) {
     why = "model file size does not match its dimensions";
