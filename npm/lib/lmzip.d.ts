@@ -129,7 +129,7 @@ export interface InitOptions {
   largeModel?: BufferSource | URL | string | null;
   /**
    * The small neural model, of the levels whose `model` is `'small'`,
-   * likewise. Default: the package's `dist/small.lmzm` (2.4 MB, 1.4 MB gzipped); `null`
+   * likewise. Default: the package's `dist/small.lmzm` (1.8 MB, 1.4 MB gzipped); `null`
    * skips it.
    */
   smallModel?: BufferSource | URL | string | null;

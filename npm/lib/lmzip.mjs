@@ -105,7 +105,7 @@ let keptModels = [];
  *   level table names, `dist/default.lmzm`); `largeModel`: the model of the
  *   levels whose `model` is `'large'` (default: `dist/large.lmzm`, 1.7 MB);
  *   `smallModel`: the model of the levels whose `model` is `'small'`
- *   (default: `dist/small.lmzm`, 2.4 MB, 1.4 MB gzipped).
+ *   (default: `dist/small.lmzm`, 1.8 MB, 1.4 MB gzipped).
  *   `null` loads none: the levels that need it fail with
  *   `LMZ_ERR_MODEL_NOT_LOADED` until {@link loadModel} gives one.
  *   `preload`: `'all'` or a list of levels whose packaged models to load
