@@ -113,7 +113,7 @@ export interface InitOptions {
    * The standard neural model (`.lmzm`): the model of the levels whose
    * `model` is `'standard'` in {@link levels}. Its bytes or its URL (fetched
    * with `fetch()`), loaded by `init()`. Default: the package's file that
-   * the level table names (`modelFile`: `dist/default.lmzm`, 2.0 MB),
+   * the level table names (`modelFile`: `dist/default.lmzm`, 1.6 MB),
    * loaded the first time a level needs it (see {@link prepareLevel} and
    * `preload`). `null` loads no model: those
    * levels then fail with LMZ_ERR_MODEL_NOT_LOADED, and so does
