@@ -119,9 +119,13 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
     ok = r.array<int8_t>(m.U, 3 * H * 2 * kNgramWidth) && r.array<int32_t>(m.U_mult, 3 * H);
     const size_t trigram_rows = size_t{1} << m.trigram_bits;
     if (ok && header.version >= FileHeader::kSparseTablesVersion) {
-      ok = r.sparse_table(m.bigram, kNgramRows, kNgramWidth, why) &&
-           r.sparse_table(m.trigram, trigram_rows, kNgramWidth, why);
-      if (!ok && !why.empty()) return false;
+      std::string not_canonical;  // set only for a stored zero row; a short file says nothing
+      ok = r.sparse_table(m.bigram, kNgramRows, kNgramWidth, not_canonical) &&
+           r.sparse_table(m.trigram, trigram_rows, kNgramWidth, not_canonical);
+      if (!not_canonical.empty()) {
+        why = not_canonical;
+        return false;
+      }
     } else if (ok) {
       ok = r.array<int8_t>(m.bigram, size_t{kNgramRows} * kNgramWidth) &&
            r.array<int8_t>(m.trigram, trigram_rows * kNgramWidth);
