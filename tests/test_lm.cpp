@@ -118,11 +118,11 @@ size_t stored_rows(const std::vector<int8_t>& table) {
 SparseTables sparse_tables(const lmzt::Bytes& bytes, const lmzip::nn::GruModel& m) {
   const size_t width = lmzip::nn::kNgramWidth, bigram_bitmap = lmzip::nn::kNgramRows / 8;
   const size_t trigram_bitmap = (size_t{1} << m.trigram_bits) / 8;
+  const size_t bigram_bytes = stored_rows(m.bigram) * width;
   SparseTables t;
-  t.start = bytes.size() - bigram_bitmap - stored_rows(m.bigram) * width - trigram_bitmap -
-            stored_rows(m.trigram) * width;
+  t.start = bytes.size() - bigram_bitmap - bigram_bytes - trigram_bitmap - stored_rows(m.trigram) * width;
   t.bigram_rows = t.start + bigram_bitmap;
-  t.trigram_bitmap = t.bigram_rows + stored_rows(m.bigram) * width;
+  t.trigram_bitmap = t.bigram_rows + bigram_bytes;
   t.trigram_rows = t.trigram_bitmap + trigram_bitmap;
   return t;
 }

@@ -22,7 +22,7 @@ MAGIC = b"LMZM"
 # without them is the same in both, and is written as version 1.
 FORMAT_VERSION = 1
 SPARSE_TABLES_VERSION = 2
-FORMAT_VERSIONS = (1, 2)
+FORMAT_VERSIONS = (FORMAT_VERSION, SPARSE_TABLES_VERSION)  # the versions read
 ARCH_GRU = 1
 ARCH_GRU_NGRAM = 2
 ARCH_GRU_NGRAM_BITTREE = 3
@@ -101,7 +101,7 @@ class IntModel:
             stored = np.unpackbits(take("u1", (rows // 8,)).astype(np.uint8), bitorder="little").astype(bool)
             table = np.zeros((rows, width), dtype=np.int64)
             table[stored] = take("i1", (int(stored.sum()), width))
-            if not np.abs(table[stored]).sum(axis=1).all():
+            if not (table[stored] != 0).any(axis=1).all():
                 raise ValueError("model file not canonical: a stored n-gram row is all zero")
             return table
 
@@ -170,7 +170,7 @@ class IntNgramModel(IntModel):
         parts = [super().to_bytes()]
         for table in (self.bigram, self.trigram):
             table = np.ascontiguousarray(table).astype("i1")
-            stored = np.abs(table.astype(np.int64)).sum(axis=1) != 0
+            stored = (table != 0).any(axis=1)
             parts += [np.packbits(stored, bitorder="little").tobytes(), table[stored].tobytes()]
         return b"".join(parts)
 

@@ -116,19 +116,17 @@ bool GruModel::parse(const uint8_t* data, size_t size, GruModel& m, std::string&
             r.array<int32_t>(m.W_mult, 3 * H) && r.array<int8_t>(m.V, outputs * H) &&
             r.array<int32_t>(m.V_mult, outputs) && r.array<int16_t>(m.d, outputs);
   if (ok && ngram) {
-    ok = r.array<int8_t>(m.U, 3 * H * 2 * kNgramWidth) && r.array<int32_t>(m.U_mult, 3 * H);
-    const size_t trigram_rows = size_t{1} << m.trigram_bits;
-    if (ok && header.version >= FileHeader::kSparseTablesVersion) {
-      std::string not_canonical;  // set only for a stored zero row; a short file says nothing
-      ok = r.sparse_table(m.bigram, kNgramRows, kNgramWidth, not_canonical) &&
-           r.sparse_table(m.trigram, trigram_rows, kNgramWidth, not_canonical);
-      if (!not_canonical.empty()) {
-        why = not_canonical;
-        return false;
-      }
-    } else if (ok) {
-      ok = r.array<int8_t>(m.bigram, size_t{kNgramRows} * kNgramWidth) &&
-           r.array<int8_t>(m.trigram, trigram_rows * kNgramWidth);
+    const bool sparse = header.version >= FileHeader::kSparseTablesVersion;
+    std::string not_canonical;  // set only for a stored zero row; a short file says nothing
+    auto table = [&](std::vector<int8_t>& out, size_t rows) {
+      return sparse ? r.sparse_table(out, rows, kNgramWidth, not_canonical)
+                    : r.array<int8_t>(out, rows * kNgramWidth);
+    };
+    ok = r.array<int8_t>(m.U, 3 * H * 2 * kNgramWidth) && r.array<int32_t>(m.U_mult, 3 * H) &&
+         table(m.bigram, kNgramRows) && table(m.trigram, size_t{1} << m.trigram_bits);
+    if (!not_canonical.empty()) {
+      why = not_canonical;
+      return false;
     }
   }
   if (!ok || r.left() != 0) {
