@@ -204,13 +204,18 @@ TEST_CASE("corrupt: header fields") {
     }
     // Framed, then neither another frame nor a seek table: truncated.
     CHECK(decode_both(with(5, static_cast<uint8_t>(s[5] | 0x02))) == Error::truncated);
-    // Other tables than the encoder's: the payload decodes to other bytes.
-    for (int code : {1, 2, 5}) {
+    // Smaller tables than the encoder's (it writes code 4 at least): the
+    // text's payload decodes to other bytes, which the trailer catches; the
+    // short text may fill no table and decode right, never to wrong bytes.
+    for (int code : {1, 2, 3}) {
       INFO("table code " << code);
-      if (code == (s[5] >> 2)) continue;
-      Error e = decode_both(with(5, static_cast<uint8_t>(code << 2)));
-      CHECK(e != Error::ok);
+      REQUIRE(code < (s[5] >> 2));
+      const Bytes m = with(5, static_cast<uint8_t>(code << 2));
+      Error e = decode_both(m);
       CHECK(e != Error::corrupt_header);
+      if (in == &text) CHECK(e != Error::ok);
+      Bytes out;
+      if (decode(m, out) == Error::ok) CHECK(out == *in);
     }
     // Format 2 had no flag but the model id's.
     Bytes v2 = with(3, 2);

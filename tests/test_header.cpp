@@ -62,7 +62,7 @@ TEST_CASE("header: pack and parse agree, and peek reads what the encoder wrote")
     // pack(make_header) is what the stream starts with.
     uint8_t packed[lmzip::format::kMaxHeaderSize];
     int table_log = lmzip::table_log_for(*lmzip::level_config(level), text.size());
-    CHECK(table_log == 10);  // the smallest tables
+    CHECK(table_log == lmzip::kMinTableLog);  // the smallest tables
     CHECK(h.table_log == table_log);
     CHECK(!h.framed);
     size_t n = lmzip::format::pack_header(lmzip::format::make_header(level, model.get(), false, table_log), packed);

@@ -232,12 +232,12 @@ inline size_t max_compressed_size(size_t n, int level, size_t frame_size = stati
 }
 
 // The table size code of a single frame of `size` bytes (docs/FORMAT.md):
-// ceil(log2 size) - 9, at least 1, where that gives smaller tables than the
-// level's full ones; else 0.
+// ceil(log2 size) - 9, at least 4 (tables for 8 KiB), where that gives
+// smaller tables than the level's full ones; else 0.
 inline int table_code(int level, uint64_t size) {
   if (size == lmzip::kUnknownSize || lmzip::memory_for_input(level, size) == lmzip::memory_for_level(level))
     return 0;
-  int log = 10;
+  int log = 13;
   while ((uint64_t{1} << log) < size) ++log;
   return log - 9;
 }

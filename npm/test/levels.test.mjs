@@ -84,7 +84,7 @@ describe('peekHeader()', () => {
         modelId: ids[row.model],
         headerSize: expect.any(Number),
         framed: false,
-        tableLog: 10, // a short text: the smallest tables
+        tableLog: 13, // a short text: the smallest tables (kMinTableLog)
       });
       expect(header.headerSize).toBeGreaterThan(0);
       expect(header.headerSize).toBeLessThan(stream.length);
